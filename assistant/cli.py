@@ -1,0 +1,130 @@
+"""``kamcoach``: a thin command-line adapter over the services."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.offline import go_offline
+
+app = typer.Typer(
+    name="kamcoach", help="KAM Coach: cited answers and coaching for Key Account Managers.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+
+
+def _services():
+    from assistant.config import Settings
+    from assistant.services import build_services
+
+    return build_services(Settings())
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    collection: Annotated[str | None, typer.Option(help="Collection name.")] = None,
+    access: Annotated[str | None, typer.Option(help="Override access: public or internal.")] = None,
+    prune: Annotated[bool, typer.Option(help="Remove indexed files gone from these folders.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest documents (PDF, Markdown, text, HTML, DOCX) into the index, incrementally."""
+    from tqdm import tqdm
+
+    from assistant.errors import KamError
+
+    if access not in (None, "public", "internal"):
+        _fail("--access must be 'public' or 'internal'", 2)
+    services = _services()
+    bar = tqdm(total=0, unit="file", disable=json_out or not sys.stderr.isatty(), file=sys.stderr)
+
+    def progress(done: int, total: int, chunks: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix(chunks=chunks, refresh=False)
+        bar.refresh()
+
+    try:
+        report = services.ingestor.ingest(
+            paths, collection or services.settings.collection, access, prune, progress
+        )
+    except KamError as exc:
+        _fail(str(exc))
+    finally:
+        bar.close()
+    if json_out:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            typer.echo(line)
+    if not report.succeeded:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(paths: Annotated[list[Path], typer.Argument(help="Files or folders to drop.")]) -> None:
+    """Remove files (or everything under folders) from the index."""
+    removed = _services().ingestor.remove(paths)
+    for path in removed:
+        typer.echo(f"removed   {path}")
+    typer.echo(f"{len(removed)} removed")
+
+
+@app.command()
+def search(
+    question: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("--k", help="How many passages.")] = 5,
+    doc_type: Annotated[list[str] | None, typer.Option(help="Filter: doc type.")] = None,
+    language: Annotated[list[str] | None, typer.Option(help="Filter: language.")] = None,
+    collection: Annotated[list[str] | None, typer.Option(help="Filter: collection.")] = None,
+    access: Annotated[list[str] | None, typer.Option(help="Filter: access level.")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or lexical.")] = "hybrid",
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print the passages that best match a question."""
+    from assistant.errors import KamError
+    from assistant.retrieval import SearchFilters
+
+    if mode not in ("hybrid", "dense", "lexical"):
+        _fail("--mode must be hybrid, dense or lexical", 2)
+    filters = SearchFilters(
+        collections=tuple(collection or ()), doc_types=tuple(doc_type or ()),
+        languages=tuple(language or ()), access=tuple(access or ()),
+    )
+    try:
+        passages = _services().searcher.search(question, k, filters, mode)  # type: ignore[arg-type]
+    except KamError as exc:
+        _fail(str(exc))
+    if json_out:
+        typer.echo(json.dumps([p.as_dict() for p in passages], ensure_ascii=False, indent=2))
+        return
+    if not passages:
+        typer.echo("No passages found.")
+    for rank, passage in enumerate(passages, start=1):
+        where = passage.source + (f", page {passage.page}" if passage.page else "")
+        section = f" > {passage.section}" if passage.section else ""
+        typer.echo(f"[{rank}] {where}{section}  (score {passage.score:.4f})")
+        typer.echo("    " + passage.text.replace("\n", "\n    "))
+        typer.echo("")
+
+
+@app.command()
+def status() -> None:
+    """Show what the index holds."""
+    stats = _services().index.stats()
+    for key, value in stats.items():
+        typer.echo(f"{key}: {value}")
+
+
+def main() -> None:
+    go_offline()
+    app()

@@ -1,0 +1,104 @@
+"""Document metadata: Markdown YAML front matter and ``NAME.meta.yaml`` sidecars."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.errors import DocumentError
+
+DocType = Literal["research", "best_practice", "playbook", "template", "other"]
+Access = Literal["public", "internal"]
+SIDECAR_SUFFIX = ".meta.yaml"
+
+
+class DocMeta(BaseModel):
+    """Metadata a document may declare. Missing fields are filled at load time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    doc_type: DocType = "other"
+    language: str | None = Field(default=None, description="'en' or 'zh-Hant'; detected if unset")
+    access: Access = "public"
+    source: str | None = None
+    date: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_as_text(cls, value: object) -> object:
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        return value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags_as_list(cls, value: object) -> object:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value]
+        return value
+
+
+def parse_meta(raw: object, where: str) -> DocMeta:
+    """Validate a metadata mapping, naming the file in any error."""
+    if raw is None:
+        return DocMeta()
+    if not isinstance(raw, dict):
+        raise DocumentError(f"{where}: metadata must be a YAML mapping")
+    try:
+        return DocMeta.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'metadata'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise DocumentError(f"{where}: invalid metadata ({problems})") from None
+
+
+def split_front_matter(text: str, where: str) -> tuple[DocMeta, str]:
+    """Separate a leading ``---`` YAML block from Markdown text."""
+    stripped = text.lstrip("\ufeff")
+    if not stripped.startswith("---"):
+        return DocMeta(), stripped
+    lines = stripped.splitlines(keepends=True)
+    if lines[0].strip() != "---":
+        return DocMeta(), stripped
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            block = "".join(lines[1:index])
+            body = "".join(lines[index + 1 :])
+            try:
+                raw = yaml.safe_load(block)
+            except yaml.YAMLError as exc:
+                raise DocumentError(f"{where}: front matter is not valid YAML ({exc})") from None
+            return parse_meta(raw, where), body
+    raise DocumentError(f"{where}: front matter starts with '---' but never ends")
+
+
+def sidecar_path(path: Path) -> Path:
+    """``guide.pdf`` takes its metadata from ``guide.meta.yaml`` beside it."""
+    return path.parent / (path.stem + SIDECAR_SUFFIX)
+
+
+def read_sidecar(path: Path) -> tuple[DocMeta | None, bytes]:
+    """Return the sidecar's metadata and raw bytes (for hashing), if a sidecar exists."""
+    candidate = sidecar_path(path)
+    if not candidate.is_file():
+        return None, b""
+    raw_bytes = candidate.read_bytes()
+    try:
+        raw = yaml.safe_load(raw_bytes.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"{candidate.name}: sidecar is not valid YAML ({exc})") from None
+    return parse_meta(raw, candidate.name), raw_bytes
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.name.endswith(SIDECAR_SUFFIX)

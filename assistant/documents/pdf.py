@@ -1,0 +1,77 @@
+"""PDF via pypdf: one section per page, headed by the PDF outline when it has one."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from assistant.documents.model import Section
+from assistant.errors import DocumentError
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def parse_pdf(data: bytes, name: str) -> tuple[str | None, list[Section]]:
+    """Return the PDF's title and one section per page that has text."""
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise DocumentError(f"{name}: not a PDF file (no %PDF header; wrong extension?)")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(f"{name}: PDF is encrypted with a password; save an unlocked copy")
+        outline = _outline_by_page(reader)
+        sections: list[Section] = []
+        heading: tuple[str, ...] = ()
+        for number, page in enumerate(reader.pages, start=1):
+            heading = outline.get(number, heading)
+            text = (page.extract_text() or "").strip()
+            if text:
+                sections.append(Section(text=text, heading_path=heading, page=number))
+        title = _title(reader)
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, OSError, NotImplementedError, ZeroDivisionError) as exc:
+        raise DocumentError(f"{name}: corrupt or unreadable PDF ({type(exc).__name__})") from None
+    except Exception as exc:  # pypdf raises many undocumented types on damaged files
+        raise DocumentError(f"{name}: corrupt or unreadable PDF ({type(exc).__name__})") from None
+    if not sections:
+        raise DocumentError(
+            f"{name}: PDF has no extractable text (scanned or image-only?); OCR it first"
+        )
+    return title, sections
+
+
+def _title(reader: PdfReader) -> str | None:
+    try:
+        info = reader.metadata
+        return str(info.title).strip() or None if info and info.title else None
+    except Exception:  # metadata is optional and often malformed
+        return None
+
+
+def _outline_by_page(reader: PdfReader) -> dict[int, tuple[str, ...]]:
+    """Map 1-based page numbers to the outline path that starts there."""
+    result: dict[int, tuple[str, ...]] = {}
+
+    def walk(items: list, parents: tuple[str, ...]) -> None:
+        last: tuple[str, ...] = parents
+        for item in items:
+            if isinstance(item, list):
+                walk(item, last)
+                continue
+            try:
+                page = reader.get_destination_page_number(item) + 1
+                last = (*parents, str(item.title).strip())
+            except Exception:  # a broken outline entry is skipped, not fatal
+                continue
+            result.setdefault(page, last)
+
+    try:
+        walk(reader.outline, ())
+    except Exception:
+        return {}
+    return result

@@ -1,0 +1,160 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25), fused, filtered, access-aware."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.fusion import reciprocal_rank_fusion, weighted_score_fusion
+from assistant.index import KnowledgeIndex
+
+SearchMode = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict a search. Empty tuples mean 'any'."""
+
+    collections: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    access: tuple[str, ...] = ()
+
+    def as_fields(self) -> dict[str, tuple[str, ...]]:
+        pairs = {
+            "collection": self.collections, "doc_type": self.doc_types,
+            "language": self.languages, "access": self.access,
+        }
+        return {name: values for name, values in pairs.items() if values}
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        clauses = [{name: {"$in": list(values)}} for name, values in self.as_fields().items()]
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved passage with everything needed to cite it."""
+
+    id: str
+    text: str
+    score: float
+    source: str
+    title: str
+    section: str
+    page: int | None
+    language: str
+    doc_type: str
+    access: str
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("meta")
+        return data
+
+    def to_document(self) -> Document:
+        return Document(page_content=self.text, metadata={**self.meta, "score": self.score})
+
+
+class HybridSearcher:
+    """Search over a ``KnowledgeIndex``; only passages the manifest has committed are returned,
+    so an ingest in progress (or killed) never shows half-written state."""
+
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        fusion: str = "rrf",
+        dense_weight: float = 0.5,
+        candidates: int = 40,
+    ) -> None:
+        self._index = index
+        self._fusion = fusion
+        self._dense_weight = dense_weight
+        self._candidates = candidates
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        filters: SearchFilters | None = None,
+        mode: SearchMode = "hybrid",
+    ) -> list[Passage]:
+        query = query.strip()
+        if not query or k <= 0:
+            return []
+        filters = filters or SearchFilters()
+        pool = max(self._candidates, k)
+        committed = self._index.committed_ids()
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = np.asarray(self._index.embeddings.embed_query(query), dtype=np.float32)
+            hits = self._index.vectors.query(vector, pool, filters.chroma_where())
+            dense = [(h.id, h.similarity) for h in hits if h.id in committed]
+        if mode in ("hybrid", "lexical"):
+            lexical = self._index.lexical().search(query, pool, filters.as_fields())
+        if mode == "dense":
+            fused = dense
+        elif mode == "lexical":
+            fused = lexical
+        elif self._fusion == "weighted":
+            fused = weighted_score_fusion(
+                [dense, lexical], [self._dense_weight, 1.0 - self._dense_weight]
+            )
+        else:
+            fused = reciprocal_rank_fusion([dense, lexical])
+        top = fused[:k]
+        return self._passages(top, dict(dense), dict(lexical))
+
+    def _passages(
+        self,
+        ranked: Sequence[tuple[str, float]],
+        dense: dict[str, float],
+        lexical: dict[str, float],
+    ) -> list[Passage]:
+        records = {c.id: c for c in self._index.manifest.chunks([i for i, _ in ranked])}
+        passages = []
+        for chunk_id, score in ranked:
+            record = records.get(chunk_id)
+            if record is None:
+                continue
+            meta = record.meta
+            passages.append(
+                Passage(
+                    id=chunk_id, text=record.text, score=round(float(score), 6),
+                    source=meta.get("source", ""), title=meta.get("title", ""),
+                    section=meta.get("section", ""), page=meta.get("page"),
+                    language=meta.get("language", ""), doc_type=meta.get("doc_type", ""),
+                    access=meta.get("access", "public"),
+                    dense_score=dense.get(chunk_id), lexical_score=lexical.get(chunk_id),
+                    meta=meta,
+                )
+            )
+        return passages
+
+
+class KamRetriever(BaseRetriever):
+    """LangChain adapter over ``HybridSearcher`` for chains and agents."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: HybridSearcher
+    k: int = 5
+    filters: SearchFilters = SearchFilters()
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [p.to_document() for p in self.searcher.search(query, self.k, self.filters)]
