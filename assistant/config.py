@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     candidates: int = Field(
         default=40, ge=5, le=500, description="Passages each retriever proposes before fusion."
     )
+    cross_lingual_weight: float = Field(
+        default=1.0, ge=0.0, le=2.0,
+        description="Weight of the other-language dense ranking in fusion.",
+    )
+    glossary_path: Path | None = Field(
+        default=None,
+        description="Bilingual glossary (YAML) for query expansion; the bundled one if unset.",
+    )
     torch_threads: int = Field(
         default=1, ge=1, description="Torch CPU threads (1 is fastest on shared 2-core machines)."
     )

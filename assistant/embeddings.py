@@ -35,6 +35,14 @@ class NamedEmbeddings(Embeddings):
 
     name: str = "embeddings"
     dimension: int = 0
+    multilingual: bool = False
+
+    def query_vectors(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Embed a query twice over: the full vector, and the vector restricted to models that
+        read across languages (for Chinese text and cross-lingual search). A single model
+        returns its ordinary vector for both."""
+        vector = self.embed_array([text])[0]
+        return vector, vector
 
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:
         raise NotImplementedError
@@ -60,6 +68,7 @@ class MiniLMEmbeddings(NamedEmbeddings):
 
     name = "minilm"
     dimension = 384
+    multilingual = False
 
     def __init__(self, torch_threads: int | None = None, batch_size: int = 32) -> None:
         self._threads = torch_threads
@@ -92,6 +101,7 @@ class USEEmbeddings(NamedEmbeddings):
 
     name = "use"
     dimension = 512
+    multilingual = True
 
     def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
         self._threads = threads
@@ -126,10 +136,22 @@ class EnsembleEmbeddings(NamedEmbeddings):
         self._scales = [float(np.sqrt(w / total)) for w in weights]
         self.name = "+".join(m.name for m in members)
         self.dimension = sum(m.dimension for m in members)
+        self.multilingual = any(m.multilingual for m in members)
 
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:
         blocks = [m.embed_array(texts) * s for m, s in zip(self._members, self._scales, strict=True)]
         return np.hstack(blocks).astype(np.float32)
+
+    def query_vectors(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """In the restricted vector, monolingual members contribute zeros, so the cosine
+        similarity ranks passages by the multilingual members alone."""
+        full, restricted = [], []
+        for member, scale in zip(self._members, self._scales, strict=True):
+            block = member.embed_array([text])[0] * scale
+            full.append(block)
+            keep = member.multilingual or not self.multilingual
+            restricted.append(block if keep else np.zeros_like(block))
+        return np.concatenate(full), np.concatenate(restricted)
 
 
 class HashEmbeddings(NamedEmbeddings):

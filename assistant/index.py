@@ -18,6 +18,7 @@ from assistant.vectorstore import VectorStore
 class ReconcileReport:
     orphans_deleted: int
     chunks_restored: int
+    rebuilt: bool = False
 
 
 def chunk_fields(meta: dict) -> dict[str, str]:
@@ -41,6 +42,7 @@ class KnowledgeIndex:
         self._lexical: LexicalIndex | None = None
         self._committed: tuple[int, frozenset[str]] | None = None
         self._lock = threading.Lock()
+        self._vectors_checked = False
 
     # -- derived state -----------------------------------------------------------------------
 
@@ -75,8 +77,27 @@ class KnowledgeIndex:
 
     # -- consistency -------------------------------------------------------------------------
 
+    def ensure_vectors(self) -> ReconcileReport | None:
+        """Once per process: check the vector store against the manifest and repair it if a
+        killed process left it behind (see ``reconcile``)."""
+        if self._vectors_checked:
+            return None
+        with self._lock:
+            if self._vectors_checked:
+                return None
+            report = self.reconcile()
+            self._vectors_checked = True
+            return report
+
     def reconcile(self) -> ReconcileReport:
-        """Make the vector store hold exactly the manifest's passages (after a killed ingest)."""
+        """Make the vector store hold exactly the manifest's passages.
+
+        A write that was never confirmed (a killed ingest), or a vector index that lost recent
+        additions (Chroma's on-disk HNSW index can lag its metadata after a kill), leads to a
+        rebuild from the vectors stored in the manifest; no text is embedded again."""
+        if self.manifest.vectors_dirty or not self._recent_vectors_searchable():
+            restored = self.rebuild_vectors()
+            return ReconcileReport(orphans_deleted=0, chunks_restored=restored, rebuilt=True)
         wanted = self.manifest.chunk_ids()
         present = self.vectors.all_ids()
         orphans = present - wanted
@@ -87,15 +108,50 @@ class KnowledgeIndex:
             self.add_vectors(self.manifest.chunks(missing))
         return ReconcileReport(orphans_deleted=len(orphans), chunks_restored=len(missing))
 
-    def add_vectors(self, chunks: list[ChunkRecord], vectors: np.ndarray | None = None) -> None:
+    def _recent_vectors_searchable(self, probes: int = 3) -> bool:
+        newest = self.manifest.newest_chunk_ids(probes)
+        stored = self.manifest.vectors(newest)
+        for chunk_id in newest:
+            vector = stored.get(chunk_id)
+            if vector is None:
+                continue
+            try:
+                hits = self.vectors.query(vector, 5, {"chunk": {"$gte": 0}})
+            except Exception:  # a damaged index answers with errors: rebuild it
+                return False
+            if chunk_id not in {h.id for h in hits}:
+                return False
+        return True
+
+    def rebuild_vectors(self, batch: int = 2000) -> int:
+        """Refill the vector store from the manifest (stored vectors; embeds only chunks
+        stored without one)."""
+        self.manifest.set_vectors_dirty(True)
+        self.vectors.reset()
+        ids = sorted(self.manifest.chunk_ids())
+        for start in range(0, len(ids), batch):
+            part = ids[start : start + batch]
+            chunks = self.manifest.chunks(part)
+            stored = self.manifest.vectors(part)
+            if all(c.id in stored for c in chunks):
+                self.add_vectors(chunks, np.vstack([stored[c.id] for c in chunks]))
+            else:
+                self.add_vectors(chunks)
+        self.manifest.set_vectors_dirty(False)
+        return len(ids)
+
+    def add_vectors(
+        self, chunks: list[ChunkRecord], vectors: np.ndarray | None = None
+    ) -> np.ndarray:
         if not chunks:
-            return
+            return np.zeros((0, self.embeddings.dimension), dtype=np.float32)
         if vectors is None:
             vectors = self.embeddings.embed_array([f"{c.header}\n{c.text}" for c in chunks])
         self.vectors.upsert(
             [c.id for c in chunks], vectors, [c.text for c in chunks],
             [vector_metadata(c) for c in chunks],
         )
+        return vectors
 
     def stats(self) -> dict[str, int | str]:
         return {

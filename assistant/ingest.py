@@ -97,6 +97,7 @@ class Ingestor:
     ) -> None:
         self._index = index
         self._max_tokens = max_tokens
+        self._max_file_mb = max_file_mb
         self._max_bytes = int(max_file_mb * 1024 * 1024)
         self._group_chunks = group_chunks
 
@@ -111,6 +112,7 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         repair = self._index.reconcile()
+        self._index.ensure_vectors()  # reconciled just now: no second check this process
         report.restored_chunks, report.orphans_deleted = repair.chunks_restored, repair.orphans_deleted
         files, missing = discover(paths)
         report.failed += [(str(p), "no such file or folder") for p in missing]
@@ -127,8 +129,10 @@ class Ingestor:
         self._flush(pending, report)
         if prune:
             report.removed = self._prune(paths, {str(f) for f in files})
-        if manifest.generation != generation_before or repair.orphans_deleted:
+        if manifest.generation != generation_before or repair.orphans_deleted or repair.rebuilt:
             self._index.rebuild_lexical()
+        if manifest.vectors_dirty:
+            manifest.set_vectors_dirty(False)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -140,8 +144,11 @@ class Ingestor:
             if any(f.path == p or f.path.startswith(p.rstrip("/") + "/") for p in prefixes)
         ]
         if doomed:
-            dropped = self._index.manifest.remove_files(doomed)
-            self._index.vectors.delete(dropped)
+            self._index.ensure_vectors()
+            manifest = self._index.manifest
+            manifest.set_vectors_dirty(True)
+            self._index.vectors.delete(manifest.remove_files(doomed))
+            manifest.set_vectors_dirty(False)
             self._index.rebuild_lexical()
         return doomed
 
@@ -160,8 +167,9 @@ class Ingestor:
                 report.unchanged.append(key)
                 return
             if path.stat().st_size > self._max_bytes:
-                limit = self._max_bytes / 1024 / 1024
-                raise DocumentError(f"{path.name}: file is larger than the {limit:g} MB limit")
+                raise DocumentError(
+                    f"{path.name}: file is larger than the {self._max_file_mb:g} MB limit"
+                )
             data = path.read_bytes()
             sidecar, sidecar_bytes = read_sidecar(path)
             doc_hash = hashlib.sha256(data + b"\0" + sidecar_bytes + options.encode()).hexdigest()
@@ -183,10 +191,14 @@ class Ingestor:
                 kind = f"duplicate:{original}"
             pending.files.append(record)
             pending.outcomes.append((kind, key))
-        except (KamError, OSError) as exc:
-            report.failed.append((key, str(exc) if isinstance(exc, KamError) else f"{path.name}: cannot read ({exc.strerror or exc})"))
+        except KamError as exc:
+            report.failed.append((key, str(exc)))
+        except OSError as exc:
+            report.failed.append((key, f"{path.name}: cannot read ({exc.strerror or exc})"))
         except Exception as exc:  # a loader bug must not stop the batch
-            report.failed.append((key, f"{path.name}: unexpected error ({type(exc).__name__}: {exc})"))
+            report.failed.append(
+                (key, f"{path.name}: unexpected error ({type(exc).__name__}: {exc})")
+            )
 
     def _document(self, path, data, sidecar, doc_hash, collection, access) -> DocumentRecord:
         document = load_document(path, data, sidecar)
@@ -218,9 +230,14 @@ class Ingestor:
         if not pending.files:
             return
         chunks = [c for d in pending.documents for c in d.chunks]
+        manifest = self._index.manifest
+        if not manifest.vectors_dirty:
+            manifest.set_vectors_dirty(True)  # cleared when the ingest ends cleanly
         # Vectors first, manifest second: a kill in between leaves orphans that reconcile drops.
-        self._index.add_vectors(chunks)
-        dropped = self._index.manifest.commit(pending.documents, pending.files)
+        vectors = self._index.add_vectors(chunks)
+        dropped = manifest.commit(
+            pending.documents, pending.files, {c.id: v for c, v in zip(chunks, vectors, strict=True)}
+        )
         self._index.vectors.delete(dropped)
         report.chunks_added += len(chunks)
         for kind, key in pending.outcomes:

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+
+import numpy as np
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+VECTOR_DTYPE = np.float32
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -35,7 +39,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     idx INTEGER NOT NULL,
     text TEXT NOT NULL,
     header TEXT NOT NULL,
-    meta TEXT NOT NULL
+    meta TEXT NOT NULL,
+    vector BLOB
 );
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_hash);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -133,25 +138,54 @@ class Manifest:
     def chunk_count(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM chunks")[0][0])
 
-    def chunks(self, ids: Iterable[str] | None = None) -> list[ChunkRecord]:
+    def _chunk_rows(self, columns: str, ids: Iterable[str] | None) -> list[tuple]:
         if ids is None:
-            rows = self._query("SELECT * FROM chunks ORDER BY doc_hash, idx")
-        else:
-            wanted = list(ids)
-            rows = []
-            for start in range(0, len(wanted), 500):
-                part = wanted[start : start + 500]
-                marks = ",".join("?" * len(part))
-                rows.extend(self._query(f"SELECT * FROM chunks WHERE id IN ({marks})", part))
+            return self._query(f"SELECT {columns} FROM chunks ORDER BY doc_hash, idx")
+        wanted = list(ids)
+        rows: list[tuple] = []
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows.extend(self._query(f"SELECT {columns} FROM chunks WHERE id IN ({marks})", part))
+        return rows
+
+    def chunks(self, ids: Iterable[str] | None = None) -> list[ChunkRecord]:
+        rows = self._chunk_rows("id, doc_hash, idx, text, header, meta", ids)
         return [ChunkRecord(i, h, x, t, hd, json.loads(m)) for i, h, x, t, hd, m in rows]
+
+    def newest_chunk_ids(self, n: int) -> list[str]:
+        return [row[0] for row in self._query("SELECT id FROM chunks ORDER BY rowid DESC LIMIT ?", (n,))]
+
+    def vectors(self, ids: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+        """Stored embeddings by chunk id (chunks stored without one are left out)."""
+        rows = self._chunk_rows("id, vector", ids)
+        return {i: np.frombuffer(v, dtype=VECTOR_DTYPE) for i, v in rows if v is not None}
+
+    @property
+    def vectors_dirty(self) -> bool:
+        """True while (or if) a write to the vector store has not been confirmed complete."""
+        rows = self._query("SELECT value FROM state WHERE key='vectors_dirty'")
+        return bool(rows) and rows[0][0] == "1"
+
+    def set_vectors_dirty(self, dirty: bool) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO state VALUES ('vectors_dirty', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                ("1" if dirty else "0",),
+            )
 
     # -- writing -----------------------------------------------------------------------------
 
     def commit(
-        self, documents: list[DocumentRecord], files: list[FileRecord]
+        self,
+        documents: list[DocumentRecord],
+        files: list[FileRecord],
+        vectors: dict[str, np.ndarray] | None = None,
     ) -> list[str]:
-        """Record new documents and point files at them, in one transaction. Returns the
-        chunk ids of documents no file refers to any more (to delete from the vector store)."""
+        """Record new documents (with their chunks' vectors) and point files at them, in one
+        transaction. Returns the chunk ids of documents no file refers to any more."""
+        vectors = vectors or {}
         with self._transaction() as db:
             for document in documents:
                 db.execute(
@@ -161,9 +195,10 @@ class Manifest:
                 )
                 db.execute("DELETE FROM chunks WHERE doc_hash=?", (document.doc_hash,))
                 db.executemany(
-                    "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
+                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
                     [(c.id, c.doc_hash, c.idx, c.text, c.header,
-                      json.dumps(c.meta, ensure_ascii=False)) for c in document.chunks],
+                      json.dumps(c.meta, ensure_ascii=False), _blob(vectors.get(c.id)))
+                     for c in document.chunks],
                 )
             db.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
@@ -203,3 +238,7 @@ class Manifest:
             "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
         return dropped
+
+
+def _blob(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=VECTOR_DTYPE).tobytes()

@@ -13,9 +13,12 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.fusion import reciprocal_rank_fusion, weighted_score_fusion
+from assistant.glossary import Glossary
 from assistant.index import KnowledgeIndex
+from assistant.language import detect_language, is_chinese
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
+CHINESE = ("zh-Hant", "zh-Hans")
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,11 @@ class SearchFilters:
         }
         return {name: values for name, values in pairs.items() if values}
 
-    def chroma_where(self) -> dict[str, Any] | None:
+    def chroma_where(self, chinese: bool | None = None) -> dict[str, Any] | None:
+        """Chroma's filter; ``chinese`` restricts to Chinese (True) or other (False) passages."""
         clauses = [{name: {"$in": list(values)}} for name, values in self.as_fields().items()]
+        if chinese is not None:
+            clauses.append({"language": {"$in" if chinese else "$nin": list(CHINESE)}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -78,11 +84,15 @@ class HybridSearcher:
         fusion: str = "rrf",
         dense_weight: float = 0.5,
         candidates: int = 40,
+        cross_lingual_weight: float = 1.0,
+        glossary: Glossary | None = None,
     ) -> None:
         self._index = index
         self._fusion = fusion
         self._dense_weight = dense_weight
         self._candidates = candidates
+        self._cross_weight = cross_lingual_weight
+        self._glossary = glossary
 
     def search(
         self,
@@ -96,27 +106,54 @@ class HybridSearcher:
             return []
         filters = filters or SearchFilters()
         pool = max(self._candidates, k)
-        committed = self._index.committed_ids()
-        dense: list[tuple[str, float]] = []
+        same: list[tuple[str, float]] = []
+        cross: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
-            vector = np.asarray(self._index.embeddings.embed_query(query), dtype=np.float32)
-            hits = self._index.vectors.query(vector, pool, filters.chroma_where())
-            dense = [(h.id, h.similarity) for h in hits if h.id in committed]
+            same, cross = self._dense(query, pool, filters)
         if mode in ("hybrid", "lexical"):
-            lexical = self._index.lexical().search(query, pool, filters.as_fields())
+            expanded = self._glossary.expand(query) if self._glossary else query
+            lexical = self._index.lexical().search(expanded, pool, filters.as_fields())
         if mode == "dense":
-            fused = dense
+            fused = reciprocal_rank_fusion([same, cross], [1.0, self._cross_weight])
         elif mode == "lexical":
             fused = lexical
         elif self._fusion == "weighted":
+            dense_share, lexical_share = self._dense_weight, 1.0 - self._dense_weight
             fused = weighted_score_fusion(
-                [dense, lexical], [self._dense_weight, 1.0 - self._dense_weight]
+                [same, cross, lexical],
+                [dense_share, dense_share * self._cross_weight, lexical_share],
             )
         else:
-            fused = reciprocal_rank_fusion([dense, lexical])
-        top = fused[:k]
-        return self._passages(top, dict(dense), dict(lexical))
+            fused = reciprocal_rank_fusion([same, cross, lexical], [1.0, self._cross_weight, 1.0])
+        dense_scores = {**dict(cross), **dict(same)}
+        return self._passages(fused[:k], dense_scores, dict(lexical))
+
+    def _dense(
+        self, query: str, pool: int, filters: SearchFilters
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """Rank the query's own language and the other language apart: the cross-lingual
+        ranking uses only the models that read both languages, and keeps passages in the
+        other language from being crowded out by a model's same-language bias."""
+        self._index.ensure_vectors()
+        committed = self._index.committed_ids()
+        query_chinese = is_chinese(detect_language(query))
+        full, multilingual = self._index.embeddings.query_vectors(query)
+        own_vector = multilingual if query_chinese else full
+        rankings = []
+        for chinese_side, vector in ((query_chinese, own_vector), (not query_chinese, multilingual)):
+            allowed = filters.languages
+            if allowed and not any(is_chinese(lang) == chinese_side for lang in allowed):
+                rankings.append([])
+                continue
+            if not self._index.embeddings.multilingual and chinese_side != query_chinese:
+                rankings.append([])
+                continue
+            hits = self._index.vectors.query(
+                np.asarray(vector, dtype=np.float32), pool, filters.chroma_where(chinese_side)
+            )
+            rankings.append([(h.id, h.similarity) for h in hits if h.id in committed])
+        return rankings[0], rankings[1]
 
     def _passages(
         self,

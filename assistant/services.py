@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from assistant.config import Settings
 from assistant.embeddings import NamedEmbeddings, build_embeddings
+from assistant.glossary import Glossary
 from assistant.index import KnowledgeIndex
 from assistant.ingest import Ingestor
 from assistant.retrieval import HybridSearcher
@@ -36,6 +37,7 @@ def build_services(settings: Settings, embeddings: NamedEmbeddings | None = None
     index = KnowledgeIndex(store_dir, embeddings, vectors)
     ingestor = Ingestor(index, settings.chunk_tokens, settings.max_file_mb)
     searcher = HybridSearcher(
-        index, settings.fusion, settings.dense_weight, settings.candidates
+        index, settings.fusion, settings.dense_weight, settings.candidates,
+        settings.cross_lingual_weight, Glossary.load(settings.glossary_path),
     )
     return Services(settings, index, ingestor, searcher)

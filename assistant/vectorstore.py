@@ -94,6 +94,19 @@ class VectorStore:
                 raise StoreUnavailableError(self._unavailable(exc)) from None
         return self._collection
 
+    def reset(self) -> None:
+        """Drop the collection and start an empty one (the caller refills it)."""
+        try:
+            client = _client(self._persist_dir, self._host, self._port)
+            try:
+                client.delete_collection(self.collection_name)
+            except Exception:  # absent, or too damaged to delete: recreated below
+                pass
+        except Exception as exc:
+            raise StoreUnavailableError(self._unavailable(exc)) from None
+        self._collection = None
+        self._get()
+
     def _unavailable(self, exc: Exception) -> str:
         return f"vector store unavailable ({self.location}): {type(exc).__name__}: {exc}"
 

@@ -34,6 +34,7 @@ def make_pdf(path: Path, pages: list[str], chinese: bool = False, password: str 
                 y -= 16
         pdf.showPage()
     pdf.save()
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
     return path
 

@@ -1,0 +1,1 @@
+"""Evaluation: curated question sets and the metrics computed over them."""

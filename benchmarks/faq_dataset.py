@@ -1,0 +1,193 @@
+"""Build the retrieval benchmark from Debian's ``python3.11-doc`` (PSF licence).
+
+Every FAQ question heading (an RST section title ending in "?") whose answer section holds
+80+ characters becomes one query; its answer (the heading stripped, the text up to the next
+heading of the same or a higher level) becomes one ``faq-<page>-<n>.txt`` document. The HTML
+pages of the tutorial, howto, reference, using and extending folders are copied alongside as
+distractors, taken as they are. Output: ``<out>/docs/`` and ``<out>/queries.json``
+(``[{"query", "expected_source"}]``).
+
+Install the source with ``apt-get install -y python3.11-doc``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
+
+DOC_ROOT = Path("/usr/share/doc/python3.11/html")
+DISTRACTOR_FOLDERS = ("tutorial", "howto", "reference", "using", "extending")
+DEFAULT_OUT = RESULTS_DIR / "faq"
+MIN_ANSWER_CHARS = 80
+EXPECTED_QUESTIONS = 171
+EXPECTED_DISTRACTORS = 62
+
+_ADORNMENT = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1+$")
+_ROLE = re.compile(r":[\w:.-]+:`([^`<]*?)(?:\s*<[^>]*>)?`")
+_LITERAL = re.compile(r"``([^`]+)``")
+_REFERENCE = re.compile(r"`([^`<]+?)(?:\s*<[^>]*>)?`_{1,2}")
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: int  # index of the first line of the adornment or title
+    body_start: int  # index of the first line after the underline
+    title: str
+    level: int
+
+
+@dataclass(frozen=True)
+class FaqItem:
+    page: str
+    number: int
+    question: str
+    answer: str
+
+    @property
+    def file_name(self) -> str:
+        return f"faq-{self.page}-{self.number}.txt"
+
+
+def find_headings(lines: list[str]) -> list[Heading]:
+    """RST section titles with their level, levels numbered by first appearance of each
+    adornment style (underline character, with or without an overline)."""
+    styles: dict[tuple[str, bool], int] = {}
+    headings: list[Heading] = []
+    i = 0
+    while i + 1 < len(lines):
+        title, under = lines[i].rstrip(), lines[i + 1].rstrip()
+        match = _ADORNMENT.match(under)
+        is_title = (
+            bool(title.strip())
+            and not title[0].isspace()
+            and not _ADORNMENT.match(title)
+            and match is not None
+            and len(under) >= len(title)
+        )
+        if not is_title:
+            i += 1
+            continue
+        over = i > 0 and lines[i - 1].rstrip() == under
+        style = (match.group(1), over)  # type: ignore[union-attr]
+        level = styles.setdefault(style, len(styles))
+        headings.append(Heading(i - 1 if over else i, i + 2, title.strip(), level))
+        i += 2
+    return headings
+
+
+def clean_inline_markup(text: str) -> str:
+    """Plain words for a query: ``:role:`x``` -> x, ````x```` -> x, ```x <url>`_`` -> x."""
+    text = _ROLE.sub(lambda m: m.group(1).lstrip("~!"), text)
+    text = _LITERAL.sub(r"\1", text)
+    text = _REFERENCE.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+def parse_faq_page(path: Path) -> list[FaqItem]:
+    """The question/answer pairs of one ``*.rst.txt`` FAQ page."""
+    page = path.name.split(".")[0]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    headings = find_headings(lines)
+    items: list[FaqItem] = []
+    for position, heading in enumerate(headings):
+        if not heading.title.endswith("?"):
+            continue
+        end = next(
+            (h.line for h in headings[position + 1 :] if h.level <= heading.level), len(lines)
+        )
+        answer = "\n".join(lines[heading.body_start : end]).strip()
+        if len(answer) < MIN_ANSWER_CHARS:
+            continue
+        items.append(FaqItem(page, len(items) + 1, clean_inline_markup(heading.title), answer))
+    return items
+
+
+def distractor_pages(doc_root: Path = DOC_ROOT) -> list[Path]:
+    return [
+        page for folder in DISTRACTOR_FOLDERS for page in sorted((doc_root / folder).glob("*.html"))
+    ]
+
+
+def build_dataset(out: Path, doc_root: Path = DOC_ROOT) -> dict[str, object]:
+    """Write ``out/docs`` and ``out/queries.json``; return counts."""
+    faq_dir = doc_root / "_sources" / "faq"
+    if not faq_dir.is_dir():
+        raise SystemExit(f"{faq_dir} not found: apt-get install -y python3.11-doc")
+    docs = out / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    queries: list[dict[str, str]] = []
+    per_page: dict[str, int] = {}
+    for page in sorted(faq_dir.glob("*.rst.txt")):
+        items = parse_faq_page(page)
+        per_page[page.name] = len(items)
+        for item in items:
+            (docs / item.file_name).write_text(item.answer + "\n", encoding="utf-8")
+            queries.append({"query": item.question, "expected_source": item.file_name})
+    pages = distractor_pages(doc_root)
+    for page in pages:
+        shutil.copyfile(page, docs / f"{page.parent.name}-{page.name}")
+    (out / "queries.json").write_text(json.dumps(queries, indent=1) + "\n", encoding="utf-8")
+    source_bytes = sum(f.stat().st_size for f in docs.iterdir())
+    return {
+        "docs_dir": str(docs),
+        "queries_file": str(out / "queries.json"),
+        "questions": len(queries),
+        "distractor_pages": len(pages),
+        "files": len(queries) + len(pages),
+        "source_mb": round(source_bytes / 1e6, 3),
+        "questions_per_page": per_page,
+    }
+
+
+def load_queries(out: Path = DEFAULT_OUT) -> list[dict[str, str]]:
+    """The queries of a built dataset (build it first with ``python -m benchmarks.faq_dataset``)."""
+    path = out / "queries.json"
+    if not path.is_file():
+        build_dataset(out)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def ensure_dataset(out: Path = DEFAULT_OUT) -> Path:
+    """The docs folder of the dataset, built if missing."""
+    if not (out / "queries.json").is_file():
+        build_dataset(out)
+    return out / "docs"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    parser.add_argument("--doc-root", type=Path, default=DOC_ROOT, help="python3.11-doc html root")
+    args = parser.parse_args()
+    stats = build_dataset(args.out, args.doc_root)
+    rows = [
+        {"item": "FAQ questions (queries)", "found": stats["questions"],
+         "STACK.md": EXPECTED_QUESTIONS},
+        {"item": "distractor HTML pages", "found": stats["distractor_pages"],
+         "STACK.md": EXPECTED_DISTRACTORS},
+        {"item": "files in docs folder", "found": stats["files"], "STACK.md": None},
+        {"item": "source MB", "found": stats["source_mb"], "STACK.md": None},
+    ]
+    print(markdown_table(rows))
+    print()
+    per_page = stats["questions_per_page"]
+    print(markdown_table([{"page": page, "questions": n} for page, n in per_page.items()]))
+    for label, found, expected in (
+        ("questions", stats["questions"], EXPECTED_QUESTIONS),
+        ("distractor pages", stats["distractor_pages"], EXPECTED_DISTRACTORS),
+    ):
+        if found != expected:
+            print(f"NOTE: {found} {label}, STACK.md says {expected}; taken as found.")
+    print(f"\nsaved {save_results('faq_dataset', stats)}")
+
+
+if __name__ == "__main__":
+    main()

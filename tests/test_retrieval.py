@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.fusion import reciprocal_rank_fusion, weighted_score_fusion
+from assistant.lexical import LexicalIndex, LexicalRecord
+from assistant.retrieval import KamRetriever, SearchFilters
+
+
+def test_rrf_by_hand() -> None:
+    fused = reciprocal_rank_fusion([[("a", 0.9), ("b", 0.8)], [("b", 5.0), ("c", 1.0)]], k=60)
+    scores = dict(fused)
+    assert scores["b"] == 1 / 62 + 1 / 61
+    assert scores["a"] == 1 / 61 and scores["c"] == 1 / 62
+    assert [item for item, _ in fused] == ["b", "a", "c"]
+
+
+def test_weighted_fusion_by_hand() -> None:
+    fused = dict(weighted_score_fusion([[("a", 0.8), ("b", 0.4)], [("b", 10.0)]], [0.5, 0.5]))
+    assert fused["a"] == 0.5 * 1.0
+    assert abs(fused["b"] - (0.5 * 0.5 + 0.5 * 1.0)) < 1e-12
+
+
+def test_bm25_ranks_and_filters(tmp_path: Path) -> None:
+    records = [
+        LexicalRecord("1", "payer budget impact model", {"language": "en", "access": "public"}),
+        LexicalRecord("2", "hospital formulary committee", {"language": "en", "access": "internal"}),
+        LexicalRecord("3", "醫院藥事委員會的評估", {"language": "zh-Hant", "access": "public"}),
+    ]
+    index = LexicalIndex.build(records, generation=7)
+    assert index.search("budget", 5)[0][0] == "1"
+    assert index.search("藥事委員會", 5)[0][0] == "3"
+    assert index.search("committee", 5, {"access": ["public"]}) == []
+    path = tmp_path / "lex.npz"
+    index.save(path)
+    loaded = LexicalIndex.load(path)
+    assert loaded is not None and loaded.generation == 7
+    assert loaded.search("formulary", 5) == index.search("formulary", 5)
+    path.write_bytes(b"corrupt")
+    assert LexicalIndex.load(path) is None
+
+
+def test_filters_apply_to_both_retrievers(services, small_corpus: Path) -> None:
+    services.ingestor.ingest([small_corpus], "kb")
+    public = SearchFilters(access=("public",))
+    for mode in ("hybrid", "dense", "lexical"):
+        hits = services.searcher.search("escalation regional director", 10, public, mode)
+        assert all(h.access == "public" for h in hits), mode
+    zh = services.searcher.search("客戶 層級", 10, SearchFilters(languages=("zh-Hant",)))
+    assert zh and all(h.language == "zh-Hant" for h in zh)
+    internal = services.searcher.search("escalation", 5, SearchFilters(doc_types=("playbook",)))
+    assert internal[0].source == "escalation.md"
+    assert services.searcher.search("payer", 5, SearchFilters(collections=("other",))) == []
+
+
+def test_empty_query_and_empty_index(services) -> None:
+    assert services.searcher.search("   ", 5) == []
+    assert services.searcher.search("anything", 5) == []
+
+
+def test_langchain_retriever_adapter(services, small_corpus: Path) -> None:
+    services.ingestor.ingest([small_corpus], "kb")
+    retriever = KamRetriever(searcher=services.searcher, k=2)
+    documents = retriever.invoke("outcomes-based contract")
+    assert documents[0].metadata["source"] == "payer-value.md"
+    assert "score" in documents[0].metadata
+
+
+def test_lexical_index_is_rebuilt_when_stale(services, small_corpus: Path) -> None:
+    services.ingestor.ingest([small_corpus], "kb")
+    lexical_file = next(services.index.store_dir.glob("lexical-*.npz"))
+    lexical_file.unlink()
+    services.index._lexical = None
+    assert services.searcher.search("escalation", 3, mode="lexical")
+    assert lexical_file.exists()

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.chunking import chunk_document, split_sentences
+from assistant.documents.metadata import DocMeta
+from assistant.documents.model import LoadedDocument, Section
+from assistant.language import detect_language
+from assistant.tokens import estimate_embedder_tokens, lexical_tokens
+
+
+def test_lexical_tokens_english_lowercase_and_plurals() -> None:
+    assert lexical_tokens("The KAM plans for Payers' accounts") == ["kam", "plan", "payer", "account"]
+    assert lexical_tokens("analysis of policies") == ["analysis", "policy"]
+
+
+def test_lexical_tokens_chinese_bigrams() -> None:
+    assert lexical_tokens("關鍵客戶") == ["關鍵", "鍵客", "客戶"]
+    assert lexical_tokens("KAM的角色") == ["kam", "的角", "角色"]
+    assert lexical_tokens("客") == ["客"]
+
+
+def test_sentence_split_english_and_chinese() -> None:
+    assert split_sentences("One. Two! Three?") == ["One.", "Two!", "Three?"]
+    assert split_sentences("第一句。第二句！第三句？") == ["第一句。", "第二句！", "第三句？"]
+
+
+def test_language_detection() -> None:
+    assert detect_language("Key account management") == "en"
+    assert detect_language("關鍵客戶管理的價值") == "zh-Hant"
+    assert detect_language("关键客户管理的价值这们") == "zh-Hans"
+    assert detect_language("12345 !!!") == "und"
+
+
+def _doc(text: str, title: str = "T") -> LoadedDocument:
+    return LoadedDocument(
+        path=Path("x.md"), fmt="markdown", meta=DocMeta(title=title),
+        sections=[Section(text=text, heading_path=("H",), page=3)],
+    )
+
+
+def test_chunks_keep_section_page_and_budget() -> None:
+    text = "\n\n".join(f"Paragraph {i} about account plans and payer value." * 6 for i in range(30))
+    chunks = chunk_document(_doc(text), max_tokens=120)
+    assert len(chunks) > 5
+    for chunk in chunks:
+        assert chunk.section == "H" and chunk.page == 3
+        assert estimate_embedder_tokens(chunk.embedding_text()) <= 120
+    joined = " ".join(c.text for c in chunks)
+    assert "Paragraph 29" in joined and "Paragraph 0" in joined
+
+
+def test_chinese_text_splits_on_chinese_punctuation() -> None:
+    text = "".join(f"第{i}句說明關鍵客戶經理如何規劃醫院客戶的長期合作。" for i in range(80))
+    chunks = chunk_document(_doc(text), max_tokens=100)
+    assert len(chunks) > 3
+    assert all(c.text.endswith("。") for c in chunks)
+
+
+def test_giant_single_line_is_hard_split() -> None:
+    chunks = chunk_document(_doc("x" * 50_000), max_tokens=64)
+    assert len(chunks) > 10
+    assert all(estimate_embedder_tokens(c.embedding_text()) <= 64 for c in chunks)
+
+
+_text = st.text(
+    alphabet=st.sampled_from(list("abc XYZ.,!?。！？；\n\n關鍵客戶123-_'\"")), max_size=3000
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_text, st.integers(min_value=32, max_value=256))
+def test_property_chunks_fit_and_lose_no_words(text: str, budget: int) -> None:
+    if not text.strip():
+        return
+    chunks = chunk_document(_doc(text, title=""), max_tokens=budget)
+    for chunk in chunks:
+        assert estimate_embedder_tokens(chunk.embedding_text()) <= budget
+        assert chunk.text.strip()
+    original = "".join(text.split())
+    rebuilt = "".join("".join(c.text for c in chunks).split())
+    assert rebuilt == original
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=500))
+def test_property_tokenizer_total(text: str) -> None:
+    tokens = lexical_tokens(text)
+    assert all(token and token == token.lower() for token in tokens)
+    assert all(not any(ch.isspace() for ch in token) for token in tokens)
+    assert estimate_embedder_tokens(text) >= 0
