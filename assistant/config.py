@@ -59,6 +59,9 @@ class Settings(BaseSettings):
         default=1.0, ge=0.0, le=2.0,
         description="Weight of the other-language dense ranking in fusion.",
     )
+    max_per_source: int = Field(
+        default=2, ge=0, description="Most passages of one document in a result list (0: any)."
+    )
     glossary_path: Path | None = Field(
         default=None,
         description="Bilingual glossary (YAML) for query expansion; the bundled one if unset.",

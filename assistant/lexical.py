@@ -41,6 +41,7 @@ class LexicalIndex:
         self._vocabulary = vocabulary
         self._fields = fields
         self.generation = generation
+        self._languages = sorted(set(fields["language"].tolist())) if len(ids) else []
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -81,6 +82,9 @@ class LexicalIndex:
         )
         fields = {name: np.asarray(vals, dtype=object) for name, vals in field_values.items()}
         return cls(ids, weights, vocabulary, fields, generation)
+
+    def languages(self) -> list[str]:
+        return self._languages
 
     def mask(self, filters: dict[str, Sequence[str]] | None) -> np.ndarray | None:
         """Boolean mask of passages whose fields match every filter (None: no filter)."""

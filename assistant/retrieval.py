@@ -86,6 +86,7 @@ class HybridSearcher:
         candidates: int = 40,
         cross_lingual_weight: float = 1.0,
         glossary: Glossary | None = None,
+        max_per_source: int = 0,
     ) -> None:
         self._index = index
         self._fusion = fusion
@@ -93,6 +94,7 @@ class HybridSearcher:
         self._candidates = candidates
         self._cross_weight = cross_lingual_weight
         self._glossary = glossary
+        self._max_per_source = max_per_source
 
     def search(
         self,
@@ -106,38 +108,58 @@ class HybridSearcher:
             return []
         filters = filters or SearchFilters()
         pool = max(self._candidates, k)
-        same: list[tuple[str, float]] = []
-        cross: list[tuple[str, float]] = []
-        lexical: list[tuple[str, float]] = []
+        query_chinese = is_chinese(detect_language(query))
+        rankings: list[list[tuple[str, float]]] = []
+        weights: list[float] = []
+        dense_scores: dict[str, float] = {}
+        lexical_scores: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
-            same, cross = self._dense(query, pool, filters)
+            same, cross = self._dense(query, query_chinese, pool, filters)
+            rankings += [same, cross]
+            share = self._dense_weight if self._fusion == "weighted" else 1.0
+            weights += [share, share * self._cross_weight]
+            dense_scores = {**dict(cross), **dict(same)}
         if mode in ("hybrid", "lexical"):
-            expanded = self._glossary.expand(query) if self._glossary else query
-            lexical = self._index.lexical().search(expanded, pool, filters.as_fields())
-        if mode == "dense":
-            fused = reciprocal_rank_fusion([same, cross], [1.0, self._cross_weight])
-        elif mode == "lexical":
-            fused = lexical
-        elif self._fusion == "weighted":
-            dense_share, lexical_share = self._dense_weight, 1.0 - self._dense_weight
-            fused = weighted_score_fusion(
-                [same, cross, lexical],
-                [dense_share, dense_share * self._cross_weight, lexical_share],
-            )
+            same, cross = self._lexical(query, query_chinese, pool, filters)
+            rankings += [same, cross]
+            share = 1.0 - self._dense_weight if self._fusion == "weighted" else 1.0
+            weights += [share, share * self._cross_weight]
+            lexical_scores = {**dict(cross), **dict(same)}
+        if self._fusion == "weighted" and mode == "hybrid":
+            fused = weighted_score_fusion(rankings, weights)
         else:
-            fused = reciprocal_rank_fusion([same, cross, lexical], [1.0, self._cross_weight, 1.0])
-        dense_scores = {**dict(cross), **dict(same)}
-        return self._passages(fused[:k], dense_scores, dict(lexical))
+            fused = reciprocal_rank_fusion(rankings, weights)
+        passages = self._passages(fused[: max(k * 4, 20)], dense_scores, lexical_scores)
+        return diversify(passages, k, self._max_per_source)
+
+    def _lexical(
+        self, query: str, query_chinese: bool, pool: int, filters: SearchFilters
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """BM25 for the query as written, and for its glossary translations alone over the
+        passages in the other language."""
+        lexical = self._index.lexical()
+        fields = filters.as_fields()
+        same = lexical.search(query, pool, fields)
+        translations = self._glossary.translations(query) if self._glossary else []
+        if not translations:
+            return same, []
+        other = tuple(
+            lang for lang in lexical.languages() if is_chinese(lang) != query_chinese
+        )
+        allowed = tuple(l for l in other if not filters.languages or l in filters.languages)
+        if not allowed:
+            return same, []
+        cross = lexical.search(" ".join(translations), pool, {**fields, "language": allowed})
+        return same, cross
 
     def _dense(
-        self, query: str, pool: int, filters: SearchFilters
+        self, query: str, query_chinese: bool, pool: int, filters: SearchFilters
     ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
         """Rank the query's own language and the other language apart: the cross-lingual
         ranking uses only the models that read both languages, and keeps passages in the
         other language from being crowded out by a model's same-language bias."""
         self._index.ensure_vectors()
         committed = self._index.committed_ids()
-        query_chinese = is_chinese(detect_language(query))
         full, multilingual = self._index.embeddings.query_vectors(query)
         own_vector = multilingual if query_chinese else full
         rankings = []
@@ -180,6 +202,25 @@ class HybridSearcher:
                 )
             )
         return passages
+
+
+def diversify(passages: list[Passage], k: int, max_per_source: int) -> list[Passage]:
+    """Keep the ranking but allow at most ``max_per_source`` passages of one document in the
+    first ``k`` (0: no limit); if too few documents match, the overflow fills the rest."""
+    if max_per_source <= 0:
+        return passages[:k]
+    chosen: list[Passage] = []
+    overflow: list[Passage] = []
+    per_source: dict[str, int] = {}
+    for passage in passages:
+        if per_source.get(passage.source, 0) < max_per_source:
+            per_source[passage.source] = per_source.get(passage.source, 0) + 1
+            chosen.append(passage)
+        else:
+            overflow.append(passage)
+        if len(chosen) == k:
+            break
+    return (chosen + overflow)[:k]
 
 
 class KamRetriever(BaseRetriever):

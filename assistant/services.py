@@ -39,5 +39,6 @@ def build_services(settings: Settings, embeddings: NamedEmbeddings | None = None
     searcher = HybridSearcher(
         index, settings.fusion, settings.dense_weight, settings.candidates,
         settings.cross_lingual_weight, Glossary.load(settings.glossary_path),
+        settings.max_per_source,
     )
     return Services(settings, index, ingestor, searcher)

@@ -1,13 +1,15 @@
-"""Retrieval quality of the bundled corpus on its curated questions, per embedding setup.
+"""Retrieval quality of the bundled corpus on its curated questions, per configuration.
 
-    python -m benchmarks.corpus_questions [--embeddings ensemble use minilm] [--k 5]
+    python -m benchmarks.corpus_questions [--embeddings ensemble use] [--cross-weights 0.5 1]
 
-Reports hit@k overall, per language and for cross-lingual questions, for dense, lexical and
-hybrid search; one fresh index per embedding setup (in a temporary folder)."""
+One index per embedding setup (fresh temporary folder, or --data-dir to keep and reuse it);
+search settings (mode, fusion, cross-lingual weight) are varied over the same index. Reports
+hit@k overall, per question language and for cross-lingual questions."""
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import tempfile
 import time
@@ -15,62 +17,83 @@ from collections import defaultdict
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.evaluation.questions import load_question_set
+from assistant.evaluation.questions import Question, load_question_set
+from assistant.glossary import Glossary
 from assistant.offline import go_offline
+from assistant.retrieval import HybridSearcher
 from assistant.services import build_services
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(embeddings: str, k: int, question_file: Path) -> dict:
-    questions = [q for q in load_question_set(question_file).questions if q.expected_sources]
-    with tempfile.TemporaryDirectory() as tmp:
-        services = build_services(Settings(data_dir=Path(tmp), embeddings=embeddings))
-        started = time.perf_counter()
-        services.ingestor.ingest([ROOT / "corpus"], "kb")
-        ingest_s = time.perf_counter() - started
-        results: dict[str, dict[str, list[int]]] = {}
-        misses: dict[str, list[str]] = defaultdict(list)
+def hit_rates(searcher: HybridSearcher, questions: list[Question], k: int, mode: str) -> dict:
+    groups: dict[str, list[int]] = defaultdict(list)
+    misses = []
+    for q in questions:
+        sources = [p.source for p in searcher.search(q.question, k, mode=mode)]  # type: ignore[arg-type]
+        hit = int(any(s in q.expected_sources for s in sources))
+        for group in ("all", q.lang, *(["cross-lingual"] if "cross-lingual" in q.tags else [])):
+            groups[group].append(hit)
+        if not hit:
+            misses.append(q.id)
+    rates = {group: round(sum(v) / len(v), 3) for group, v in groups.items()}
+    return {"rates": rates, "misses": misses}
+
+
+def run_embedding(name: str, data_dir: Path, args: argparse.Namespace, questions: list[Question]) -> list[dict]:
+    services = build_services(Settings(data_dir=data_dir, embeddings=name))
+    started = time.perf_counter()
+    services.ingestor.ingest([ROOT / "corpus"], "kb")
+    ingest_s = round(time.perf_counter() - started, 1)
+    glossary = Glossary.load()
+    rows = []
+    glossaries = (True, False) if args.glossary_ablation else (True,)
+    for fusion, cap, cross, use_glossary in itertools.product(
+        args.fusions, args.max_per_source, args.cross_weights, glossaries
+    ):
+        searcher = HybridSearcher(
+            services.index, fusion, args.dense_weight, 40, cross,
+            glossary if use_glossary else None, cap,
+        )
         for mode in ("dense", "lexical", "hybrid"):
-            groups: dict[str, list[int]] = defaultdict(list)
-            for q in questions:
-                sources = [p.source for p in services.searcher.search(q.question, k, mode=mode)]
-                hit = int(any(s in q.expected_sources for s in sources))
-                groups["all"].append(hit)
-                groups[q.lang].append(hit)
-                if "cross-lingual" in q.tags:
-                    groups["cross-lingual"].append(hit)
-                if not hit:
-                    misses[mode].append(q.id)
-            results[mode] = groups
-        services.close()
-    table = {
-        mode: {group: round(sum(v) / len(v), 3) for group, v in groups.items()}
-        for mode, groups in results.items()
-    }
-    return {"embeddings": embeddings, "ingest_s": round(ingest_s, 1), "hit": table,
-            "misses": dict(misses), "n": len(questions)}
+            result = hit_rates(searcher, questions, args.k, mode)
+            rows.append({"embeddings": name, "fusion": fusion, "cap": cap, "cross_weight": cross,
+                         "glossary": use_glossary, "mode": mode, "ingest_s": ingest_s, **result})
+    services.close()
+    return rows
 
 
 def main() -> None:
     go_offline()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--embeddings", nargs="+", default=["ensemble", "use", "minilm"])
+    parser.add_argument("--fusions", nargs="+", default=["rrf"])
+    parser.add_argument("--cross-weights", nargs="+", type=float, default=[1.0])
+    parser.add_argument("--dense-weight", type=float, default=0.5)
+    parser.add_argument("--max-per-source", nargs="+", type=int, default=[2])
+    parser.add_argument("--glossary-ablation", action="store_true")
     parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--data-dir", type=Path, help="keep the indexes here (reused if present)")
     parser.add_argument("--questions", type=Path, default=ROOT / "evals" / "corpus_questions.yaml")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "corpus_questions.json")
+    parser.add_argument("--out", type=Path,
+                        default=ROOT / "benchmarks" / "results" / "corpus_questions.json")
     args = parser.parse_args()
-    rows = [run(name, args.k, args.questions) for name in args.embeddings]
-    print(f"| embeddings | mode | hit@{args.k} all | en | zh-Hant | cross-lingual |")
-    print("|---|---|---|---|---|---|")
-    for row in rows:
-        for mode, groups in row["hit"].items():
-            print(f"| {row['embeddings']} | {mode} | {groups['all']} | {groups.get('en')} | "
-                  f"{groups.get('zh-Hant')} | {groups.get('cross-lingual')} |")
-    for row in rows:
-        print(row["embeddings"], "hybrid misses:", row["misses"].get("hybrid"))
+    questions = [q for q in load_question_set(args.questions).questions if q.expected_sources]
+    rows: list[dict] = []
+    for name in args.embeddings:
+        if args.data_dir:
+            rows += run_embedding(name, args.data_dir / name, args, questions)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                rows += run_embedding(name, Path(tmp), args, questions)
+    print(f"| embeddings | fusion | per-doc cap | cross w | glossary | mode | hit@{args.k} | en | zh-Hant | cross-lingual |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        g = r["rates"]
+        print(f"| {r['embeddings']} | {r['fusion']} | {r['cap']} | {r['cross_weight']} | {r['glossary']} | "
+              f"{r['mode']} | {g['all']} | {g.get('en')} | {g.get('zh-Hant')} | {g.get('cross-lingual')} |")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    args.out.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":
