@@ -98,8 +98,9 @@ def main() -> None:
         choices=["minilm", "use", "ensemble", "hash"],
     )
     parser.add_argument(
-        "--baseline-threads", nargs="+", type=int, default=[0, 1],
-        help="torch threads for baseline runs, in order; 0 = torch's default (the tutorial's)",
+        "--baseline-threads", nargs="*", type=int, default=[0],
+        help="torch threads per baseline run, in order; 0: torch's default (the tutorial's); "
+        "give no value to skip the baseline",
     )
     args = parser.parse_args()
     folder = ensure_dataset(args.data)

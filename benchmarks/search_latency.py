@@ -13,6 +13,7 @@ only re-checks the unchanged files; ``--fresh`` rebuilds it.
 from __future__ import annotations
 
 import argparse
+import math
 import shutil
 import statistics
 import time
@@ -72,8 +73,7 @@ def build_corpus(
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100)."""
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
+    return ordered[max(0, min(len(ordered), math.ceil(q / 100 * len(ordered))) - 1)]
 
 
 def main() -> None:
@@ -93,7 +93,8 @@ def main() -> None:
 
     if args.fresh and args.work.exists():
         shutil.rmtree(args.work)
-    settings = Settings(data_dir=args.work / f"index-{args.embeddings}", embeddings=args.embeddings)
+    label = f"{args.embeddings}-{args.chunks}"
+    settings = Settings(data_dir=args.work / f"index-{label}", embeddings=args.embeddings)
     corpus = args.work / f"corpus-{args.chunks}"
     started = time.perf_counter()
     planned = build_corpus(args.chunks, ensure_dataset(args.data), corpus, settings.chunk_tokens)
@@ -144,7 +145,7 @@ def main() -> None:
     meets = float(hybrid["p50_ms"]) < P50_GOAL_MS and float(hybrid["p95_ms"]) < P95_GOAL_MS
     print(f"\nGoal hybrid p50 < {P50_GOAL_MS:.0f} ms and p95 < {P95_GOAL_MS:.0f} ms: "
           f"{'met' if meets else 'NOT met'}")
-    path = save_results(f"search_latency_{args.embeddings}", {
+    path = save_results(f"search_latency_{label}", {
         "embeddings": args.embeddings, "chunks": chunk_count, "planned_chunks": planned,
         "files": files, "k": args.k, "rows": rows, "goal_met": meets,
         "ingest_seconds": round(report.seconds, 1), "chunks_embedded": report.chunks_added,
