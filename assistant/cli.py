@@ -118,6 +118,34 @@ def search(
 
 
 @app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in English or Chinese.")],
+    doc_type: Annotated[list[str] | None, typer.Option(help="Filter: doc type.")] = None,
+    language: Annotated[list[str] | None, typer.Option(help="Filter: language.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Answer a question from the knowledge base, with citations."""
+    from assistant.errors import KamError
+    from assistant.retrieval import SearchFilters
+
+    filters = SearchFilters(doc_types=tuple(doc_type or ()), languages=tuple(language or ()))
+    try:
+        services = _services()
+        if json_out:
+            answer = services.answers.answer(question, filters=filters)
+            typer.echo(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
+            return
+        for event in services.answers.stream(question, filters=filters):
+            if event.kind == "delta":
+                typer.echo(event.text, nl=False, err=True)
+            else:
+                typer.echo(("\n\n" if event.answer and event.answer.mode != "extractive" else "")
+                           + event.text)
+    except KamError as exc:
+        _fail(str(exc))
+
+
+@app.command()
 def status() -> None:
     """Show what the index holds."""
     stats = _services().index.stats()

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EmbeddingName = Literal["use", "minilm", "ensemble", "hash"]
 FusionName = Literal["rrf", "weighted"]
+LLMProvider = Literal["none", "openai", "local"]
 
 
 def _default_data_dir() -> Path:
@@ -66,8 +67,77 @@ class Settings(BaseSettings):
         default=None,
         description="Bilingual glossary (YAML) for query expansion; the bundled one if unset.",
     )
+    llm_provider: Literal["none", "openai", "local"] = Field(
+        default="none",
+        description="'none': extractive answers, no model; 'openai': any OpenAI-compatible "
+        "endpoint; 'local': a GGUF file served in-process by llama.cpp.",
+    )
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL.")
+    llm_model: str | None = Field(default=None, description="Model name at that endpoint.")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key (never printed).")
+    llm_model_path: Path | None = Field(default=None, description="GGUF file for 'local'.")
+    llm_timeout_s: float = Field(default=30.0, gt=0, description="LLM request timeout, seconds.")
+    llm_max_tokens: int = Field(default=400, ge=16, description="Most tokens an answer generates.")
+    llm_temperature: float = Field(default=0.1, ge=0.0, le=2.0, description="Sampling temperature.")
+    llm_context_size: int = Field(default=4096, ge=512, description="Context size for 'local'.")
+    prompts_dir: Path | None = Field(
+        default=None, description="Folder of prompts, messages and rules; the bundled one if unset."
+    )
+    answer_passages: int = Field(default=6, ge=1, le=20, description="Passages an answer draws on.")
+    abstain_semantic: float = Field(
+        default=0.30, description="Abstain when the best sentence similarity is below this..."
+    )
+    abstain_lexical: float = Field(
+        default=0.34, description="...and the best question-term coverage is below this."
+    )
+    support_threshold: float = Field(
+        default=0.45, description="Least support for a generated sentence to be kept and cited."
+    )
     torch_threads: int = Field(
         default=1, ge=1, description="Torch CPU threads (1 is fastest on shared 2-core machines)."
+    )
+
+    llm_provider: LLMProvider = Field(
+        default="none",
+        description=(
+            "Language model for written answers: 'none' (extractive answers, no LLM), "
+            "'openai' (any OpenAI-compatible server: OpenAI, Azure, vLLM, Ollama, llama.cpp), "
+            "'local' (a GGUF file served in-process by llama.cpp)."
+        ),
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible API root for 'openai', e.g. http://localhost:11434/v1.",
+    )
+    llm_model: str | None = Field(
+        default=None,
+        description="Model name for 'openai'; for 'local', the name the server answers to.",
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="API key for 'openai'; unset sends a placeholder. Never printed."
+    )
+    llm_model_path: Path | None = Field(
+        default=None, description="GGUF model file for 'local'."
+    )
+    llm_timeout_s: float = Field(
+        default=30.0, gt=0, description="Seconds to wait for the language model before giving up."
+    )
+    llm_max_tokens: int = Field(
+        default=400, ge=1, description="Most tokens the language model writes per answer."
+    )
+    llm_temperature: float = Field(
+        default=0.1, ge=0.0, le=2.0, description="Sampling temperature (low: steadier answers)."
+    )
+    llm_context_size: int = Field(
+        default=4096, ge=256, description="Context window, in tokens, of the 'local' model."
+    )
+    llm_threads: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "CPU threads of the 'local' model (1 was many times faster than 2 on a shared "
+            "2-core machine)."
+        ),
     )
 
     def store_dir(self) -> Path:

@@ -56,6 +56,10 @@ class NamedEmbeddings(Embeddings):
     def warm_up(self) -> None:
         self.embed_array(["warm up"])
 
+    def sentence_model(self) -> NamedEmbeddings:
+        """The fastest member that reads across languages (for scoring many short sentences)."""
+        return self
+
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -141,6 +145,14 @@ class EnsembleEmbeddings(NamedEmbeddings):
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:
         blocks = [m.embed_array(texts) * s for m, s in zip(self._members, self._scales, strict=True)]
         return np.hstack(blocks).astype(np.float32)
+
+    def sentence_model(self) -> NamedEmbeddings:
+        multilingual = [m for m in self._members if m.multilingual]
+        return multilingual[0] if multilingual else self._members[0]
+
+    def warm_up(self) -> None:
+        for member in self._members:
+            member.warm_up()
 
     def query_vectors(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """In the restricted vector, monolingual members contribute zeros, so the cosine

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from langchain_core.language_models import BaseChatModel
+
+from assistant.answering.extractive import ExtractiveComposer
+from assistant.answering.service import AnswerService, AnswerSettings
+from assistant.answering.support import SupportScorer
 from assistant.config import Settings
 from assistant.embeddings import NamedEmbeddings, build_embeddings
 from assistant.glossary import Glossary
 from assistant.index import KnowledgeIndex
+from assistant.guardrails import ComplianceGuard
 from assistant.ingest import Ingestor
+from assistant.prompts import PromptLibrary
 from assistant.retrieval import HybridSearcher
 from assistant.vectorstore import VectorStore
 
@@ -19,12 +26,17 @@ class Services:
     index: KnowledgeIndex
     ingestor: Ingestor
     searcher: HybridSearcher
+    answers: AnswerService
 
     def close(self) -> None:
         self.index.manifest.close()
 
 
-def build_services(settings: Settings, embeddings: NamedEmbeddings | None = None) -> Services:
+def build_services(
+    settings: Settings,
+    embeddings: NamedEmbeddings | None = None,
+    chat_model: BaseChatModel | None = None,
+) -> Services:
     """Wire the services. Models load lazily, on first use."""
     embeddings = embeddings or build_embeddings(settings.embeddings, settings.torch_threads)
     store_dir = settings.store_dir()
@@ -36,9 +48,39 @@ def build_services(settings: Settings, embeddings: NamedEmbeddings | None = None
     )
     index = KnowledgeIndex(store_dir, embeddings, vectors)
     ingestor = Ingestor(index, settings.chunk_tokens, settings.max_file_mb)
+    glossary = Glossary.load(settings.glossary_path)
     searcher = HybridSearcher(
         index, settings.fusion, settings.dense_weight, settings.candidates,
-        settings.cross_lingual_weight, Glossary.load(settings.glossary_path),
-        settings.max_per_source,
+        settings.cross_lingual_weight, glossary, settings.max_per_source,
     )
-    return Services(settings, index, ingestor, searcher)
+    answers = build_answer_service(settings, searcher, embeddings, glossary, chat_model)
+    return Services(settings, index, ingestor, searcher, answers)
+
+
+def build_answer_service(
+    settings: Settings,
+    searcher: HybridSearcher,
+    embeddings: NamedEmbeddings,
+    glossary: Glossary,
+    chat_model: BaseChatModel | None = None,
+) -> AnswerService:
+    library = PromptLibrary(settings.prompts_dir)
+    encoder = embeddings.sentence_model()
+    if chat_model is None and settings.llm_provider != "none":
+        from assistant.llm import build_chat_model, describe_llm
+
+        chat_model = build_chat_model(settings)
+        label = describe_llm(settings)
+    else:
+        label = "extractive" if chat_model is None else "llm"
+    answer_settings = AnswerSettings(
+        passages=settings.answer_passages,
+        abstain_semantic=settings.abstain_semantic,
+        abstain_lexical=settings.abstain_lexical,
+        support_threshold=settings.support_threshold,
+        mode_label=label,
+    )
+    return AnswerService(
+        searcher, ExtractiveComposer(encoder), SupportScorer(encoder), ComplianceGuard(library),
+        library, glossary, chat_model, answer_settings,
+    )

@@ -1,0 +1,1 @@
+"""Grounded answers: extractive or generated, always cited by the app itself."""

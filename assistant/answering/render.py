@@ -1,0 +1,42 @@
+"""Turn answer sentences and citations into the text a user reads, in the question's language."""
+
+from __future__ import annotations
+
+from assistant.answering.model import AnswerSentence, Citation
+from assistant.prompts import Messages
+from assistant.retrieval import Passage
+
+
+def where(passage: Passage, messages: Messages, language: str) -> str:
+    parts = [passage.title or passage.source, passage.source]
+    if passage.page:
+        page = messages.get("page", language)
+        parts.append(f"{page} {passage.page}" if language == "en" else f"{page} {passage.page} 頁")
+    if passage.section:
+        parts.append(passage.section)
+    return " — ".join(dict.fromkeys(p for p in parts if p))
+
+
+def render_answer(
+    intro: str, sentences: list[AnswerSentence], citations: list[Citation],
+    messages: Messages, language: str, notice: str | None = None,
+) -> str:
+    lines = [notice, ""] if notice else []
+    lines.append(intro)
+    for sentence in sentences:
+        marks = "".join(f"[{n}]" for n in sentence.citations)
+        lines.append(f"- {sentence.text} {marks}".rstrip())
+    if citations:
+        lines += ["", f"{messages.get('sources_heading', language)}:"]
+        lines += [f"[{c.n}] {where(c.passage, messages, language)}" for c in citations]
+    return "\n".join(lines)
+
+
+def render_closest(
+    heading: str, message: str, passages: list[Passage], messages: Messages, language: str
+) -> str:
+    lines = [message]
+    if passages:
+        lines += ["", f"{heading}:"]
+        lines += [f"- {where(p, messages, language)}" for p in passages]
+    return "\n".join(lines)

@@ -1,0 +1,244 @@
+"""The answer service: guardrails, follow-ups, retrieval, abstention, extractive or generated
+answers, and citations assigned by the app. One service for the CLI, the UI and evaluations."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant.answering.extractive import ExtractiveComposer, Selection
+from assistant.answering.followup import FollowUpRewriter
+from assistant.answering.model import Answer, AnswerSentence, Citation
+from assistant.answering.render import render_answer, render_closest
+from assistant.answering.support import SupportScorer, clean_sentence, numbers_supported
+from assistant.chunking import split_sentences
+from assistant.glossary import Glossary
+from assistant.guardrails import ComplianceGuard, looks_like_injection
+from assistant.language import detect_language, is_chinese
+from assistant.prompts import Messages, PromptLibrary
+from assistant.retrieval import HybridSearcher, Passage, SearchFilters
+
+
+@dataclass(frozen=True)
+class AnswerEvent:
+    """A streamed piece of an answer (``delta``), then the finished ``Answer``."""
+
+    kind: str
+    text: str = ""
+    answer: Answer | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    passages: int = 6
+    abstain_semantic: float = 0.30
+    abstain_lexical: float = 0.34
+    support_threshold: float = 0.45
+    mode_label: str = "extractive"
+
+
+def answer_language(question: str) -> str:
+    return "zh-Hant" if is_chinese(detect_language(question)) else "en"
+
+
+class AnswerService:
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        composer: ExtractiveComposer,
+        scorer: SupportScorer,
+        guard: ComplianceGuard,
+        library: PromptLibrary,
+        glossary: Glossary | None = None,
+        chat_model: BaseChatModel | None = None,
+        settings: AnswerSettings | None = None,
+    ) -> None:
+        self._searcher = searcher
+        self._composer = composer
+        self._scorer = scorer
+        self._guard = guard
+        self._library = library
+        self._messages = Messages(library)
+        self._glossary = glossary
+        self._chat_model = chat_model
+        self._settings = settings or AnswerSettings()
+        self._rewriter = FollowUpRewriter(library, chat_model)
+
+    @property
+    def mode(self) -> str:
+        return self._settings.mode_label
+
+    def answer(
+        self, question: str, history: Sequence[tuple[str, str]] = (),
+        filters: SearchFilters | None = None,
+    ) -> Answer:
+        final: Answer | None = None
+        for event in self.stream(question, history, filters):
+            if event.kind == "final":
+                final = event.answer
+        assert final is not None
+        return final
+
+    def stream(
+        self, question: str, history: Sequence[tuple[str, str]] = (),
+        filters: SearchFilters | None = None,
+    ) -> Iterator[AnswerEvent]:
+        started = time.perf_counter()
+        question = question.strip()
+        language = answer_language(question)
+        answer = Answer(question, question, language, text="", mode=self.mode)
+        if not question:
+            answer.text = self._messages.get("empty_question", language)
+            answer.abstained = True
+            yield from self._finish(answer, started)
+            return
+        verdict = self._guard.check(question)
+        if verdict is not None and verdict.action == "refuse":
+            answer.refused, answer.rule = True, verdict.rule
+            answer.text = f"{self._messages.get('refusal_heading', language)}\n\n{verdict.message}"
+            yield from self._finish(answer, started)
+            return
+        standalone = self._rewriter.rewrite(question, history)
+        answer.standalone_question = standalone
+        passages = self._searcher.search(standalone, self._settings.passages, filters)
+        answer.passages = passages
+        expansion = " ".join(self._glossary.translations(standalone)) if self._glossary else ""
+        selection = self._composer.select(standalone, passages, expansion)
+        if self._too_weak(selection):
+            answer.abstained = True
+            answer.text = render_closest(
+                self._messages.get("closest_heading", language),
+                self._messages.get("abstain", language), passages[:3], self._messages, language,
+            )
+            yield from self._finish(answer, started)
+            return
+        if self._chat_model is not None:
+            yield from self._generate(answer, selection, started)
+            return
+        self._compose_extractive(answer, selection)
+        yield from self._finish(answer, started)
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def _too_weak(self, selection: Selection) -> bool:
+        if not selection.sentences:
+            return True
+        return (selection.best_semantic < self._settings.abstain_semantic
+                and selection.best_lexical < self._settings.abstain_lexical)
+
+    # -- extractive --------------------------------------------------------------------------
+
+    def _compose_extractive(self, answer: Answer, selection: Selection, notice: str | None = None) -> None:
+        numbering: dict[int, int] = {}
+        citations: list[Citation] = []
+        sentences: list[AnswerSentence] = []
+        continuations = selection.continuations or {}
+        covered = {
+            (i, j + 1 + k) for (i, j), items in continuations.items() for k in range(len(items))
+        }
+        for candidate in selection.sentences:
+            if (candidate.passage_index, candidate.position) in covered:
+                continue  # already shown as an item of the list above it
+            items = continuations.get((candidate.passage_index, candidate.position), [])
+            text = candidate.text + "".join(f"\n  - {item}" for item in items)
+            n = self._cite(candidate.passage_index, candidate.text, answer.passages, numbering, citations)
+            sentences.append(AnswerSentence(text, (n,)))
+        answer.sentences, answer.citations = sentences, citations
+        answer.mode = "extractive"
+        answer.notice = notice
+        answer.text = render_answer(
+            self._messages.get("answer_intro", answer.language), sentences, citations,
+            self._messages, answer.language, notice,
+        )
+
+    @staticmethod
+    def _cite(
+        index: int, quote: str, passages: list[Passage],
+        numbering: dict[int, int], citations: list[Citation],
+    ) -> int:
+        if index not in numbering:
+            numbering[index] = len(numbering) + 1
+            citations.append(Citation(numbering[index], passages[index], quote))
+        return numbering[index]
+
+    # -- generative --------------------------------------------------------------------------
+
+    def _generate(self, answer: Answer, selection: Selection, started: float) -> Iterator[AnswerEvent]:
+        language_name = self._messages.get("language_name", answer.language)
+        numbered = "\n\n".join(
+            f"[{i}] {p.title} — {p.section or p.source}\n{self._data_only(p.text)}"
+            for i, p in enumerate(answer.passages, start=1)
+        )
+        messages = [
+            SystemMessage(self._library.render("answer_system.md", language=language_name)),
+            HumanMessage(self._library.render(
+                "answer_user.md", passages=numbered, question=answer.standalone_question,
+                language=language_name,
+            )),
+        ]
+        pieces: list[str] = []
+        try:
+            for chunk in self._chat_model.stream(messages):  # type: ignore[union-attr]
+                delta = str(chunk.content or "")
+                if delta:
+                    pieces.append(delta)
+                    yield AnswerEvent("delta", delta)
+        except Exception as exc:  # unreachable, timed out, or broke off midway
+            from assistant.llm import friendly_llm_error
+
+            reason = friendly_llm_error(exc)
+            notice = self._messages.get("llm_unavailable", answer.language, reason=reason)
+            self._compose_extractive(answer, selection, notice)
+            yield from self._finish(answer, started)
+            return
+        self._cite_generated(answer, "".join(pieces), selection)
+        yield from self._finish(answer, started)
+
+    @staticmethod
+    def _data_only(text: str) -> str:
+        """Passages are data: sentences that instruct the assistant are left out."""
+        return "\n".join(s for s in split_sentences(text) if not looks_like_injection(s))
+
+    def _cite_generated(self, answer: Answer, generated: str, selection: Selection) -> None:
+        claims = [clean_sentence(s) for s in split_sentences(generated)]
+        claims = [c for c in claims if len(c) > 3 and not c.startswith("[")]
+        texts = [p.text for p in answer.passages]
+        supports = self._scorer.best_support(claims, texts)
+        numbering: dict[int, int] = {}
+        citations: list[Citation] = []
+        sentences: list[AnswerSentence] = []
+        removed = 0
+        for claim, support in zip(claims, supports, strict=True):
+            stripped = _strip_marks(claim)
+            if (support is None or support.score < self._settings.support_threshold
+                    or not numbers_supported(stripped, texts[support.passage_index])):
+                removed += 1
+                continue
+            n = self._cite(support.passage_index, support.quote, answer.passages, numbering, citations)
+            sentences.append(AnswerSentence(stripped, (n,)))
+        if not sentences:
+            notice = self._messages.get("unsupported_removed", answer.language)
+            self._compose_extractive(answer, selection, notice)
+            return
+        notice = self._messages.get("unsupported_removed", answer.language) if removed else None
+        answer.sentences, answer.citations, answer.notice = sentences, citations, notice
+        answer.mode = self.mode
+        answer.text = render_answer(
+            self._messages.get("answer_intro", answer.language), sentences, citations,
+            self._messages, answer.language, notice,
+        )
+
+    def _finish(self, answer: Answer, started: float) -> Iterator[AnswerEvent]:
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        yield AnswerEvent("final", answer.text, answer)
+
+
+def _strip_marks(text: str) -> str:
+    """Drop citation marks a model wrote itself; the app assigns its own."""
+    import re
+
+    return re.sub(r"\s*\[\d+(?:[,\s]*\d+)*\]", "", text).strip()
