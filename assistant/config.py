@@ -11,7 +11,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EmbeddingName = Literal["use", "minilm", "ensemble", "hash"]
 FusionName = Literal["rrf", "weighted"]
-LLMProvider = Literal["none", "openai", "local"]
 
 
 def _default_data_dir() -> Path:
@@ -97,40 +96,6 @@ class Settings(BaseSettings):
         default=1, ge=1, description="Torch CPU threads (1 is fastest on shared 2-core machines)."
     )
 
-    llm_provider: LLMProvider = Field(
-        default="none",
-        description=(
-            "Language model for written answers: 'none' (extractive answers, no LLM), "
-            "'openai' (any OpenAI-compatible server: OpenAI, Azure, vLLM, Ollama, llama.cpp), "
-            "'local' (a GGUF file served in-process by llama.cpp)."
-        ),
-    )
-    llm_base_url: str | None = Field(
-        default=None,
-        description="OpenAI-compatible API root for 'openai', e.g. http://localhost:11434/v1.",
-    )
-    llm_model: str | None = Field(
-        default=None,
-        description="Model name for 'openai'; for 'local', the name the server answers to.",
-    )
-    llm_api_key: SecretStr | None = Field(
-        default=None, description="API key for 'openai'; unset sends a placeholder. Never printed."
-    )
-    llm_model_path: Path | None = Field(
-        default=None, description="GGUF model file for 'local'."
-    )
-    llm_timeout_s: float = Field(
-        default=30.0, gt=0, description="Seconds to wait for the language model before giving up."
-    )
-    llm_max_tokens: int = Field(
-        default=400, ge=1, description="Most tokens the language model writes per answer."
-    )
-    llm_temperature: float = Field(
-        default=0.1, ge=0.0, le=2.0, description="Sampling temperature (low: steadier answers)."
-    )
-    llm_context_size: int = Field(
-        default=4096, ge=256, description="Context window, in tokens, of the 'local' model."
-    )
     llm_threads: int = Field(
         default=1,
         ge=1,

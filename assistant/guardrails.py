@@ -20,8 +20,14 @@ class ComplianceVerdict:
 class _Rule:
     id: str
     action: str
-    patterns: tuple[re.Pattern[str], ...]
+    cues: dict[str, tuple[re.Pattern[str], ...]]
+    triggers: tuple[tuple[str, ...], ...]
     messages: dict[str, str]
+
+    def fires(self, question: str) -> bool:
+        matched = {name for name, patterns in self.cues.items()
+                   if any(p.search(question) for p in patterns)}
+        return any(set(trigger) <= matched for trigger in self.triggers)
 
 
 class ComplianceGuard:
@@ -29,24 +35,24 @@ class ComplianceGuard:
 
     def __init__(self, library: PromptLibrary) -> None:
         raw = library.data("compliance_rules.yaml")
-        self._rules = [
-            _Rule(
-                id=rule["id"],
-                action=rule.get("action", "refuse"),
-                patterns=tuple(
-                    re.compile(pattern, re.IGNORECASE | re.DOTALL)
-                    for patterns in rule["patterns"].values()
-                    for pattern in patterns
-                ),
-                messages={lang: " ".join(str(text).split()) for lang, text in rule["message"].items()},
-            )
-            for rule in raw["rules"]
-        ]
+        self._rules = []
+        for rule in raw["rules"]:
+            cues = {
+                name: tuple(re.compile(p, re.IGNORECASE | re.DOTALL) for p in patterns)
+                for name, patterns in rule["cues"].items()
+            }
+            triggers = tuple(tuple(trigger) for trigger in rule["triggers"])
+            unknown = {name for trigger in triggers for name in trigger} - set(cues)
+            if unknown:
+                raise ValueError(f"compliance rule {rule['id']}: unknown cues {sorted(unknown)}")
+            messages = {lang: " ".join(str(text).split())
+                        for lang, text in raw["messages"][rule["id"]].items()}
+            self._rules.append(_Rule(rule["id"], rule.get("action", "refuse"), cues, triggers, messages))
 
     def check(self, question: str) -> ComplianceVerdict | None:
         language = "zh-Hant" if is_chinese(detect_language(question)) else "en"
         for rule in self._rules:
-            if any(pattern.search(question) for pattern in rule.patterns):
+            if rule.fires(question):
                 message = rule.messages.get(language) or rule.messages["en"]
                 return ComplianceVerdict(rule.id, rule.action, message)
         return None
