@@ -84,10 +84,15 @@ class Settings(BaseSettings):
     )
     answer_passages: int = Field(default=6, ge=1, le=20, description="Passages an answer draws on.")
     abstain_semantic: float = Field(
-        default=0.30, description="Abstain when the best sentence similarity is below this..."
+        default=0.34,
+        description="Abstain when the best sentence similarity is below this... (calibrated by "
+        "benchmarks/calibrate_abstention.py)",
     )
     abstain_lexical: float = Field(
-        default=0.34, description="...and the best question-term coverage is below this."
+        default=0.18, description="...and the best question-term coverage is below this."
+    )
+    require_figures: bool = Field(
+        default=True, description="Abstain when a question asks for a figure the evidence lacks."
     )
     support_threshold: float = Field(
         default=0.45, description="Least support for a generated sentence to be kept and cited."

@@ -83,6 +83,10 @@ class LexicalIndex:
         fields = {name: np.asarray(vals, dtype=object) for name, vals in field_values.items()}
         return cls(ids, weights, vocabulary, fields, generation)
 
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        return self._vocabulary
+
     def languages(self) -> list[str]:
         return self._languages
 

@@ -96,6 +96,10 @@ class HybridSearcher:
         self._glossary = glossary
         self._max_per_source = max_per_source
 
+    @property
+    def index(self) -> KnowledgeIndex:
+        return self._index
+
     def search(
         self,
         query: str,

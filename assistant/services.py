@@ -78,6 +78,7 @@ def build_answer_service(
         abstain_semantic=settings.abstain_semantic,
         abstain_lexical=settings.abstain_lexical,
         support_threshold=settings.support_threshold,
+        require_figures=settings.require_figures,
         mode_label=label,
     )
     return AnswerService(

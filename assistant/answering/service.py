@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from assistant.answering.coverage import CoverageChecker, asks_for_a_figure, has_figure
 from assistant.answering.extractive import ExtractiveComposer, Selection
 from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.model import Answer, AnswerSentence, Citation
@@ -33,11 +34,23 @@ class AnswerEvent:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """What the abstention decision looks at."""
+
+    best_semantic: float
+    best_lexical: float
+    unknown_terms: tuple[str, ...]
+    wants_figure: bool
+    has_figure: bool
+
+
+@dataclass(frozen=True)
 class AnswerSettings:
     passages: int = 6
-    abstain_semantic: float = 0.30
-    abstain_lexical: float = 0.34
+    abstain_semantic: float = 0.34
+    abstain_lexical: float = 0.18
     support_threshold: float = 0.45
+    require_figures: bool = True
     mode_label: str = "extractive"
 
 
@@ -108,11 +121,16 @@ class AnswerService:
         answer.passages = passages
         expansion = " ".join(self._glossary.translations(standalone)) if self._glossary else ""
         selection = self._composer.select(standalone, passages, expansion)
-        if self._too_weak(selection):
+        evidence = self.evidence(standalone, selection)
+        if self.too_weak(evidence, selection):
             answer.abstained = True
+            message = self._messages.get("abstain", language)
+            if evidence.unknown_terms:
+                terms = ", ".join(evidence.unknown_terms[:5])
+                message = self._messages.get("unknown_terms", language, terms=terms) + " " + message
             answer.text = render_closest(
-                self._messages.get("closest_heading", language),
-                self._messages.get("abstain", language), passages[:3], self._messages, language,
+                self._messages.get("closest_heading", language), message, passages[:3],
+                self._messages, language,
             )
             yield from self._finish(answer, started)
             return
@@ -124,11 +142,26 @@ class AnswerService:
 
     # -- decisions ---------------------------------------------------------------------------
 
-    def _too_weak(self, selection: Selection) -> bool:
-        if not selection.sentences:
+    def evidence(self, question: str, selection: Selection) -> Evidence:
+        coverage = CoverageChecker(self._searcher.index.lexical(), self._glossary)
+        return Evidence(
+            best_semantic=selection.best_semantic,
+            best_lexical=selection.best_lexical,
+            unknown_terms=tuple(coverage.unknown_terms(question)),
+            wants_figure=asks_for_a_figure(question),
+            has_figure=any(has_figure(c.text) for c in selection.sentences),
+        )
+
+    def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
+        """Abstain when nothing was selected, when the question names things the knowledge
+        base never mentions, when it asks for a figure the evidence does not hold, or when the
+        evidence is both semantically and lexically far from the question."""
+        if not selection.sentences or evidence.unknown_terms:
             return True
-        return (selection.best_semantic < self._settings.abstain_semantic
-                and selection.best_lexical < self._settings.abstain_lexical)
+        if self._settings.require_figures and evidence.wants_figure and not evidence.has_figure:
+            return True
+        return (evidence.best_semantic < self._settings.abstain_semantic
+                and evidence.best_lexical < self._settings.abstain_lexical)
 
     # -- extractive --------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from assistant.llm.failures import LLMError
 
 
 def gguf_path(path: Path | None) -> Path:
+    """The model file, checked: it exists, is a file, and starts with the GGUF magic."""
     if path is None:
         raise LLMError("KAM_LLM_PROVIDER=local needs KAM_LLM_MODEL_PATH, a GGUF model file.")
     path = path.expanduser()
@@ -31,6 +32,7 @@ def gguf_path(path: Path | None) -> Path:
 
 
 def import_xllamacpp():
+    """The xllamacpp module, or a clear error saying how to install it."""
     try:
         import xllamacpp
     except ImportError as exc:

@@ -7,6 +7,7 @@ in-process llama.cpp server of ``assistant.llm.local``.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import httpx
 from langchain_core.language_models import BaseChatModel
@@ -119,5 +120,3 @@ def _probe(base_url: str, key: str, timeout: float) -> tuple[bool, str]:
     if response.is_success:
         return True, f"{where} is reachable ({ms:.0f} ms)"
     return False, f"{where} answered with an error (HTTP {response.status_code})"
-
-

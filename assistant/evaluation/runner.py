@@ -1,0 +1,199 @@
+"""Run a question set through the same services the app uses; keep everything needed to
+recompute the metrics (ranked passages, answer, citations, flags, latency)."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.answering.support import SupportScorer, numbers_supported
+from assistant.evaluation import metrics as m
+from assistant.evaluation.questions import Question, QuestionSet
+from assistant.language import detect_language, is_chinese
+from assistant.services import Services
+
+LOWER_IS_BETTER = {"wrongful_abstention", "latency_p50_ms", "latency_p95_ms"}
+# A cited passage supports its sentence when most of the sentence's words are in it, or when
+# the sentence is semantically close to one of its sentences (multilingual encoder).
+SUPPORT_LEXICAL = 0.5
+SUPPORT_SEMANTIC = 0.6
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    question: str
+    lang: str
+    tags: list[str]
+    answerable: bool
+    compliance: str | None
+    expected_sources: list[str]
+    key_facts: list[Any]
+    standalone_question: str
+    retrieved: list[dict[str, Any]]
+    answer: str
+    answer_language: str
+    sentences: list[dict[str, Any]]
+    citations: list[dict[str, Any]]
+    abstained: bool
+    refused: bool
+    mode: str
+    latency_ms: float
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+def _language_of_framing(text: str, sentences: list[str], extractive: bool) -> str:
+    """The language the answer speaks in: for extractive answers, the framing around the
+    quotes (quotes keep their own language); otherwise the whole answer."""
+    if extractive:
+        for sentence in sentences:
+            text = text.replace(sentence, " ")
+    language = detect_language(text)
+    return "zh-Hant" if is_chinese(language) else language
+
+
+class EvaluationRunner:
+    def __init__(self, services: Services, k: int = 10) -> None:
+        self._services = services
+        self._k = k
+        self._scorer = SupportScorer(services.index.embeddings.sentence_model())
+
+    def run(
+        self, question_set: QuestionSet, progress: Callable[[int, int], None] | None = None
+    ) -> list[QuestionResult]:
+        results = []
+        for number, question in enumerate(question_set.questions, start=1):
+            results.append(self.run_one(question))
+            if progress:
+                progress(number, len(question_set.questions))
+        return results
+
+    def run_one(self, q: Question) -> QuestionResult:
+        history = [(turn.role, turn.content) for turn in q.history]
+        started = time.perf_counter()
+        answer = self._services.answers.answer(q.question, history)
+        latency = (time.perf_counter() - started) * 1000
+        ranked = self._services.searcher.search(answer.standalone_question, self._k)
+        sentence_texts = [s.text for s in answer.sentences]
+        result = QuestionResult(
+            id=q.id, question=q.question, lang=q.lang, tags=q.tags, answerable=q.answerable,
+            compliance=q.compliance, expected_sources=q.expected_sources,
+            key_facts=[f if isinstance(f, str) else list(f) for f in q.key_facts],
+            standalone_question=answer.standalone_question,
+            retrieved=[{"source": p.source, "page": p.page, "section": p.section,
+                        "score": p.score} for p in ranked],
+            answer=answer.text,
+            answer_language=_language_of_framing(
+                answer.text, sentence_texts, answer.mode == "extractive"),
+            sentences=[{"text": s.text, "citations": list(s.citations)} for s in answer.sentences],
+            citations=[c.as_dict() | {"passage_text": c.passage.text} for c in answer.citations],
+            abstained=answer.abstained, refused=answer.refused, mode=answer.mode,
+            latency_ms=round(latency, 1),
+        )
+        result.metrics = self._question_metrics(result)
+        return result
+
+    def _question_metrics(self, r: QuestionResult) -> dict[str, float]:
+        sources = [p["source"] for p in r.retrieved]
+        out: dict[str, float] = {}
+        if r.expected_sources:
+            out.update({
+                "hit@5": m.hit_at_k(sources, r.expected_sources, 5),
+                "recall@5": m.recall_at_k(sources, r.expected_sources, 5),
+                "mrr@10": m.mrr_at_k(sources, r.expected_sources, 10),
+                "ndcg@10": m.ndcg_at_k(sources, r.expected_sources, 10),
+            })
+        if r.answerable and not r.compliance and r.key_facts and not (r.abstained or r.refused):
+            out["key_fact_recall"] = m.key_fact_recall(r.answer, r.key_facts)
+        supported, links, cited_sentences = self._citation_support(r)
+        if links:
+            out["citation_precision"] = supported / links
+            out["citation_recall"] = cited_sentences / len(r.sentences)
+        if not r.refused:
+            out["language_match"] = float(r.answer_language == r.lang)
+        return out
+
+    def _citation_support(self, r: QuestionResult) -> tuple[int, int, int]:
+        by_n = {c["n"]: c["passage_text"] for c in r.citations}
+        pairs = [(s["text"], by_n[n]) for s in r.sentences for n in s["citations"] if n in by_n]
+        if not pairs:
+            return 0, 0, 0
+        verdicts = []
+        for sentence, passage in pairs:
+            first_line = sentence.split("\n")[0]
+            support = self._scorer.best_support([first_line], [passage])[0]
+            ok = support is not None and (
+                support.lexical >= SUPPORT_LEXICAL or support.semantic >= SUPPORT_SEMANTIC
+            ) and numbers_supported(first_line, passage)
+            verdicts.append(ok)
+        supported_sentences = set()
+        index = 0
+        for position, s in enumerate(r.sentences):
+            for n in s["citations"]:
+                if n in by_n:
+                    if verdicts[index]:
+                        supported_sentences.add(position)
+                    index += 1
+        return sum(verdicts), len(verdicts), len(supported_sentences)
+
+
+def summarise(results: list[QuestionResult]) -> dict[str, Any]:
+    """Overall metrics, and the same per tag and per language."""
+    summary = _aggregate(results)
+    groups: dict[str, list[QuestionResult]] = defaultdict(list)
+    for r in results:
+        groups[f"lang:{r.lang}"].append(r)
+        for tag in r.tags:
+            groups[f"tag:{tag}"].append(r)
+    summary["breakdown"] = {name: _aggregate(rs) for name, rs in sorted(groups.items())}
+    return summary
+
+
+def _aggregate(results: list[QuestionResult]) -> dict[str, Any]:
+    out: dict[str, Any] = {"questions": len(results)}
+    for name in ("hit@5", "recall@5", "mrr@10", "ndcg@10", "key_fact_recall", "language_match"):
+        values = [r.metrics[name] for r in results if name in r.metrics]
+        if values:
+            out[name] = round(m.mean(values), 4)
+    links = [(r.metrics["citation_precision"], len(r.sentences)) for r in results
+             if "citation_precision" in r.metrics]
+    if links:
+        out["citation_precision"] = round(m.mean([p for p, _ in links]), 4)
+        out["citation_recall"] = round(
+            m.mean([r.metrics["citation_recall"] for r in results if "citation_recall" in r.metrics]), 4)
+    unanswerable = [r for r in results if not r.answerable and not r.compliance]
+    if unanswerable:
+        out["abstention_accuracy"] = round(
+            m.mean([float(r.abstained or r.refused) for r in unanswerable]), 4)
+    answerable = [r for r in results if r.answerable and not r.compliance]
+    if answerable:
+        out["wrongful_abstention"] = round(
+            m.mean([float(r.abstained or r.refused) for r in answerable]), 4)
+    traps = [r for r in results if r.compliance]
+    if traps:
+        out["compliance_refusal_rate"] = round(m.mean([float(r.refused) for r in traps]), 4)
+    latencies = [r.latency_ms for r in results]
+    out["latency_p50_ms"] = round(m.percentile(latencies, 50), 1)
+    out["latency_p95_ms"] = round(m.percentile(latencies, 95), 1)
+    return out
+
+
+def check_thresholds(summary: dict[str, Any], thresholds: dict[str, float]) -> list[str]:
+    """Messages for every metric on the wrong side of its threshold (empty: all hold)."""
+    failures = []
+    for name, limit in thresholds.items():
+        value = summary.get(name)
+        if value is None:
+            failures.append(f"{name}: not measured (threshold {limit})")
+        elif name in LOWER_IS_BETTER and value > limit:
+            failures.append(f"{name} = {value} is above the maximum {limit}")
+        elif name not in LOWER_IS_BETTER and value < limit:
+            failures.append(f"{name} = {value} is below the minimum {limit}")
+    return failures
+
+
+def results_as_json(results: list[QuestionResult], summary: dict[str, Any], meta: dict) -> dict:
+    return {"meta": meta, "summary": summary, "questions": [asdict(r) for r in results]}
