@@ -145,6 +145,56 @@ def ask(
         _fail(str(exc))
 
 
+@app.command("eval")
+def eval_command(
+    question_set: Annotated[Path, typer.Argument(help="A question set (YAML).")],
+    mode: Annotated[str | None, typer.Option(help="Answer mode: none, openai or local.")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write every result here.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write report.md and report.html here.")] = None,
+    compare: Annotated[Path | None, typer.Option(help="A previous --json run to compare.")] = None,
+) -> None:
+    """Evaluate retrieval and answers on a question set; non-zero exit below thresholds."""
+    from tqdm import tqdm
+
+    from assistant.config import Settings
+    from assistant.errors import KamError
+    from assistant.evaluation.report import HEADLINE, write_report
+    from assistant.evaluation.service import evaluate, load_run
+    from assistant.services import build_services
+
+    if mode not in (None, "none", "openai", "local"):
+        _fail("--mode must be none, openai or local", 2)
+    try:
+        previous = load_run(compare) if compare else None
+        settings = Settings(**({"llm_provider": mode} if mode else {}))
+        services = build_services(settings)
+        bar = tqdm(total=0, unit="question", disable=not sys.stderr.isatty(), file=sys.stderr)
+
+        def progress(done: int, total: int) -> None:
+            bar.total, bar.n = total, done
+            bar.refresh()
+
+        data = evaluate(services, question_set, progress)
+        bar.close()
+    except KamError as exc:
+        _fail(str(exc))
+    summary = data["summary"]
+    for name in HEADLINE:
+        if name in summary:
+            typer.echo(f"{name:>24}: {summary[name]}")
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        typer.echo(f"results: {json_path}")
+    if report:
+        typer.echo(f"report: {write_report(data, report, previous)}")
+    failures = data["meta"]["threshold_failures"]
+    for failure in failures:
+        typer.echo(f"BELOW THRESHOLD: {failure}", err=True)
+    if failures:
+        raise typer.Exit(1)
+
+
 @app.command()
 def status() -> None:
     """Show what the index holds."""

@@ -46,11 +46,13 @@ class QuestionResult:
 
 
 def _language_of_framing(text: str, sentences: list[str], extractive: bool) -> str:
-    """The language the answer speaks in: for extractive answers, the framing around the
-    quotes (quotes keep their own language); otherwise the whole answer."""
+    """The language the answer speaks in: for extractive answers (and abstentions and
+    refusals) the framing line, since quotes keep their own language; otherwise the generated
+    sentences."""
     if extractive:
-        for sentence in sentences:
-            text = text.replace(sentence, " ")
+        text = next((line for line in text.splitlines() if line.strip()), "")
+    else:
+        text = " ".join(sentences) or text
     language = detect_language(text)
     return "zh-Hant" if is_chinese(language) else language
 
@@ -87,7 +89,8 @@ class EvaluationRunner:
                         "score": p.score} for p in ranked],
             answer=answer.text,
             answer_language=_language_of_framing(
-                answer.text, sentence_texts, answer.mode == "extractive"),
+                answer.text, sentence_texts,
+                answer.mode == "extractive" or answer.abstained or answer.refused),
             sentences=[{"text": s.text, "citations": list(s.citations)} for s in answer.sentences],
             citations=[c.as_dict() | {"passage_text": c.passage.text} for c in answer.citations],
             abstained=answer.abstained, refused=answer.refused, mode=answer.mode,

@@ -1,0 +1,45 @@
+"""One call that the CLI and the UI share: run a set, summarise, check its thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import KamError
+from assistant.evaluation.questions import load_question_set
+from assistant.evaluation.runner import (
+    EvaluationRunner,
+    check_thresholds,
+    results_as_json,
+    summarise,
+)
+from assistant.services import Services
+
+
+def evaluate(
+    services: Services, set_path: Path, progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    question_set = load_question_set(set_path)
+    results = EvaluationRunner(services).run(question_set, progress)
+    summary = summarise(results)
+    meta = {
+        "set": question_set.name, "path": str(set_path), "questions": len(results),
+        "mode": services.answers.mode, "embeddings": services.index.embeddings.name,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "thresholds": question_set.thresholds,
+        "threshold_failures": check_thresholds(summary, question_set.thresholds),
+    }
+    return results_as_json(results, summary, meta)
+
+
+def load_run(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise KamError(f"{path}: cannot read a previous evaluation run ({exc})") from None
+    if not isinstance(data, dict) or "summary" not in data or "questions" not in data:
+        raise KamError(f"{path}: not an evaluation JSON written by 'kamcoach eval --json'")
+    return data
