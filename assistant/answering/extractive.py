@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from assistant.answering.support import passage_sentences, token_overlap
+from assistant.answering.support import passage_units, token_overlap
 from assistant.embeddings import NamedEmbeddings
 from assistant.language import detect_language, is_chinese
 from assistant.retrieval import Passage
@@ -43,9 +43,9 @@ class ExtractiveComposer:
     def __init__(
         self,
         encoder: NamedEmbeddings,
-        max_sentences: int = 4,
+        max_sentences: int = 5,
         redundancy: float = 0.85,
-        relative_floor: float = 0.6,
+        relative_floor: float = 0.5,
     ) -> None:
         self._encoder = encoder
         self._max = max_sentences
@@ -53,11 +53,11 @@ class ExtractiveComposer:
         self._floor = relative_floor
 
     def select(self, question: str, passages: list[Passage], expansion: str = "") -> Selection:
-        by_passage = [passage_sentences(passage.text) for passage in passages]
+        by_passage = [passage_units(passage.text) for passage in passages]
         candidates: list[tuple[int, int, str]] = [
             (i, j, sentence)
-            for i, sentences in enumerate(by_passage)
-            for j, sentence in enumerate(sentences)
+            for i, units in enumerate(by_passage)
+            for j, (sentence, _) in enumerate(units)
         ]
         if not candidates:
             return Selection([], 0.0, 0.0)
@@ -75,7 +75,7 @@ class ExtractiveComposer:
         same_language = np.array(
             [1.0 if is_chinese(detect_language(t)) == chinese_question else 0.85 for t in texts]
         )
-        meta = np.array([0.5 if _META.match(t) else 1.0 for t in texts])
+        meta = np.array([0.5 if _META.match(t) else 0.8 if t.startswith("|") else 1.0 for t in texts])
         relevance = (0.65 * semantic + 0.35 * np.minimum(lexical * 2.0, 1.0)) * prior
         relevance = relevance * same_language * meta
         scored = [
@@ -84,10 +84,18 @@ class ExtractiveComposer:
         ]
         chosen = self._pick(scored, vectors)
         chosen.sort(key=lambda c: (c.passage_index, c.position))
-        continuations = {
-            (c.passage_index, c.position): by_passage[c.passage_index][c.position + 1 : c.position + 6]
-            for c in chosen if c.text.endswith(_LIST_INTRO)
-        }
+        continuations = {}
+        for c in chosen:
+            units = by_passage[c.passage_index]
+            if units[c.position][1]:
+                continue  # a list item itself
+            items = []
+            for text, is_item in units[c.position + 1 : c.position + 6]:
+                if not is_item and not (c.text.endswith(_LIST_INTRO) and not items):
+                    break
+                items.append(text)
+            if items and (c.text.endswith(_LIST_INTRO) or units[c.position + 1][1]):
+                continuations[(c.passage_index, c.position)] = items
         return Selection(chosen, float(semantic.max()), float(lexical.max()), continuations)
 
     def _pick(self, scored: list[Candidate], vectors: np.ndarray) -> list[Candidate]:

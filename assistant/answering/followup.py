@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from importlib import resources
+
+import yaml
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
@@ -26,12 +29,60 @@ def looks_like_follow_up(question: str) -> bool:
     )
 
 
+def _load_slots() -> list[tuple[str, list[str]]]:
+    """(kind, terms) for each slot group, longest terms first."""
+    text = resources.files("assistant.data").joinpath("followup_slots.yaml").read_text("utf-8")
+    return [
+        (kind, sorted((str(t).lower() for t in group), key=len, reverse=True))
+        for kind, groups in (yaml.safe_load(text) or {}).items()
+        for group in groups
+    ]
+
+
+def _find(text: str, term: str) -> re.Match[str] | None:
+    if term.isascii():
+        return re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text, re.IGNORECASE)
+    return re.search(re.escape(term), text)
+
+
+class SlotSubstitution:
+    """Reuses the previous question with the follow-up's new account type or stakeholder."""
+
+    def __init__(self, groups: list[tuple[str, list[str]]] | None = None) -> None:
+        self._groups = groups if groups is not None else _load_slots()
+
+    def _first(self, text: str) -> tuple[int, re.Match[str]] | None:
+        for index, (_kind, terms) in enumerate(self._groups):
+            for term in terms:
+                match = _find(text, term)
+                if match:
+                    return index, match
+        return None
+
+    def rewrite(self, previous: str, follow_up: str) -> str | None:
+        new = self._first(follow_up)
+        if new is None:
+            return None
+        new_group, new_match = new
+        kind = self._groups[new_group][0]
+        for index, (other_kind, terms) in enumerate(self._groups):
+            if index == new_group or other_kind != kind:
+                continue
+            for term in terms:
+                old = _find(previous, term)
+                if old:
+                    return previous[: old.start()] + new_match.group() + previous[old.end():]
+        return None
+
+
 class FollowUpRewriter:
-    """With a chat model, asks it to rewrite; without, joins the previous user question."""
+    """With a chat model, asks it to rewrite; without, swaps the follow-up's account type or
+    stakeholder into the previous question, or else joins the two."""
 
     def __init__(self, library: PromptLibrary, chat_model: BaseChatModel | None = None) -> None:
         self._library = library
         self._chat_model = chat_model
+        self._slots = SlotSubstitution()
 
     def rewrite(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         user_turns = [text for role, text in history if role == "user"]
@@ -46,4 +97,5 @@ class FollowUpRewriter:
                 rewritten = ""
             if 3 <= len(rewritten) <= 400 and "\n" not in rewritten.strip():
                 return rewritten
-        return f"{user_turns[-1]} {question}"
+        swapped = self._slots.rewrite(user_turns[-1], question)
+        return swapped or f"{user_turns[-1]} {question}"

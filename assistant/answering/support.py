@@ -33,8 +33,21 @@ def is_informative(sentence: str) -> bool:
     return (cjk >= 8 or words >= 6) and not looks_like_injection(sentence)
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)")
+
+
+def passage_units(text: str) -> list[tuple[str, bool]]:
+    """Informative sentences of a passage, each flagged if it is a list item."""
+    units = []
+    for raw in split_sentences(text):
+        cleaned = clean_sentence(raw)
+        if is_informative(cleaned):
+            units.append((cleaned, bool(_LIST_ITEM.match(raw))))
+    return units
+
+
 def passage_sentences(text: str) -> list[str]:
-    return [s for s in (clean_sentence(raw) for raw in split_sentences(text)) if is_informative(s)]
+    return [sentence for sentence, _ in passage_units(text)]
 
 
 def token_overlap(claim: str, evidence: str) -> float:

@@ -8,8 +8,12 @@ import time
 import weakref
 from pathlib import Path
 
+import httpx
+
 from assistant.config import Settings
 from assistant.llm.failures import LLMError
+
+_READY_TIMEOUT_S = 30.0
 
 
 def gguf_path(path: Path | None) -> Path:
@@ -40,6 +44,18 @@ def import_xllamacpp():
             "A local GGUF model needs xllamacpp, which is not installed: pip install -e .[local]"
         ) from exc
     return xllamacpp
+
+
+def _answers_health(address: str, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{address}/health", timeout=1.0).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+    return False
 
 
 class _Handle:
@@ -130,6 +146,13 @@ class LocalLlamaServer:
             if "://" not in address:
                 address = "http://" + address
             self._handle.server, self._handle.address = server, address
+            # Wait for the listener: xllamacpp hangs if a server is dropped before it listens.
+            if not _answers_health(address, _READY_TIMEOUT_S):
+                self._handle.release()
+                raise LLMError(
+                    f"The local language model server for {path.name} did not answer within "
+                    f"{_READY_TIMEOUT_S:.0f} s."
+                )
             self.start_seconds = time.perf_counter() - started
         return self
 
