@@ -15,7 +15,12 @@ from assistant.answering.extractive import ExtractiveComposer, Selection
 from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.model import Answer, AnswerSentence, Citation
 from assistant.answering.render import render_answer, render_closest
-from assistant.answering.support import SupportScorer, clean_sentence, numbers_supported
+from assistant.answering.support import (
+    SupportScorer,
+    clean_sentence,
+    numbers_supported,
+    token_overlap,
+)
 from assistant.chunking import split_sentences
 from assistant.glossary import Glossary
 from assistant.guardrails import ComplianceGuard, looks_like_injection
@@ -247,6 +252,9 @@ class AnswerService:
         removed = 0
         for claim, support in zip(claims, supports, strict=True):
             stripped = _strip_marks(claim)
+            if any(token_overlap(stripped, kept.text) > 0.8 for kept in sentences):
+                removed += 1  # a repeat (small models loop) adds nothing
+                continue
             if (support is None or support.score < self._settings.support_threshold
                     or not numbers_supported(stripped, texts[support.passage_index])):
                 removed += 1
