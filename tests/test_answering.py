@@ -149,7 +149,8 @@ def test_llm_failure_falls_back_to_extractive(tmp_path: Path, corpus: Path) -> N
     services.ingestor.ingest([corpus], "kb")
     answer = services.answers.answer("What does an outcomes-based contract tie the price to?")
     assert answer.mode == "extractive"
-    assert answer.notice and "could not answer" in answer.notice
+    assert answer.notice and "not reachable" in answer.notice
+    assert "directly from the knowledge base" in answer.notice
     assert answer.citations
     services.close()
 
