@@ -9,6 +9,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 
 from assistant.documents.model import Section
+from assistant.documents.sections import SectionBuilder
 from assistant.errors import DocumentError
 
 
@@ -17,16 +18,7 @@ def parse_docx(data: bytes, name: str) -> tuple[str | None, list[Section]]:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise DocumentError(f"{name}: not a valid DOCX file ({type(exc).__name__})") from None
-    sections: list[Section] = []
-    stack: list[tuple[int, str]] = []
-    buffer: list[str] = []
-
-    def flush() -> None:
-        content = "\n".join(buffer).strip()
-        buffer.clear()
-        if content:
-            sections.append(Section(text=content, heading_path=tuple(t for _, t in stack)))
-
+    builder = SectionBuilder()
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if not text:
@@ -34,13 +26,10 @@ def parse_docx(data: bytes, name: str) -> tuple[str | None, list[Section]]:
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
         level = _heading_level(style)
         if level:
-            flush()
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            stack.append((level, text))
+            builder.heading(level, text)
         else:
-            buffer.append(text)
-    flush()
+            builder.text(text)
+    sections = builder.finish()
     for table in document.tables:
         rows = [" | ".join(cell.text.strip() for cell in row.cells) for row in table.rows]
         rows = [row for row in rows if row.strip(" |")]

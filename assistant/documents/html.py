@@ -5,6 +5,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Tag
 
 from assistant.documents.model import Section
+from assistant.documents.sections import SectionBuilder
 from assistant.errors import DocumentError
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -39,17 +40,7 @@ def parse_html(text: str, name: str) -> tuple[str | None, list[Section]]:
 
 
 def _sections(main: Tag) -> list[Section]:
-    sections: list[Section] = []
-    stack: list[tuple[int, str]] = []
-    buffer: list[str] = []
-
-    def flush() -> None:
-        if buffer:
-            content = "\n".join(buffer).strip()
-            if content:
-                sections.append(Section(text=content, heading_path=tuple(t for _, t in stack)))
-            buffer.clear()
-
+    builder = SectionBuilder()
     for block in main.find_all(_BLOCKS):
         if block.find_parent(_BLOCKS) is not None:
             continue
@@ -58,12 +49,7 @@ def _sections(main: Tag) -> list[Section]:
         if not text:
             continue
         if block.name in _HEADINGS:
-            flush()
-            level = int(block.name[1])
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            stack.append((level, text))
+            builder.heading(int(block.name[1]), text)
         else:
-            buffer.append(text)
-    flush()
-    return sections
+            builder.text(text)
+    return builder.finish()
