@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     abstain_lexical: float = Field(
         default=0.18, description="...and the best question-term coverage is below this."
     )
+    compliance_semantic: bool = Field(
+        default=True,
+        description="Also refuse questions semantically closer to the compliance trap examples "
+        "than to the benign ones (prompts/compliance_examples.yaml).",
+    )
     require_figures: bool = Field(
         default=True, description="Abstain when a question asks for a figure the evidence lacks."
     )

@@ -82,6 +82,7 @@ def build_answer_service(
         mode_label=label,
     )
     return AnswerService(
-        searcher, ExtractiveComposer(encoder), SupportScorer(encoder), ComplianceGuard(library),
+        searcher, ExtractiveComposer(encoder), SupportScorer(encoder),
+        ComplianceGuard(library, encoder if settings.compliance_semantic else None),
         library, glossary, chat_model, answer_settings,
     )
