@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     )
     answer_passages: int = Field(default=6, ge=1, le=20, description="Passages an answer draws on.")
     abstain_semantic: float = Field(
-        default=0.34,
+        default=0.22,
         description="Abstain when the best sentence similarity is below this... (calibrated by "
         "benchmarks/calibrate_abstention.py)",
     )

@@ -52,7 +52,7 @@ class Evidence:
 @dataclass(frozen=True)
 class AnswerSettings:
     passages: int = 6
-    abstain_semantic: float = 0.34
+    abstain_semantic: float = 0.22
     abstain_lexical: float = 0.18
     support_threshold: float = 0.45
     require_figures: bool = True
@@ -154,7 +154,11 @@ class AnswerService:
             best_lexical=selection.best_lexical,
             unknown_terms=tuple(coverage.unknown_terms(question)),
             wants_figure=asks_for_a_figure(question),
-            has_figure=any(has_figure(c.text) for c in selection.sentences),
+            # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
+            has_figure=any(
+                has_figure(c.text)
+                for c in sorted(selection.sentences, key=lambda c: -c.relevance)[:4]
+            ),
         )
 
     def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
