@@ -112,3 +112,15 @@ def test_curated_questions_find_their_documents_in_top_5(corpus_services) -> Non
     assert sum(hits.values()) >= 30, misses
     assert rate >= 0.85, f"hit@5 {rate:.3f}; misses: {misses}"
     assert sum(cross) / len(cross) >= 0.8, misses
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+@pytest.mark.parametrize("set_name", ["corpus_questions.yaml", "corpus_answers.yaml"])
+def test_regression_gate_extractive_mode(corpus_services, set_name: str) -> None:
+    """The curated sets' thresholds hold in extractive mode (the same check as `kamcoach eval`)."""
+    from assistant.evaluation.service import evaluate
+
+    data = evaluate(corpus_services, ROOT / "evals" / set_name)
+    assert data["meta"]["thresholds"], "the set must carry thresholds"
+    assert data["meta"]["threshold_failures"] == [], data["meta"]["threshold_failures"]
