@@ -195,6 +195,48 @@ def eval_command(
         raise typer.Exit(1)
 
 
+feedback_app = typer.Typer(help="Answer feedback: record it, export drafts for curated sets.")
+app.add_typer(feedback_app, name="feedback")
+
+
+def _feedback_store():
+    from assistant.config import Settings
+    from assistant.feedback import FeedbackStore
+
+    return FeedbackStore(Settings().data_dir / "feedback.sqlite")
+
+
+@feedback_app.command("add")
+def feedback_add(
+    question: Annotated[str, typer.Argument(help="The question that was asked.")],
+    down: Annotated[bool, typer.Option("--down/--up", help="Thumbs down (default) or up.")] = True,
+    evidence_wrong: Annotated[bool, typer.Option(help="The cited evidence is wrong.")] = False,
+    comment: Annotated[str, typer.Option(help="What was wrong.")] = "",
+    answer: Annotated[str, typer.Option(help="The answer that was given.")] = "",
+) -> None:
+    """Record feedback on an answer."""
+    from assistant.errors import KamError
+
+    try:
+        item = _feedback_store().record(
+            question, answer, [], -1 if down else 1, evidence_wrong, comment
+        )
+    except KamError as exc:
+        _fail(str(exc))
+    typer.echo(f"feedback {item} recorded")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the draft question set.")],
+) -> None:
+    """Write thumbs-down feedback as draft questions (YAML) for a maintainer to review."""
+    from assistant.feedback import write_drafts
+
+    count = write_drafts(_feedback_store().items(negative_only=True), out)
+    typer.echo(f"{count} draft questions written to {out}")
+
+
 @app.command()
 def status() -> None:
     """Show what the index holds."""
