@@ -150,3 +150,26 @@ def test_threshold_failure_exits_non_zero(small_corpus: Path, tmp_path: Path, mo
     assert json.loads((tmp_path / "out.json").read_text())["meta"]["threshold_failures"]
     bad = runner.invoke(app, ["eval", str(strict), "--compare", str(tmp_path / "missing.json")])
     assert bad.exit_code == 1 and "cannot read a previous evaluation" in bad.output
+
+
+def test_judge_metrics_with_a_scripted_model(small_corpus: Path, tmp_path: Path) -> None:
+    from langchain_core.language_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from assistant.evaluation.judge import parse_verdict
+    from tests.test_answering import build
+
+    assert parse_verdict('Sure: {"score": 0.5, "reason": "half"}').score == 0.5
+    assert parse_verdict('{"score": 7}') is None and parse_verdict("no json") is None
+    answer = ("An outcomes-based contract ties the price to measured patient outcomes such as "
+              "adherence or hospital readmissions.")
+    replies = [AIMessage(answer), AIMessage('{"score": 0.9, "reason": "supported"}'),
+               AIMessage('{"score": 1, "reason": "on topic"}')]
+    services = build(tmp_path, chat_model=GenericFakeChatModel(messages=iter(replies)))
+    services.ingestor.ingest([small_corpus], "kb")
+    one = "name: one\nquestions:\n  - id: q1\n    question: What does an outcomes-based contract tie the price to?\n    lang: en\n    answerable: true\n    expected_sources: [payer-value.md]\n"
+    data = evaluate(services, write(tmp_path / "one.yaml", one))
+    metrics = data["questions"][0]["metrics"]
+    assert metrics["judge_faithfulness"] == 0.9 and metrics["judge_relevance"] == 1.0
+    assert data["summary"]["judge_faithfulness"] == 0.9
+    services.close()

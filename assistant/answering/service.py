@@ -90,6 +90,10 @@ class AnswerService:
     def mode(self) -> str:
         return self._settings.mode_label
 
+    @property
+    def chat_model(self) -> BaseChatModel | None:
+        return self._chat_model
+
     def answer(
         self, question: str, history: Sequence[tuple[str, str]] = (),
         filters: SearchFilters | None = None,

@@ -13,7 +13,8 @@ from assistant.evaluation.runner import LOWER_IS_BETTER
 
 HEADLINE = ("hit@5", "recall@5", "mrr@10", "ndcg@10", "key_fact_recall", "citation_precision",
             "citation_recall", "abstention_accuracy", "wrongful_abstention",
-            "compliance_refusal_rate", "language_match", "latency_p50_ms", "latency_p95_ms")
+            "compliance_refusal_rate", "language_match", "judge_faithfulness", "judge_relevance",
+            "latency_p50_ms", "latency_p95_ms")
 
 
 def failing_questions(data: dict[str, Any]) -> list[dict[str, Any]]:

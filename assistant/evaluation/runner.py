@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.answering.support import SupportScorer, numbers_supported
 from assistant.evaluation import metrics as m
+from assistant.evaluation.judge import Judge
 from assistant.evaluation.questions import Question, QuestionSet
 from assistant.language import detect_language, is_chinese
 from assistant.services import Services
@@ -58,10 +59,11 @@ def _language_of_framing(text: str, sentences: list[str], extractive: bool) -> s
 
 
 class EvaluationRunner:
-    def __init__(self, services: Services, k: int = 10) -> None:
+    def __init__(self, services: Services, k: int = 10, judge: Judge | None = None) -> None:
         self._services = services
         self._k = k
         self._scorer = SupportScorer(services.index.embeddings.sentence_model())
+        self._judge = judge
 
     def run(
         self, question_set: QuestionSet, progress: Callable[[int, int], None] | None = None
@@ -97,6 +99,13 @@ class EvaluationRunner:
             latency_ms=round(latency, 1),
         )
         result.metrics = self._question_metrics(result)
+        if self._judge is not None and not (answer.abstained or answer.refused):
+            faithful = self._judge.faithfulness(answer.text, [c.passage.text for c in answer.citations])
+            relevant = self._judge.relevance(q.question, answer.text)
+            if faithful is not None:
+                result.metrics["judge_faithfulness"] = faithful.score
+            if relevant is not None:
+                result.metrics["judge_relevance"] = relevant.score
         return result
 
     def _question_metrics(self, r: QuestionResult) -> dict[str, float]:
@@ -157,7 +166,8 @@ def summarise(results: list[QuestionResult]) -> dict[str, Any]:
 
 def _aggregate(results: list[QuestionResult]) -> dict[str, Any]:
     out: dict[str, Any] = {"questions": len(results)}
-    for name in ("hit@5", "recall@5", "mrr@10", "ndcg@10", "key_fact_recall", "language_match"):
+    for name in ("hit@5", "recall@5", "mrr@10", "ndcg@10", "key_fact_recall", "language_match",
+                 "judge_faithfulness", "judge_relevance"):
         values = [r.metrics[name] for r in results if name in r.metrics]
         if values:
             out[name] = round(m.mean(values), 4)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import KamError
+from assistant.evaluation.judge import Judge
 from assistant.evaluation.questions import load_question_set
 from assistant.evaluation.runner import (
     EvaluationRunner,
@@ -16,6 +17,7 @@ from assistant.evaluation.runner import (
     results_as_json,
     summarise,
 )
+from assistant.prompts import PromptLibrary
 from assistant.services import Services
 
 
@@ -23,7 +25,10 @@ def evaluate(
     services: Services, set_path: Path, progress: Callable[[int, int], None] | None = None
 ) -> dict[str, Any]:
     question_set = load_question_set(set_path)
-    results = EvaluationRunner(services).run(question_set, progress)
+    judge = None
+    if services.answers.chat_model is not None:
+        judge = Judge(services.answers.chat_model, PromptLibrary(services.settings.prompts_dir))
+    results = EvaluationRunner(services, judge=judge).run(question_set, progress)
     summary = summarise(results)
     meta = {
         "set": question_set.name, "path": str(set_path), "questions": len(results),
