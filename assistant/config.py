@@ -87,12 +87,15 @@ class Settings(BaseSettings):
     )
     answer_passages: int = Field(default=6, ge=1, le=20, description="Passages an answer draws on.")
     abstain_semantic: float = Field(
-        default=0.22,
+        default=0.30,
         description="Abstain when the best sentence similarity is below this... (calibrated by "
         "benchmarks/calibrate_abstention.py)",
     )
     abstain_lexical: float = Field(
-        default=0.18, description="...and the best question-term coverage is below this."
+        default=0.22, description="...and the best question-term coverage is below this."
+    )
+    abstain_lexical_floor: float = Field(
+        default=0.02, description="Abstain when the best question-term coverage is below this."
     )
     compliance_semantic: bool = Field(
         default=True,

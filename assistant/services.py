@@ -77,6 +77,7 @@ def build_answer_service(
         passages=settings.answer_passages,
         abstain_semantic=settings.abstain_semantic,
         abstain_lexical=settings.abstain_lexical,
+        abstain_lexical_floor=settings.abstain_lexical_floor,
         support_threshold=settings.support_threshold,
         require_figures=settings.require_figures,
         mode_label=label,

@@ -20,7 +20,12 @@ _QUANTITY = re.compile(
     r"percent|percentage|average)\b|多少|幾(個|次|天|月|年|%|成)|多久|比例|百分比|平均|上限|下限",
     re.IGNORECASE,
 )
-_FIGURE = re.compile(r"\d|[一二三四五六七八九十百千萬兩]+(個|次|天|月|年|成|%|倍|位|家|項)")
+_FIGURE = re.compile(
+    r"\d|[一二三四五六七八九十百千萬兩]+(個|次|天|月|年|成|%|倍|位|家|項|種|級|層|類|階段|步|點|名|人|份|週|季)"
+    r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|"
+    r"hundred|thousand|half|twice|double|dozen|quarterly|annually|monthly|weekly)\b",
+    re.IGNORECASE,
+)
 
 
 def asks_for_a_figure(question: str) -> bool:

@@ -52,8 +52,9 @@ class Evidence:
 @dataclass(frozen=True)
 class AnswerSettings:
     passages: int = 6
-    abstain_semantic: float = 0.22
-    abstain_lexical: float = 0.18
+    abstain_semantic: float = 0.30
+    abstain_lexical: float = 0.22
+    abstain_lexical_floor: float = 0.02
     support_threshold: float = 0.45
     require_figures: bool = True
     mode_label: str = "extractive"
@@ -167,9 +168,11 @@ class AnswerService:
 
     def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
         """Abstain when nothing was selected, when the question names things the knowledge
-        base never mentions, when it asks for a figure the evidence does not hold, or when the
-        evidence is both semantically and lexically far from the question."""
-        if not selection.sentences or evidence.unknown_terms:
+        base never mentions, when the evidence shares (almost) no word with the question, when
+        it asks for a figure the evidence does not hold, or when the evidence is both
+        semantically and lexically far from the question."""
+        if (not selection.sentences or evidence.unknown_terms
+                or evidence.best_lexical < self._settings.abstain_lexical_floor):
             return True
         if self._settings.require_figures and evidence.wants_figure and not evidence.has_figure:
             return True
