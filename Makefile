@@ -21,6 +21,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/kamcoach ingest corpus/
 	$(BIN)/kamcoach search "How should a KAM build a value proposition for a payer?" --k 3
+	$(BIN)/kamcoach ask "What evidence does a hospital CFO need before backing a new medicine?"
+	$(BIN)/kamcoach ask "關鍵客戶經理和資深業務代表有什麼不同？"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
