@@ -36,10 +36,18 @@ def is_informative(sentence: str) -> bool:
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)")
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+
 def passage_units(text: str) -> list[tuple[str, bool]]:
-    """Informative sentences of a passage, each flagged if it is a list item."""
+    """Informative sentences of a passage, each flagged if it is a list item. A table's
+    header row (the line above its |---| rule) names columns and says nothing by itself."""
+    raws = split_sentences(text)
     units = []
-    for raw in split_sentences(text):
+    for index, raw in enumerate(raws):
+        following = raws[index + 1] if index + 1 < len(raws) else ""
+        if raw.lstrip().startswith("|") and _TABLE_RULE.match(following):
+            continue
         cleaned = clean_sentence(raw)
         if is_informative(cleaned):
             units.append((cleaned, bool(_LIST_ITEM.match(raw))))
