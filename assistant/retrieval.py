@@ -18,7 +18,6 @@ from assistant.index import KnowledgeIndex
 from assistant.language import detect_language, is_chinese
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
-CHINESE = ("zh-Hant", "zh-Hans")
 
 
 @dataclass(frozen=True)
@@ -37,11 +36,8 @@ class SearchFilters:
         }
         return {name: values for name, values in pairs.items() if values}
 
-    def chroma_where(self, chinese: bool | None = None) -> dict[str, Any] | None:
-        """Chroma's filter; ``chinese`` restricts to Chinese (True) or other (False) passages."""
+    def chroma_where(self) -> dict[str, Any] | None:
         clauses = [{name: {"$in": list(values)}} for name, values in self.as_fields().items()]
-        if chinese is not None:
-            clauses.append({"language": {"$in" if chinese else "$nin": list(CHINESE)}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -176,7 +172,7 @@ class HybridSearcher:
                 rankings.append([])
                 continue
             hits = self._index.vectors.query(
-                np.asarray(vector, dtype=np.float32), pool, filters.chroma_where(chinese_side)
+                np.asarray(vector, dtype=np.float32), pool, filters.chroma_where(), chinese_side
             )
             rankings.append([(h.id, h.similarity) for h in hits if h.id in committed])
         return rankings[0], rankings[1]

@@ -58,8 +58,14 @@ def _client(persist_dir: Path | None, host: str | None, port: int) -> Any:
     return chromadb.PersistentClient(path=str(persist_dir), settings=chroma_settings)
 
 
+def _is_chinese(metadata: dict[str, Any]) -> bool:
+    return str(metadata.get("language", "")).startswith("zh")
+
+
 class VectorStore:
-    """Thin wrapper over one Chroma collection named after the embedding model."""
+    """Two Chroma collections named after the embedding model: Chinese passages and the rest.
+    Searching one language side then needs no metadata filter (a broad filter such as
+    ``$nin`` costs about 45x an unfiltered query at 20,000 passages)."""
 
     def __init__(
         self,
@@ -75,48 +81,51 @@ class VectorStore:
         self._port = port
         safe_model = embeddings.name.replace("+", "-")
         self.collection_name = f"{namespace}-{safe_model}-{embeddings.dimension}"
-        self._collection: Any | None = None
+        self._names = {True: f"{self.collection_name}-zh", False: f"{self.collection_name}-other"}
+        self._collections: dict[bool, Any] = {}
 
     @property
     def location(self) -> str:
         return f"chroma server {self._host}:{self._port}" if self._host else "embedded chroma"
 
-    def _get(self) -> Any:
-        if self._collection is None:
+    def _get(self, chinese: bool) -> Any:
+        if chinese not in self._collections:
             try:
                 client = _client(self._persist_dir, self._host, self._port)
-                self._collection = client.get_or_create_collection(
-                    name=self.collection_name,
+                self._collections[chinese] = client.get_or_create_collection(
+                    name=self._names[chinese],
                     embedding_function=ChromaEmbeddingAdapter(self._embeddings),
                     configuration={"hnsw": {"space": "cosine"}},
                 )
             except Exception as exc:
                 raise StoreUnavailableError(self._unavailable(exc)) from None
-        return self._collection
+        return self._collections[chinese]
 
     def reset(self) -> None:
-        """Drop the collection and start an empty one (the caller refills it)."""
+        """Drop both collections and start empty ones (the caller refills them)."""
         try:
             client = _client(self._persist_dir, self._host, self._port)
-            try:
-                client.delete_collection(self.collection_name)
-            except Exception:  # absent, or too damaged to delete: recreated below
-                pass
+            for name in self._names.values():
+                try:
+                    client.delete_collection(name)
+                except Exception:  # absent, or too damaged to delete: recreated below
+                    pass
         except Exception as exc:
             raise StoreUnavailableError(self._unavailable(exc)) from None
-        self._collection = None
-        self._get()
+        self._collections.clear()
+        self._get(True)
+        self._get(False)
 
     def _unavailable(self, exc: Exception) -> str:
         return f"vector store unavailable ({self.location}): {type(exc).__name__}: {exc}"
 
-    def _call(self, method: str, **kwargs: Any) -> Any:
-        collection = self._get()
+    def _call(self, chinese: bool, method: str, **kwargs: Any) -> Any:
+        collection = self._get(chinese)
         try:
             return getattr(collection, method)(**kwargs)
         except Exception as exc:
-            if self._host:  # drop the handle so the next call reconnects
-                self._collection = None
+            if self._host:  # drop the handles so the next call reconnects
+                self._collections.clear()
             raise StoreUnavailableError(self._unavailable(exc)) from None
 
     def upsert(
@@ -127,47 +136,57 @@ class VectorStore:
         metadatas: Sequence[dict[str, Any]],
         batch_size: int = 2000,
     ) -> None:
-        for start in range(0, len(ids), batch_size):
-            end = start + batch_size
-            self._call(
-                "upsert",
-                ids=list(ids[start:end]),
-                embeddings=vectors[start:end],
-                documents=list(documents[start:end]),
-                metadatas=list(metadatas[start:end]),
-            )
+        for chinese in (True, False):
+            rows = [i for i, meta in enumerate(metadatas) if _is_chinese(meta) == chinese]
+            for start in range(0, len(rows), batch_size):
+                part = rows[start : start + batch_size]
+                self._call(
+                    chinese, "upsert",
+                    ids=[ids[i] for i in part],
+                    embeddings=vectors[part],
+                    documents=[documents[i] for i in part],
+                    metadatas=[metadatas[i] for i in part],
+                )
 
     def delete(self, ids: Iterable[str], batch_size: int = 2000) -> None:
         id_list = list(ids)
         for start in range(0, len(id_list), batch_size):
-            self._call("delete", ids=id_list[start : start + batch_size])
+            for chinese in (True, False):
+                self._call(chinese, "delete", ids=id_list[start : start + batch_size])
 
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
-        offset, page = 0, 5000
-        while True:
-            result = self._call("get", include=[], limit=page, offset=offset)
-            batch = result["ids"]
-            ids.update(batch)
-            if len(batch) < page:
-                return ids
-            offset += page
+        for chinese in (True, False):
+            offset, page = 0, 5000
+            while True:
+                batch = self._call(chinese, "get", include=[], limit=page, offset=offset)["ids"]
+                ids.update(batch)
+                if len(batch) < page:
+                    break
+                offset += page
+        return ids
 
     def count(self) -> int:
-        return int(self._call("count"))
+        return sum(int(self._call(chinese, "count")) for chinese in (True, False))
 
     def query(
-        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+        self,
+        vector: np.ndarray,
+        k: int,
+        where: dict[str, Any] | None = None,
+        chinese: bool | None = None,
     ) -> list[DenseHit]:
+        """The k nearest passages; ``chinese`` restricts to one side (None: both, merged)."""
         if k <= 0:
             return []
-        result = self._call(
-            "query",
-            query_embeddings=[vector],
-            n_results=k,
-            where=where or None,
-            include=["distances"],
-        )
-        ids = result["ids"][0]
-        distances = result["distances"][0]
-        return [DenseHit(id=i, similarity=1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+        sides = (True, False) if chinese is None else (chinese,)
+        hits: list[DenseHit] = []
+        for side in sides:
+            result = self._call(
+                side, "query", query_embeddings=[vector], n_results=k, where=where or None,
+                include=["distances"],
+            )
+            hits += [DenseHit(id=i, similarity=1.0 - float(d))
+                     for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+        hits.sort(key=lambda hit: -hit.similarity)
+        return hits[:k]
