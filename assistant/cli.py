@@ -12,8 +12,11 @@ import typer
 from assistant.offline import go_offline
 
 app = typer.Typer(
-    name="kamcoach", help="KAM Coach: cited answers and coaching for Key Account Managers.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="kamcoach",
+    help="KAM Coach: cited answers and coaching for Key Account Managers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
 )
 
 
@@ -34,7 +37,9 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
     collection: Annotated[str | None, typer.Option(help="Collection name.")] = None,
     access: Annotated[str | None, typer.Option(help="Override access: public or internal.")] = None,
-    prune: Annotated[bool, typer.Option(help="Remove indexed files gone from these folders.")] = False,
+    prune: Annotated[
+        bool, typer.Option(help="Remove indexed files gone from these folders.")
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest documents (PDF, Markdown, text, HTML, DOCX) into the index, incrementally."""
@@ -97,8 +102,10 @@ def search(
     if mode not in ("hybrid", "dense", "lexical"):
         _fail("--mode must be hybrid, dense or lexical", 2)
     filters = SearchFilters(
-        collections=tuple(collection or ()), doc_types=tuple(doc_type or ()),
-        languages=tuple(language or ()), access=tuple(access or ()),
+        collections=tuple(collection or ()),
+        doc_types=tuple(doc_type or ()),
+        languages=tuple(language or ()),
+        access=tuple(access or ()),
     )
     try:
         passages = _services().searcher.search(question, k, filters, mode)  # type: ignore[arg-type]
@@ -139,8 +146,10 @@ def ask(
             if event.kind == "delta":
                 typer.echo(event.text, nl=False, err=True)
             else:
-                typer.echo(("\n\n" if event.answer and event.answer.mode != "extractive" else "")
-                           + event.text)
+                typer.echo(
+                    ("\n\n" if event.answer and event.answer.mode != "extractive" else "")
+                    + event.text
+                )
     except KamError as exc:
         _fail(str(exc))
 
@@ -149,8 +158,12 @@ def ask(
 def eval_command(
     question_set: Annotated[Path, typer.Argument(help="A question set (YAML).")],
     mode: Annotated[str | None, typer.Option(help="Answer mode: none, openai or local.")] = None,
-    json_path: Annotated[Path | None, typer.Option("--json", help="Write every result here.")] = None,
-    report: Annotated[Path | None, typer.Option(help="Write report.md and report.html here.")] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write every result here.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write report.md and report.html here.")
+    ] = None,
     compare: Annotated[Path | None, typer.Option(help="A previous --json run to compare.")] = None,
 ) -> None:
     """Evaluate retrieval and answers on a question set; non-zero exit below thresholds."""

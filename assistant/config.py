@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     )
     chroma_port: int = Field(default=8000, description="Chroma server port.")
     collection: str = Field(default="kb", description="Default document collection for ingest.")
-    max_file_mb: float = Field(default=50.0, gt=0, description="Files larger than this are refused.")
+    max_file_mb: float = Field(
+        default=50.0, gt=0, description="Files larger than this are refused."
+    )
     chunk_tokens: int = Field(
         default=200,
         ge=32,
@@ -49,8 +51,9 @@ class Settings(BaseSettings):
         description="Largest chunk, in embedder tokens (MiniLM reads at most 256).",
     )
     fusion: FusionName = Field(
-        default="weighted", description="How dense and lexical rankings are fused (measured: "
-        "weighted beat rrf on the KAM questions and the Python FAQ benchmark)."
+        default="weighted",
+        description="How dense and lexical rankings are fused (measured: "
+        "weighted beat rrf on the KAM questions and the Python FAQ benchmark).",
     )
     dense_weight: float = Field(
         default=0.5, ge=0.0, le=1.0, description="Weight of the dense side in weighted fusion."
@@ -59,7 +62,9 @@ class Settings(BaseSettings):
         default=40, ge=5, le=500, description="Passages each retriever proposes before fusion."
     )
     cross_lingual_weight: float = Field(
-        default=1.0, ge=0.0, le=2.0,
+        default=1.0,
+        ge=0.0,
+        le=2.0,
         description="Weight of the other-language dense ranking in fusion.",
     )
     max_per_source: int = Field(

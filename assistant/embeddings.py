@@ -93,8 +93,11 @@ class MiniLMEmbeddings(NamedEmbeddings):
             return np.zeros((0, self.dimension), dtype=np.float32)
         model = self._model.get()
         vectors = model.encode(  # type: ignore[attr-defined]
-            list(texts), batch_size=self._batch_size, normalize_embeddings=True,
-            show_progress_bar=False, convert_to_numpy=True,
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
         )
         return np.asarray(vectors, dtype=np.float32)
 
@@ -143,7 +146,9 @@ class EnsembleEmbeddings(NamedEmbeddings):
         self.multilingual = any(m.multilingual for m in members)
 
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:
-        blocks = [m.embed_array(texts) * s for m, s in zip(self._members, self._scales, strict=True)]
+        blocks = [
+            m.embed_array(texts) * s for m, s in zip(self._members, self._scales, strict=True)
+        ]
         return np.hstack(blocks).astype(np.float32)
 
     def sentence_model(self) -> NamedEmbeddings:

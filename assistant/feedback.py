@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from assistant.database import open_database
 from assistant.errors import KamError
 from assistant.language import detect_language, is_chinese
 
@@ -46,16 +46,18 @@ class FeedbackItem:
 
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_database(path, _SCHEMA)
 
     def record(
-        self, question: str, answer: str, sources: list[str], rating: int,
-        evidence_wrong: bool = False, comment: str = "", user: str = "local",
+        self,
+        question: str,
+        answer: str,
+        sources: list[str],
+        rating: int,
+        evidence_wrong: bool = False,
+        comment: str = "",
+        user: str = "local",
     ) -> int:
         if rating not in (-1, 1):
             raise KamError("rating must be 1 (thumbs up) or -1 (thumbs down)")
@@ -65,17 +67,31 @@ class FeedbackStore:
             cursor = self._db.execute(
                 "INSERT INTO feedback (created, user, question, answer, sources, rating, "
                 "evidence_wrong, comment) VALUES (?,?,?,?,?,?,?,?)",
-                (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), user, question, answer,
-                 json.dumps(sources, ensure_ascii=False), rating, int(evidence_wrong), comment),
+                (
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    user,
+                    question,
+                    answer,
+                    json.dumps(sources, ensure_ascii=False),
+                    rating,
+                    int(evidence_wrong),
+                    comment,
+                ),
             )
             return int(cursor.lastrowid)
 
     def items(self, negative_only: bool = False) -> list[FeedbackItem]:
-        sql = "SELECT * FROM feedback" + (" WHERE rating < 0" if negative_only else "") + " ORDER BY id"
+        sql = (
+            "SELECT * FROM feedback"
+            + (" WHERE rating < 0" if negative_only else "")
+            + " ORDER BY id"
+        )
         with self._lock:
             rows = self._db.execute(sql).fetchall()
-        return [FeedbackItem(i, c, u, q, a, json.loads(s), r, bool(e), m)
-                for i, c, u, q, a, s, r, e, m in rows]
+        return [
+            FeedbackItem(i, c, u, q, a, json.loads(s), r, bool(e), m)
+            for i, c, u, q, a, s, r, e, m in rows
+        ]
 
     def close(self) -> None:
         with self._lock:
@@ -89,22 +105,32 @@ def draft_questions(items: list[FeedbackItem]) -> dict[str, Any]:
     for item in items:
         language = "zh-Hant" if is_chinese(detect_language(item.question)) else "en"
         note = "evidence is wrong" if item.evidence_wrong else "answer rated unhelpful"
-        questions.append({
-            "id": f"feedback-{item.id}",
-            "question": item.question,
-            "lang": language,
-            "answerable": True,
-            "expected_sources": [],
-            "key_facts": [],
-            "tags": ["from-feedback", "needs-review"],
-            "review": {"reason": note, "comment": item.comment, "cited": item.sources,
-                       "answer": item.answer, "user": item.user, "created": item.created},
-        })
-    return {"name": "feedback-drafts",
-            "description": "Drafts from thumbs-down feedback: fill expected_sources and key_facts "
-                           "(or set answerable: false), delete the review block, then move them "
-                           "into a curated set.",
-            "questions": questions}
+        questions.append(
+            {
+                "id": f"feedback-{item.id}",
+                "question": item.question,
+                "lang": language,
+                "answerable": True,
+                "expected_sources": [],
+                "key_facts": [],
+                "tags": ["from-feedback", "needs-review"],
+                "review": {
+                    "reason": note,
+                    "comment": item.comment,
+                    "cited": item.sources,
+                    "answer": item.answer,
+                    "user": item.user,
+                    "created": item.created,
+                },
+            }
+        )
+    return {
+        "name": "feedback-drafts",
+        "description": "Drafts from thumbs-down feedback: fill expected_sources and key_facts "
+        "(or set answerable: false), delete the review block, then move them "
+        "into a curated set.",
+        "questions": questions,
+    }
 
 
 def write_drafts(items: list[FeedbackItem], path: Path) -> int:

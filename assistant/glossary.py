@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.language import is_chinese, detect_language
+from assistant.language import detect_language, is_chinese
 
 
 class Glossary:
@@ -30,8 +30,10 @@ class Glossary:
     @classmethod
     def load(cls, path: Path | None = None) -> Glossary:
         if path is None:
-            text = resources.files("assistant.data").joinpath("glossary_en_zh.yaml").read_text(
-                encoding="utf-8"
+            text = (
+                resources.files("assistant.data")
+                .joinpath("glossary_en_zh.yaml")
+                .read_text(encoding="utf-8")
             )
         else:
             text = path.read_text(encoding="utf-8")

@@ -30,8 +30,11 @@ class _Rule:
     messages: dict[str, str]
 
     def fires(self, question: str) -> bool:
-        matched = {name for name, patterns in self.cues.items()
-                   if any(p.search(question) for p in patterns)}
+        matched = {
+            name
+            for name, patterns in self.cues.items()
+            if any(p.search(question) for p in patterns)
+        }
         return any(set(trigger) <= matched for trigger in self.triggers)
 
 
@@ -42,8 +45,11 @@ class ComplianceGuard:
     expressions catch what is spelled out; the examples catch paraphrases and euphemisms."""
 
     def __init__(
-        self, library: PromptLibrary, encoder: NamedEmbeddings | None = None,
-        neighbours: int = 3, margin: float = 0.0,
+        self,
+        library: PromptLibrary,
+        encoder: NamedEmbeddings | None = None,
+        neighbours: int = 3,
+        margin: float = 0.0,
     ) -> None:
         self._library = library
         self._encoder = encoder
@@ -62,9 +68,13 @@ class ComplianceGuard:
             unknown = {name for trigger in triggers for name in trigger} - set(cues)
             if unknown:
                 raise ValueError(f"compliance rule {rule['id']}: unknown cues {sorted(unknown)}")
-            messages = {lang: " ".join(str(text).split())
-                        for lang, text in raw["messages"][rule["id"]].items()}
-            self._rules.append(_Rule(rule["id"], rule.get("action", "refuse"), cues, triggers, messages))
+            messages = {
+                lang: " ".join(str(text).split())
+                for lang, text in raw["messages"][rule["id"]].items()
+            }
+            self._rules.append(
+                _Rule(rule["id"], rule.get("action", "refuse"), cues, triggers, messages)
+            )
 
     def check(self, question: str) -> ComplianceVerdict | None:
         language = "zh-Hant" if is_chinese(detect_language(question)) else "en"

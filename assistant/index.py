@@ -22,12 +22,18 @@ class ReconcileReport:
 
 
 def chunk_fields(meta: dict) -> dict[str, str]:
-    return {name: str(meta.get(name, "")) for name in ("collection", "doc_type", "language", "access")}
+    return {
+        name: str(meta.get(name, "")) for name in ("collection", "doc_type", "language", "access")
+    }
 
 
 def vector_metadata(chunk: ChunkRecord) -> dict:
     """Chroma metadata must be flat scalars without None."""
-    return {key: value for key, value in chunk.meta.items() if isinstance(value, (str, int, float, bool))}
+    return {
+        key: value
+        for key, value in chunk.meta.items()
+        if isinstance(value, (str, int, float, bool))
+    }
 
 
 class KnowledgeIndex:
@@ -148,7 +154,9 @@ class KnowledgeIndex:
         if vectors is None:
             vectors = self.embeddings.embed_array([f"{c.header}\n{c.text}" for c in chunks])
         self.vectors.upsert(
-            [c.id for c in chunks], vectors, [c.text for c in chunks],
+            [c.id for c in chunks],
+            vectors,
+            [c.text for c in chunks],
             [vector_metadata(c) for c in chunks],
         )
         return vectors

@@ -59,10 +59,13 @@ class IngestReport:
 
     def as_dict(self) -> dict:
         return {
-            "added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
+            "added": self.added,
+            "replaced": self.replaced,
+            "unchanged": self.unchanged,
             "duplicates": [list(d) for d in self.duplicates],
             "failed": [{"path": p, "error": e} for p, e in self.failed],
-            "removed": self.removed, "chunks_added": self.chunks_added,
+            "removed": self.removed,
+            "chunks_added": self.chunks_added,
             "seconds": round(self.seconds, 3),
         }
 
@@ -113,7 +116,10 @@ class Ingestor:
         report = IngestReport()
         repair = self._index.reconcile()
         self._index.ensure_vectors()  # reconciled just now: no second check this process
-        report.restored_chunks, report.orphans_deleted = repair.chunks_restored, repair.orphans_deleted
+        report.restored_chunks, report.orphans_deleted = (
+            repair.chunks_restored,
+            repair.orphans_deleted,
+        )
         files, missing = discover(paths)
         report.failed += [(str(p), "no such file or folder") for p in missing]
         options = json.dumps({"collection": collection, "access": access}, sort_keys=True)
@@ -140,7 +146,8 @@ class Ingestor:
         """Drop files (or every file under folders) from the index."""
         prefixes = [str(p.expanduser().resolve()) for p in paths]
         doomed = [
-            f.path for f in self._index.manifest.files()
+            f.path
+            for f in self._index.manifest.files()
             if any(f.path == p or f.path.startswith(p.rstrip("/") + "/") for p in prefixes)
         ]
         if doomed:
@@ -155,8 +162,13 @@ class Ingestor:
     # -- internals ---------------------------------------------------------------------------
 
     def _ingest_one(
-        self, path: Path, collection: str, access: str | None, options: str,
-        pending: _Pending, report: IngestReport,
+        self,
+        path: Path,
+        collection: str,
+        access: str | None,
+        options: str,
+        pending: _Pending,
+        report: IngestReport,
     ) -> None:
         key = str(path)
         try:
@@ -209,18 +221,32 @@ class Ingestor:
         if not chunks:
             raise DocumentError(f"{path.name}: no text found")
         base = {
-            "source": path.name, "path": str(path), "title": meta.title or path.stem,
-            "doc_type": meta.doc_type, "language": meta.language or "und",
-            "access": meta.access, "collection": collection, "content_hash": doc_hash,
-            "attribution": meta.source or "", "date": meta.date or "",
-            "tags": ",".join(meta.tags), "format": document.fmt,
+            "source": path.name,
+            "path": str(path),
+            "title": meta.title or path.stem,
+            "doc_type": meta.doc_type,
+            "language": meta.language or "und",
+            "access": meta.access,
+            "collection": collection,
+            "content_hash": doc_hash,
+            "attribution": meta.source or "",
+            "date": meta.date or "",
+            "tags": ",".join(meta.tags),
+            "format": document.fmt,
         }
         records = [
             ChunkRecord(
-                id=f"{doc_hash[:24]}-{chunk.index:05d}", doc_hash=doc_hash, idx=chunk.index,
-                text=chunk.text, header=chunk.header,
-                meta={**base, "section": chunk.section, "chunk": chunk.index,
-                      **({"page": chunk.page} if chunk.page is not None else {})},
+                id=f"{doc_hash[:24]}-{chunk.index:05d}",
+                doc_hash=doc_hash,
+                idx=chunk.index,
+                text=chunk.text,
+                header=chunk.header,
+                meta={
+                    **base,
+                    "section": chunk.section,
+                    "chunk": chunk.index,
+                    **({"page": chunk.page} if chunk.page is not None else {}),
+                },
             )
             for chunk in chunks
         ]
@@ -236,7 +262,9 @@ class Ingestor:
         # Vectors first, manifest second: a kill in between leaves orphans that reconcile drops.
         vectors = self._index.add_vectors(chunks)
         dropped = manifest.commit(
-            pending.documents, pending.files, {c.id: v for c, v in zip(chunks, vectors, strict=True)}
+            pending.documents,
+            pending.files,
+            {c.id: v for c, v in zip(chunks, vectors, strict=True)},
         )
         self._index.vectors.delete(dropped)
         report.chunks_added += len(chunks)
@@ -255,8 +283,10 @@ class Ingestor:
         """Remove indexed files under the given folders that are gone from disk."""
         folders = [str(p.expanduser().resolve()).rstrip("/") + "/" for p in roots if p.is_dir()]
         gone = [
-            f.path for f in self._index.manifest.files()
-            if f.path not in seen and any(f.path.startswith(d) for d in folders)
+            f.path
+            for f in self._index.manifest.files()
+            if f.path not in seen
+            and any(f.path.startswith(d) for d in folders)
             and not Path(f.path).exists()
         ]
         if gone:

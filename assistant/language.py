@@ -7,8 +7,12 @@ import re
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # Characters that exist only in the Simplified script (their Traditional forms differ).
-_SIMPLIFIED_ONLY = set("这们来时为说国会对发经过还后种现实关进动问题长门见业东样产学应认间区价务开计资体场")
-_TRADITIONAL_ONLY = set("這們來時為說國會對發經過還後種現實關進動問題長門見業東樣產學應認間區價務開計資體場")
+_SIMPLIFIED_ONLY = set(
+    "这们来时为说国会对发经过还后种现实关进动问题长门见业东样产学应认间区价务开计资体场"
+)
+_TRADITIONAL_ONLY = set(
+    "這們來時為說國會對發經過還後種現實關進動問題長門見業東樣產學應認間區價務開計資體場"
+)
 
 
 def detect_language(text: str) -> str:

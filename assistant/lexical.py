@@ -153,9 +153,7 @@ class LexicalIndex:
                     (saved["data"], saved["indices"], saved["indptr"]),
                     shape=tuple(saved["shape"]),
                 )
-                fields = {
-                    name: saved[f"field_{name}"].astype(object) for name in FILTER_FIELDS
-                }
+                fields = {name: saved[f"field_{name}"].astype(object) for name in FILTER_FIELDS}
         except (OSError, ValueError, KeyError, json.JSONDecodeError):
             return None
         return cls(header["ids"], weights, header["vocabulary"], fields, header["generation"])

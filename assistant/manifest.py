@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-
-import numpy as np
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+
+from assistant.database import open_database
 
 VECTOR_DTYPE = np.float32
 
@@ -77,12 +79,8 @@ class DocumentRecord:
 
 class Manifest:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_database(path, _SCHEMA)
 
     def close(self) -> None:
         with self._lock:
@@ -154,7 +152,9 @@ class Manifest:
         return [ChunkRecord(i, h, x, t, hd, json.loads(m)) for i, h, x, t, hd, m in rows]
 
     def newest_chunk_ids(self, n: int) -> list[str]:
-        return [row[0] for row in self._query("SELECT id FROM chunks ORDER BY rowid DESC LIMIT ?", (n,))]
+        return [
+            row[0] for row in self._query("SELECT id FROM chunks ORDER BY rowid DESC LIMIT ?", (n,))
+        ]
 
     def vectors(self, ids: Iterable[str] | None = None) -> dict[str, np.ndarray]:
         """Stored embeddings by chunk id (chunks stored without one are left out)."""
@@ -190,15 +190,28 @@ class Manifest:
             for document in documents:
                 db.execute(
                     "INSERT OR REPLACE INTO documents VALUES (?,?,?,?)",
-                    (document.doc_hash, document.source, document.path,
-                     json.dumps(document.meta, ensure_ascii=False)),
+                    (
+                        document.doc_hash,
+                        document.source,
+                        document.path,
+                        json.dumps(document.meta, ensure_ascii=False),
+                    ),
                 )
                 db.execute("DELETE FROM chunks WHERE doc_hash=?", (document.doc_hash,))
                 db.executemany(
                     "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
-                    [(c.id, c.doc_hash, c.idx, c.text, c.header,
-                      json.dumps(c.meta, ensure_ascii=False), _blob(vectors.get(c.id)))
-                     for c in document.chunks],
+                    [
+                        (
+                            c.id,
+                            c.doc_hash,
+                            c.idx,
+                            c.text,
+                            c.header,
+                            json.dumps(c.meta, ensure_ascii=False),
+                            _blob(vectors.get(c.id)),
+                        )
+                        for c in document.chunks
+                    ],
                 )
             db.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",

@@ -31,8 +31,10 @@ class SearchFilters:
 
     def as_fields(self) -> dict[str, tuple[str, ...]]:
         pairs = {
-            "collection": self.collections, "doc_type": self.doc_types,
-            "language": self.languages, "access": self.access,
+            "collection": self.collections,
+            "doc_type": self.doc_types,
+            "language": self.languages,
+            "access": self.access,
         }
         return {name: values for name, values in pairs.items() if values}
 
@@ -143,10 +145,8 @@ class HybridSearcher:
         translations = self._glossary.translations(query) if self._glossary else []
         if not translations:
             return same, []
-        other = tuple(
-            lang for lang in lexical.languages() if is_chinese(lang) != query_chinese
-        )
-        allowed = tuple(l for l in other if not filters.languages or l in filters.languages)
+        other = tuple(lang for lang in lexical.languages() if is_chinese(lang) != query_chinese)
+        allowed = tuple(lang for lang in other if not filters.languages or lang in filters.languages)
         if not allowed:
             return same, []
         cross = lexical.search(" ".join(translations), pool, {**fields, "language": allowed})
@@ -163,7 +163,10 @@ class HybridSearcher:
         full, multilingual = self._index.embeddings.query_vectors(query)
         own_vector = multilingual if query_chinese else full
         rankings = []
-        for chinese_side, vector in ((query_chinese, own_vector), (not query_chinese, multilingual)):
+        for chinese_side, vector in (
+            (query_chinese, own_vector),
+            (not query_chinese, multilingual),
+        ):
             allowed = filters.languages
             if allowed and not any(is_chinese(lang) == chinese_side for lang in allowed):
                 rankings.append([])
@@ -192,12 +195,18 @@ class HybridSearcher:
             meta = record.meta
             passages.append(
                 Passage(
-                    id=chunk_id, text=record.text, score=round(float(score), 6),
-                    source=meta.get("source", ""), title=meta.get("title", ""),
-                    section=meta.get("section", ""), page=meta.get("page"),
-                    language=meta.get("language", ""), doc_type=meta.get("doc_type", ""),
+                    id=chunk_id,
+                    text=record.text,
+                    score=round(float(score), 6),
+                    source=meta.get("source", ""),
+                    title=meta.get("title", ""),
+                    section=meta.get("section", ""),
+                    page=meta.get("page"),
+                    language=meta.get("language", ""),
+                    doc_type=meta.get("doc_type", ""),
                     access=meta.get("access", "public"),
-                    dense_score=dense.get(chunk_id), lexical_score=lexical.get(chunk_id),
+                    dense_score=dense.get(chunk_id),
+                    lexical_score=lexical.get(chunk_id),
                     meta=meta,
                 )
             )

@@ -12,8 +12,8 @@ from assistant.answering.support import SupportScorer
 from assistant.config import Settings
 from assistant.embeddings import NamedEmbeddings, build_embeddings
 from assistant.glossary import Glossary
-from assistant.index import KnowledgeIndex
 from assistant.guardrails import ComplianceGuard
+from assistant.index import KnowledgeIndex
 from assistant.ingest import Ingestor
 from assistant.prompts import PromptLibrary
 from assistant.retrieval import HybridSearcher
@@ -50,8 +50,13 @@ def build_services(
     ingestor = Ingestor(index, settings.chunk_tokens, settings.max_file_mb)
     glossary = Glossary.load(settings.glossary_path)
     searcher = HybridSearcher(
-        index, settings.fusion, settings.dense_weight, settings.candidates,
-        settings.cross_lingual_weight, glossary, settings.max_per_source,
+        index,
+        settings.fusion,
+        settings.dense_weight,
+        settings.candidates,
+        settings.cross_lingual_weight,
+        glossary,
+        settings.max_per_source,
     )
     answers = build_answer_service(settings, searcher, embeddings, glossary, chat_model)
     return Services(settings, index, ingestor, searcher, answers)
@@ -83,7 +88,12 @@ def build_answer_service(
         mode_label=label,
     )
     return AnswerService(
-        searcher, ExtractiveComposer(encoder), SupportScorer(encoder),
+        searcher,
+        ExtractiveComposer(encoder),
+        SupportScorer(encoder),
         ComplianceGuard(library, encoder if settings.compliance_semantic else None),
-        library, glossary, chat_model, answer_settings,
+        library,
+        glossary,
+        chat_model,
+        answer_settings,
     )

@@ -141,7 +141,8 @@ class VectorStore:
             for start in range(0, len(rows), batch_size):
                 part = rows[start : start + batch_size]
                 self._call(
-                    chinese, "upsert",
+                    chinese,
+                    "upsert",
                     ids=[ids[i] for i in part],
                     embeddings=vectors[part],
                     documents=[documents[i] for i in part],
@@ -183,10 +184,16 @@ class VectorStore:
         hits: list[DenseHit] = []
         for side in sides:
             result = self._call(
-                side, "query", query_embeddings=[vector], n_results=k, where=where or None,
+                side,
+                "query",
+                query_embeddings=[vector],
+                n_results=k,
+                where=where or None,
                 include=["distances"],
             )
-            hits += [DenseHit(id=i, similarity=1.0 - float(d))
-                     for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+            hits += [
+                DenseHit(id=i, similarity=1.0 - float(d))
+                for i, d in zip(result["ids"][0], result["distances"][0], strict=True)
+            ]
         hits.sort(key=lambda hit: -hit.similarity)
         return hits[:k]

@@ -28,8 +28,11 @@ SETS = [ROOT / "evals" / "corpus_questions.yaml", ROOT / "evals" / "corpus_answe
 def measure(data_dir: Path, rounds: int) -> dict:
     services = build_services(Settings(data_dir=data_dir))
     services.ingestor.ingest([ROOT / "corpus"], "kb")
-    questions = [(q.question, [(t.role, t.content) for t in q.history])
-                 for path in SETS for q in load_question_set(path).questions]
+    questions = [
+        (q.question, [(t.role, t.content) for t in q.history])
+        for path in SETS
+        for q in load_question_set(path).questions
+    ]
     services.answers.answer("warm up: what is a key account?")
     answer_ms: list[float] = []
     search_ms: list[float] = []
@@ -43,7 +46,8 @@ def measure(data_dir: Path, rounds: int) -> dict:
             answer_ms.append((time.perf_counter() - started) * 1000)
     services.close()
     result = {
-        "questions": len(questions), "rounds": rounds,
+        "questions": len(questions),
+        "rounds": rounds,
         "answer_p50_ms": round(percentile(answer_ms, 50), 1),
         "answer_p95_ms": round(percentile(answer_ms, 95), 1),
         "search_p50_ms": round(percentile(search_ms, 50), 1),
@@ -66,9 +70,13 @@ def main() -> None:
             result = measure(Path(tmp), args.rounds)
     print("| measure | p50 ms | p95 ms |\n|---|---|---|")
     print(f"| retrieval only (baseline) | {result['search_p50_ms']} | {result['search_p95_ms']} |")
-    print(f"| extractive answer, end to end | {result['answer_p50_ms']} | {result['answer_p95_ms']} |")
-    print(f"answer / retrieval at p50: {result['answer_over_search_p50']}x "
-          f"({result['questions']} questions x {result['rounds']} rounds); goal p50 < 300 ms")
+    print(
+        f"| extractive answer, end to end | {result['answer_p50_ms']} | {result['answer_p95_ms']} |"
+    )
+    print(
+        f"answer / retrieval at p50: {result['answer_over_search_p50']}x "
+        f"({result['questions']} questions x {result['rounds']} rounds); goal p50 < 300 ms"
+    )
     out = ROOT / "benchmarks" / "results" / "answer_latency.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -57,7 +57,9 @@ class BaselineIndex:
 
     def summary(self) -> dict[str, float | int]:
         return {
-            "files": self.files, "source_mb": round(self.source_mb, 3), "chunks": self.chunks,
+            "files": self.files,
+            "source_mb": round(self.source_mb, 3),
+            "chunks": self.chunks,
             "ingest_s": round(self.ingest_seconds, 2),
             "load_split_s": round(self.load_split_seconds, 2),
             "mb_per_s": round(self.mb_per_second, 4),
@@ -110,9 +112,15 @@ def build_baseline(folder: Path, torch_threads: int | None = None) -> BaselineIn
     store = Chroma.from_documents(chunks, embeddings, client=client, collection_name="baseline")
     ingest = time.perf_counter() - started
     return BaselineIndex(
-        store=store, ingest_seconds=ingest, load_split_seconds=load_split,
-        model_load_seconds=model_load, source_bytes=sum(p.stat().st_size for p in files),
-        files=len(files), chunks=len(chunks), torch_threads=torch.get_num_threads(), _tmp=tmp,
+        store=store,
+        ingest_seconds=ingest,
+        load_split_seconds=load_split,
+        model_load_seconds=model_load,
+        source_bytes=sum(p.stat().st_size for p in files),
+        files=len(files),
+        chunks=len(chunks),
+        torch_threads=torch.get_num_threads(),
+        _tmp=tmp,
     )
 
 

@@ -39,8 +39,15 @@ def collect(services, sets: list[Path]) -> list[dict]:
             expansion = " ".join(services.searcher._glossary.translations(standalone))
             selection = answers._composer.select(standalone, passages, expansion)
             evidence = answers.evidence(standalone, selection)
-            rows.append({"id": q.id, "answerable": q.answerable, "empty": not selection.sentences,
-                         **evidence.__dict__, "unknown_terms": list(evidence.unknown_terms)})
+            rows.append(
+                {
+                    "id": q.id,
+                    "answerable": q.answerable,
+                    "empty": not selection.sentences,
+                    **evidence.__dict__,
+                    "unknown_terms": list(evidence.unknown_terms),
+                }
+            )
     return rows
 
 
@@ -55,7 +62,9 @@ def decide(row: dict, semantic: float, lexical: float, figures: bool, floor: flo
 def score(
     rows: list[dict], semantic: float, lexical: float, figures: bool, floor: float
 ) -> tuple[float, float]:
-    unanswerable = [decide(r, semantic, lexical, figures, floor) for r in rows if not r["answerable"]]
+    unanswerable = [
+        decide(r, semantic, lexical, figures, floor) for r in rows if not r["answerable"]
+    ]
     answerable = [decide(r, semantic, lexical, figures, floor) for r in rows if r["answerable"]]
     return float(np.mean(unanswerable)), float(np.mean(answerable))
 
@@ -73,29 +82,50 @@ def main() -> None:
         rows = collect(services, args.sets)
     best = None
     for semantic, lexical, figures, floor in itertools.product(
-        np.arange(0.0, 0.61, 0.02), np.arange(0.0, 0.61, 0.02), (True, False),
+        np.arange(0.0, 0.61, 0.02),
+        np.arange(0.0, 0.61, 0.02),
+        (True, False),
         (0.0, 0.02, 0.05, 0.08),
     ):
         accuracy, wrongful = score(rows, semantic, lexical, figures, floor)
         if wrongful <= args.budget and (best is None or (accuracy, -wrongful) > best[0]):
             best = ((accuracy, -wrongful), round(semantic, 2), round(lexical, 2), figures, floor)
     (accuracy, neg_wrongful), semantic, lexical, figures, floor = best
-    print(f"questions: {sum(not r['answerable'] for r in rows)} unanswerable, "
-          f"{sum(r['answerable'] for r in rows)} answerable")
-    print(f"best: abstain_semantic={semantic} abstain_lexical={lexical} "
-          f"require_figures={figures} abstain_lexical_floor={floor}")
+    print(
+        f"questions: {sum(not r['answerable'] for r in rows)} unanswerable, "
+        f"{sum(r['answerable'] for r in rows)} answerable"
+    )
+    print(
+        f"best: abstain_semantic={semantic} abstain_lexical={lexical} "
+        f"require_figures={figures} abstain_lexical_floor={floor}"
+    )
     print(f"abstention accuracy {accuracy:.3f}, wrongful abstention {-neg_wrongful:.3f}")
     for r in rows:
         if decide(r, semantic, lexical, figures, floor) != (not r["answerable"]):
             kind = "missed" if not r["answerable"] else "wrongful"
-            print(f"  {kind}: {r['id']} sem={r['best_semantic']:.2f} lex={r['best_lexical']:.2f} "
-                  f"unknown={r['unknown_terms']} figure={r['wants_figure']}/{r['has_figure']}")
+            print(
+                f"  {kind}: {r['id']} sem={r['best_semantic']:.2f} lex={r['best_lexical']:.2f} "
+                f"unknown={r['unknown_terms']} figure={r['wants_figure']}/{r['has_figure']}"
+            )
     out = ROOT / "benchmarks" / "results" / "abstention_calibration.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"best": {"semantic": semantic, "lexical": lexical,
-                                        "figures": figures, "floor": floor, "accuracy": accuracy,
-                                        "wrongful": -neg_wrongful}, "rows": rows}, indent=2,
-                              ensure_ascii=False))
+    out.write_text(
+        json.dumps(
+            {
+                "best": {
+                    "semantic": semantic,
+                    "lexical": lexical,
+                    "figures": figures,
+                    "floor": floor,
+                    "accuracy": accuracy,
+                    "wrongful": -neg_wrongful,
+                },
+                "rows": rows,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -40,7 +40,9 @@ def hit_rates(searcher: HybridSearcher, questions: list[Question], k: int, mode:
     return {"rates": rates, "misses": misses}
 
 
-def run_embedding(name: str, data_dir: Path, args: argparse.Namespace, questions: list[Question]) -> list[dict]:
+def run_embedding(
+    name: str, data_dir: Path, args: argparse.Namespace, questions: list[Question]
+) -> list[dict]:
     services = build_services(Settings(data_dir=data_dir, embeddings=name))
     started = time.perf_counter()
     services.ingestor.ingest([ROOT / "corpus"], "kb")
@@ -52,13 +54,28 @@ def run_embedding(name: str, data_dir: Path, args: argparse.Namespace, questions
         args.fusions, args.max_per_source, args.cross_weights, glossaries
     ):
         searcher = HybridSearcher(
-            services.index, fusion, args.dense_weight, 40, cross,
-            glossary if use_glossary else None, cap,
+            services.index,
+            fusion,
+            args.dense_weight,
+            40,
+            cross,
+            glossary if use_glossary else None,
+            cap,
         )
         for mode in ("dense", "lexical", "hybrid"):
             result = hit_rates(searcher, questions, args.k, mode)
-            rows.append({"embeddings": name, "fusion": fusion, "cap": cap, "cross_weight": cross,
-                         "glossary": use_glossary, "mode": mode, "ingest_s": ingest_s, **result})
+            rows.append(
+                {
+                    "embeddings": name,
+                    "fusion": fusion,
+                    "cap": cap,
+                    "cross_weight": cross,
+                    "glossary": use_glossary,
+                    "mode": mode,
+                    "ingest_s": ingest_s,
+                    **result,
+                }
+            )
     services.close()
     return rows
 
@@ -75,8 +92,9 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--data-dir", type=Path, help="keep the indexes here (reused if present)")
     parser.add_argument("--questions", type=Path, default=ROOT / "evals" / "corpus_questions.yaml")
-    parser.add_argument("--out", type=Path,
-                        default=ROOT / "benchmarks" / "results" / "corpus_questions.json")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "corpus_questions.json"
+    )
     args = parser.parse_args()
     questions = [q for q in load_question_set(args.questions).questions if q.expected_sources]
     rows: list[dict] = []
@@ -86,12 +104,16 @@ def main() -> None:
         else:
             with tempfile.TemporaryDirectory() as tmp:
                 rows += run_embedding(name, Path(tmp), args, questions)
-    print(f"| embeddings | fusion | per-doc cap | cross w | glossary | mode | hit@{args.k} | en | zh-Hant | cross-lingual |")
+    print(
+        f"| embeddings | fusion | per-doc cap | cross w | glossary | mode | hit@{args.k} | en | zh-Hant | cross-lingual |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         g = r["rates"]
-        print(f"| {r['embeddings']} | {r['fusion']} | {r['cap']} | {r['cross_weight']} | {r['glossary']} | "
-              f"{r['mode']} | {g['all']} | {g.get('en')} | {g.get('zh-Hant')} | {g.get('cross-lingual')} |")
+        print(
+            f"| {r['embeddings']} | {r['fusion']} | {r['cap']} | {r['cross_weight']} | {r['glossary']} | "
+            f"{r['mode']} | {g['all']} | {g.get('en')} | {g.get('zh-Hant')} | {g.get('cross-lingual')} |"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
 

@@ -169,10 +169,16 @@ def main() -> None:
     args = parser.parse_args()
     stats = build_dataset(args.out, args.doc_root)
     rows = [
-        {"item": "FAQ questions (queries)", "found": stats["questions"],
-         "STACK.md": EXPECTED_QUESTIONS},
-        {"item": "distractor HTML pages", "found": stats["distractor_pages"],
-         "STACK.md": EXPECTED_DISTRACTORS},
+        {
+            "item": "FAQ questions (queries)",
+            "found": stats["questions"],
+            "STACK.md": EXPECTED_QUESTIONS,
+        },
+        {
+            "item": "distractor HTML pages",
+            "found": stats["distractor_pages"],
+            "STACK.md": EXPECTED_DISTRACTORS,
+        },
         {"item": "files in docs folder", "found": stats["files"], "STACK.md": None},
         {"item": "source MB", "found": stats["source_mb"], "STACK.md": None},
     ]

@@ -59,24 +59,37 @@ def measure_kam(
         lexical_s = time.perf_counter() - started
         parse_s, _ = time_parse_and_chunk(folder, services.settings.chunk_tokens)
     if first.failed or second.added or second.replaced:
-        print(f"  WARNING {name}: first failed {len(first.failed)}, "
-              f"second added {len(second.added)} replaced {len(second.replaced)}")
+        print(
+            f"  WARNING {name}: first failed {len(first.failed)}, "
+            f"second added {len(second.added)} replaced {len(second.replaced)}"
+        )
     speed = {
-        "system": f"KAM {name}", "chunks": first.chunks_added,
-        "ingest_s": round(first.seconds, 2), "mb_per_s": source_mb / first.seconds,
-        "reingest_s": round(second.seconds, 3), "reingest_mb_per_s": source_mb / second.seconds,
-        "reingest_speedup": first.seconds / second.seconds, "model_load_s": round(model_load, 2),
+        "system": f"KAM {name}",
+        "chunks": first.chunks_added,
+        "ingest_s": round(first.seconds, 2),
+        "mb_per_s": source_mb / first.seconds,
+        "reingest_s": round(second.seconds, 3),
+        "reingest_mb_per_s": source_mb / second.seconds,
+        "reingest_speedup": first.seconds / second.seconds,
+        "model_load_s": round(model_load, 2),
     }
     rest = first.seconds - embed_s - upsert_s - lexical_s - parse_s
     breakdown = {
-        "system": f"KAM {name}", "total_s": first.seconds,
-        "parse+chunk_s": parse_s, "embed_s": embed_s, "chroma_upsert_s": upsert_s,
-        "bm25_rebuild_s": lexical_s, "rest_s": rest,
+        "system": f"KAM {name}",
+        "total_s": first.seconds,
+        "parse+chunk_s": parse_s,
+        "embed_s": embed_s,
+        "chroma_upsert_s": upsert_s,
+        "bm25_rebuild_s": lexical_s,
+        "rest_s": rest,
         "embed_share": embed_s / first.seconds,
         "chunks_per_embed_s": first.chunks_added / embed_s if embed_s else None,
     }
-    print(f"  {speed['system']}: {speed['mb_per_s']:.4f} MB/s, re-ingest "
-          f"{speed['reingest_speedup']:.0f}x faster", flush=True)
+    print(
+        f"  {speed['system']}: {speed['mb_per_s']:.4f} MB/s, re-ingest "
+        f"{speed['reingest_speedup']:.0f}x faster",
+        flush=True,
+    )
     return speed, breakdown
 
 
@@ -94,11 +107,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_OUT, help="faq_dataset output folder")
     parser.add_argument(
-        "--embeddings", nargs="+", default=["minilm", "use", "ensemble"],
+        "--embeddings",
+        nargs="+",
+        default=["minilm", "use", "ensemble"],
         choices=["minilm", "use", "ensemble", "hash"],
     )
     parser.add_argument(
-        "--baseline-threads", nargs="*", type=int, default=[0],
+        "--baseline-threads",
+        nargs="*",
+        type=int,
+        default=[0],
         help="torch threads per baseline run, in order; 0: torch's default (the tutorial's); "
         "give no value to skip the baseline",
     )
@@ -111,12 +129,15 @@ def main() -> None:
     for threads in args.baseline_threads:
         baseline = build_baseline(folder, threads or None)
         try:
-            speed_rows.append({
-                "system": f"baseline (torch threads {baseline.torch_threads})",
-                "chunks": baseline.chunks, "ingest_s": round(baseline.ingest_seconds, 2),
-                "mb_per_s": baseline.mb_per_second, "model_load_s": round(
-                    baseline.model_load_seconds, 2),
-            })
+            speed_rows.append(
+                {
+                    "system": f"baseline (torch threads {baseline.torch_threads})",
+                    "chunks": baseline.chunks,
+                    "ingest_s": round(baseline.ingest_seconds, 2),
+                    "mb_per_s": baseline.mb_per_second,
+                    "model_load_s": round(baseline.model_load_seconds, 2),
+                }
+            )
             print(f"  {speed_rows[-1]['system']}: {baseline.mb_per_second:.4f} MB/s", flush=True)
         finally:
             baseline.close()
@@ -134,9 +155,18 @@ def main() -> None:
         mbps = float(row["mb_per_s"])  # type: ignore[arg-type]
         row["vs tutorial baseline"] = mbps / float(tutorial) if tutorial else None
         row["vs best baseline"] = mbps / best if best else None
-    columns = ["system", "chunks", "ingest_s", "mb_per_s", "vs tutorial baseline",
-               "vs best baseline", "reingest_s", "reingest_mb_per_s", "reingest_speedup",
-               "model_load_s"]
+    columns = [
+        "system",
+        "chunks",
+        "ingest_s",
+        "mb_per_s",
+        "vs tutorial baseline",
+        "vs best baseline",
+        "reingest_s",
+        "reingest_mb_per_s",
+        "reingest_speedup",
+        "model_load_s",
+    ]
     print(f"\n## Ingest speed ({source_mb:.3f} MB, {sum(1 for _ in folder.iterdir())} files)\n")
     print(markdown_table(speed_rows, columns))
     print(f"\nGoals: KAM MB/s >= {MB_GOAL}x baseline; re-ingest >= {REINGEST_GOAL}x faster.")
@@ -144,11 +174,16 @@ def main() -> None:
     print(markdown_table(breakdowns))
     elapsed = time.perf_counter() - started_all
     print(f"\ntotal {elapsed:.0f}s")
-    path = save_results("ingest_speed", {
-        "source_mb": source_mb, "speed": speed_rows, "breakdown": breakdowns,
-        "goals": {"mb_ratio": MB_GOAL, "reingest_speedup": REINGEST_GOAL},
-        "seconds": round(elapsed, 1),
-    })
+    path = save_results(
+        "ingest_speed",
+        {
+            "source_mb": source_mb,
+            "speed": speed_rows,
+            "breakdown": breakdowns,
+            "goals": {"mb_ratio": MB_GOAL, "reingest_speedup": REINGEST_GOAL},
+            "seconds": round(elapsed, 1),
+        },
+    )
     print(f"saved {path}")
 
 

@@ -29,8 +29,10 @@ class RankingScores:
 
     def as_dict(self) -> dict[str, float | int]:
         return {
-            "recall@5": self.recall_at_5, "mrr@10": self.mrr_at_10,
-            "ndcg@10": self.ndcg_at_10, "queries": self.queries,
+            "recall@5": self.recall_at_5,
+            "mrr@10": self.mrr_at_10,
+            "ndcg@10": self.ndcg_at_10,
+            "queries": self.queries,
         }
 
 

@@ -49,7 +49,10 @@ def evaluate(search: SearchFn, queries: Sequence[dict[str, str]]) -> dict[str, f
 
 
 def run_kam(
-    embeddings: EmbeddingName, docs: Path, queries: Sequence[dict[str, str]], depth: int,
+    embeddings: EmbeddingName,
+    docs: Path,
+    queries: Sequence[dict[str, str]],
+    depth: int,
     candidates: int,
 ) -> tuple[dict[str, object], list[dict[str, object]]]:
     """Ingest once with ``embeddings``, then score every query-time configuration."""
@@ -57,8 +60,10 @@ def run_kam(
         services.index.embeddings.warm_up()
         report = services.ingestor.ingest([docs], "faq")
         ingest = {
-            "embeddings": embeddings, "chunks": report.chunks_added,
-            "ingest_s": round(report.seconds, 2), "failed": len(report.failed),
+            "embeddings": embeddings,
+            "chunks": report.chunks_added,
+            "ingest_s": round(report.seconds, 2),
+            "failed": len(report.failed),
         }
         for path, why in report.failed:
             print(f"  FAILED {path}: {why}")
@@ -81,16 +86,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_OUT, help="faq_dataset output folder")
     parser.add_argument(
-        "--embeddings", nargs="+", default=["minilm", "use", "ensemble"],
+        "--embeddings",
+        nargs="+",
+        default=["minilm", "use", "ensemble"],
         choices=["minilm", "use", "ensemble", "hash"],
     )
     parser.add_argument(
-        "--depth", type=int, default=40,
+        "--depth",
+        type=int,
+        default=40,
         help="passages fetched per query before deduplicating sources (default: candidates)",
     )
     parser.add_argument("--candidates", type=int, default=40, help="KAM candidates per retriever")
     parser.add_argument(
-        "--torch-threads", type=int, default=1,
+        "--torch-threads",
+        type=int,
+        default=1,
         help="torch threads for the baseline's MiniLM (speed only; KAM uses its setting, 1)",
     )
     parser.add_argument("--skip-baseline", action="store_true")
@@ -106,8 +117,14 @@ def main() -> None:
     if not args.skip_baseline:
         baseline = build_baseline(docs, args.torch_threads)
         try:
-            ingests.append({"embeddings": "baseline (MiniLM)", "chunks": baseline.chunks,
-                            "ingest_s": round(baseline.ingest_seconds, 2), "failed": 0})
+            ingests.append(
+                {
+                    "embeddings": "baseline (MiniLM)",
+                    "chunks": baseline.chunks,
+                    "ingest_s": round(baseline.ingest_seconds, 2),
+                    "failed": 0,
+                }
+            )
             row = evaluate(lambda q: baseline.search(q, args.depth), queries)
             rows.append({"system": "baseline (LangChain tutorial, dense)", **row})
             print(f"  baseline: nDCG@10 {row['ndcg@10']:.3f}", flush=True)
@@ -124,8 +141,15 @@ def main() -> None:
         row["ndcg vs baseline"] = (
             round(float(row["ndcg@10"]) / float(reference), 3) if reference else None
         )
-    columns = ["system", "recall@5", "mrr@10", "ndcg@10", "ndcg vs baseline", "misses@10",
-               "ms_per_query"]
+    columns = [
+        "system",
+        "recall@5",
+        "mrr@10",
+        "ndcg@10",
+        "ndcg vs baseline",
+        "misses@10",
+        "ms_per_query",
+    ]
     print("\n## Retrieval quality (Python FAQ, binary relevance)\n")
     print(markdown_table(rows, columns))
     print("\n## Ingests\n")
@@ -134,11 +158,18 @@ def main() -> None:
         print(f"\nBaseline as reported in STACK.md/issue: {REPORTED_BASELINE}")
     elapsed = time.perf_counter() - started
     print(f"\ntotal {elapsed:.0f}s")
-    path = save_results("retrieval_quality", {
-        "queries": len(queries), "depth": args.depth, "candidates": args.candidates,
-        "reported_baseline": REPORTED_BASELINE, "rows": rows, "ingests": ingests,
-        "seconds": round(elapsed, 1),
-    })
+    path = save_results(
+        "retrieval_quality",
+        {
+            "queries": len(queries),
+            "depth": args.depth,
+            "candidates": args.candidates,
+            "reported_baseline": REPORTED_BASELINE,
+            "rows": rows,
+            "ingests": ingests,
+            "seconds": round(elapsed, 1),
+        },
+    )
     print(f"saved {path}")
 
 

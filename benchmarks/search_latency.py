@@ -27,8 +27,15 @@ from assistant.services import build_services
 from benchmarks.faq_dataset import DEFAULT_OUT, DOC_ROOT, ensure_dataset, load_queries
 from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
 
-EXTRA_FOLDERS = ("library", "c-api", "whatsnew", "distutils", "install", "installing",
-                 "distributing")
+EXTRA_FOLDERS = (
+    "library",
+    "c-api",
+    "whatsnew",
+    "distutils",
+    "install",
+    "installing",
+    "distributing",
+)
 MODES = ("hybrid", "dense", "lexical")
 P50_GOAL_MS = 50.0
 P95_GOAL_MS = 150.0
@@ -80,14 +87,19 @@ def main() -> None:
     go_offline()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_OUT, help="faq_dataset output folder")
-    parser.add_argument("--embeddings", default="ensemble",
-                        choices=["minilm", "use", "ensemble", "hash"])
+    parser.add_argument(
+        "--embeddings", default="ensemble", choices=["minilm", "use", "ensemble", "hash"]
+    )
     parser.add_argument("--chunks", type=int, default=20000, help="target index size in chunks")
     parser.add_argument("--queries", type=int, default=200, help="timed queries per mode")
     parser.add_argument("--warmup", type=int, default=20, help="untimed queries first")
     parser.add_argument("--k", type=int, default=5, help="passages per search")
-    parser.add_argument("--work", type=Path, default=RESULTS_DIR / "latency",
-                        help="corpus and index folder (reused between runs)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=RESULTS_DIR / "latency",
+        help="corpus and index folder (reused between runs)",
+    )
     parser.add_argument("--fresh", action="store_true", help="rebuild corpus and index")
     args = parser.parse_args()
 
@@ -109,11 +121,14 @@ def main() -> None:
         report = services.ingestor.ingest([corpus], "latency")
         chunk_count = services.index.manifest.chunk_count()
         files = sum(1 for p in corpus.iterdir() if not p.name.startswith("."))
-        print(f"index: {chunk_count} chunks from {files} files ({report.chunks_added} embedded "
-              f"now in {report.seconds:.0f}s; corpus prepared in {corpus_s:.0f}s)", flush=True)
+        print(
+            f"index: {chunk_count} chunks from {files} files ({report.chunks_added} embedded "
+            f"now in {report.seconds:.0f}s; corpus prepared in {corpus_s:.0f}s)",
+            flush=True,
+        )
         searcher = services.searcher
         searcher.search("warm up the lexical index", k=args.k)
-        for query in questions[-args.warmup:]:
+        for query in questions[-args.warmup :]:
             for mode in MODES:
                 searcher.search(query, k=args.k, mode=mode)  # type: ignore[arg-type]
         timings: dict[str, list[float]] = {mode: [] for mode in MODES}
@@ -132,25 +147,41 @@ def main() -> None:
 
     rows: list[dict[str, object]] = []
     for mode, values in [*timings.items(), ("query embedding only", embed_ms)]:
-        rows.append({
-            "mode": mode, "queries": len(values), "p50_ms": percentile(values, 50),
-            "p95_ms": percentile(values, 95), "mean_ms": statistics.fmean(values),
-            "max_ms": max(values),
-        })
+        rows.append(
+            {
+                "mode": mode,
+                "queries": len(values),
+                "p50_ms": percentile(values, 50),
+                "p95_ms": percentile(values, 95),
+                "mean_ms": statistics.fmean(values),
+                "max_ms": max(values),
+            }
+        )
     hybrid = rows[0]
     for row in rows:
         row["p50 vs hybrid"] = float(row["p50_ms"]) / float(hybrid["p50_ms"])  # type: ignore[arg-type]
     print(f"\n## Search latency ({args.embeddings}, {chunk_count} chunks, k={args.k}, warm)\n")
     print(markdown_table(rows))
     meets = float(hybrid["p50_ms"]) < P50_GOAL_MS and float(hybrid["p95_ms"]) < P95_GOAL_MS
-    print(f"\nGoal hybrid p50 < {P50_GOAL_MS:.0f} ms and p95 < {P95_GOAL_MS:.0f} ms: "
-          f"{'met' if meets else 'NOT met'}")
-    path = save_results(f"search_latency_{label}", {
-        "embeddings": args.embeddings, "chunks": chunk_count, "planned_chunks": planned,
-        "files": files, "k": args.k, "rows": rows, "goal_met": meets,
-        "ingest_seconds": round(report.seconds, 1), "chunks_embedded": report.chunks_added,
-        "model_load_seconds": round(model_load_s, 2),
-    })
+    print(
+        f"\nGoal hybrid p50 < {P50_GOAL_MS:.0f} ms and p95 < {P95_GOAL_MS:.0f} ms: "
+        f"{'met' if meets else 'NOT met'}"
+    )
+    path = save_results(
+        f"search_latency_{label}",
+        {
+            "embeddings": args.embeddings,
+            "chunks": chunk_count,
+            "planned_chunks": planned,
+            "files": files,
+            "k": args.k,
+            "rows": rows,
+            "goal_met": meets,
+            "ingest_seconds": round(report.seconds, 1),
+            "chunks_embedded": report.chunks_added,
+            "model_load_seconds": round(model_load_s, 2),
+        },
+    )
     print(f"saved {path}")
 
 

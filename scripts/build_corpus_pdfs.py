@@ -213,7 +213,12 @@ def make_styles(cjk: bool) -> dict[str, ParagraphStyle]:
         "h3": style("h3", bold_font, 12, spaceBefore=9, spaceAfter=4, keepWithNext=1),
         "body": style("body", body_font, 10.5, spaceAfter=7),
         "bullet": style(
-            "bullet", body_font, 10.5, leftIndent=16, bulletIndent=5, spaceAfter=3,
+            "bullet",
+            body_font,
+            10.5,
+            leftIndent=16,
+            bulletIndent=5,
+            spaceAfter=3,
             bulletFontName=body_font,
         ),
         "cell": style("cell", body_font, 9.5),
@@ -252,7 +257,9 @@ def build_story(meta: dict[str, Any], blocks: list[tuple], styles: dict, width: 
             story.append(Paragraph(inline_markup(block[1]), styles["body"]))
         elif kind == "ul":
             for item in block[1]:
-                story.append(Paragraph(inline_markup(item), styles["bullet"], bulletText=bullet_char))
+                story.append(
+                    Paragraph(inline_markup(item), styles["bullet"], bulletText=bullet_char)
+                )
             story.append(Spacer(1, 4))
         elif kind == "ol":
             for num, item in block[1]:
@@ -321,8 +328,15 @@ def render_pdf(meta: dict[str, Any], body: str, out_pdf: Path) -> None:
         canvas.restoreState()
 
     frame = Frame(
-        margin, bottom, A4[0] - 2 * margin, A4[1] - margin - bottom,
-        id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+        margin,
+        bottom,
+        A4[0] - 2 * margin,
+        A4[1] - margin - bottom,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=footer)])
 

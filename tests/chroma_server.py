@@ -33,9 +33,18 @@ class ChromaServer:
 
     def start(self, timeout: float = 30.0) -> ChromaServer:
         self.process = subprocess.Popen(
-            [chroma_binary(), "run", "--path", str(self.path), "--host", "127.0.0.1",
-             "--port", str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                chroma_binary(),
+                "run",
+                "--path",
+                str(self.path),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
         url = f"http://127.0.0.1:{self.port}/api/v2/heartbeat"

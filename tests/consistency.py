@@ -13,5 +13,5 @@ def assert_consistent(services: Services) -> None:
     referenced = {f.doc_hash for f in index.manifest.files()}
     documents = {doc_hash for doc_hash, *_ in index.manifest.documents()}
     assert referenced == documents, "documents without files, or files without documents"
-    for doc_hash, source, _meta, count in index.manifest.documents():
+    for _doc_hash, source, _meta, count in index.manifest.documents():
         assert count > 0, f"{source} has no chunks"

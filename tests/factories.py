@@ -6,7 +6,9 @@ import io
 from pathlib import Path
 
 
-def make_pdf(path: Path, pages: list[str], chinese: bool = False, password: str | None = None) -> Path:
+def make_pdf(
+    path: Path, pages: list[str], chinese: bool = False, password: str | None = None
+) -> Path:
     """A real PDF with one text block per page (reportlab)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics

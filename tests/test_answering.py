@@ -10,11 +10,10 @@ from typer.testing import CliRunner
 
 from assistant.answering.followup import looks_like_follow_up
 from assistant.cli import app
-from tests.conftest import CountingHashEmbeddings
-from tests.factories import write
-
 from assistant.config import Settings
 from assistant.services import build_services
+from tests.conftest import CountingHashEmbeddings
+from tests.factories import write
 
 INJECTION_MD = """---
 title: Hospital formulary notes
@@ -92,7 +91,9 @@ def test_compliance_refusal(offline) -> None:
 
 
 def test_patient_identifiable_data_refused(offline) -> None:
-    answer = offline.answers.answer("Patient Mrs. Chen, born 1961-04-02, MRN 88231, had a rash; what now?")
+    answer = offline.answers.answer(
+        "Patient Mrs. Chen, born 1961-04-02, MRN 88231, had a rash; what now?"
+    )
     assert answer.refused and answer.rule == "patient-data"
 
 
@@ -109,8 +110,10 @@ def test_follow_up_is_rewritten_with_history(offline) -> None:
     assert looks_like_follow_up("And for payers?")
     assert looks_like_follow_up("那醫院呢？")
     assert not looks_like_follow_up("What does a payer medical director ask for?")
-    history = [("user", "What do payers want from a value proposition?"),
-               ("assistant", "Payers care about total cost of care.")]
+    history = [
+        ("user", "What do payers want from a value proposition?"),
+        ("assistant", "Payers care about total cost of care."),
+    ]
     answer = offline.answers.answer("And what about outcomes-based contracts?", history)
     assert answer.standalone_question.startswith("What do payers want")
     assert "outcomes-based contracts" in answer.standalone_question
@@ -173,7 +176,9 @@ def test_cli_ask_json(corpus: Path, monkeypatch) -> None:
     monkeypatch.setenv("KAM_EMBEDDINGS", "hash")
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(corpus)]).exit_code == 0
-    result = runner.invoke(app, ["ask", "What does an outcomes-based contract tie the price to?", "--json"])
+    result = runner.invoke(
+        app, ["ask", "What does an outcomes-based contract tie the price to?", "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert {"answer", "citations", "abstained", "refused", "mode", "latency_ms"} <= data.keys()

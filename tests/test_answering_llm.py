@@ -32,7 +32,9 @@ def llm_services(local_settings: Settings, small_corpus: Path, tmp_path: Path): 
 
 
 def test_real_model_streams_and_app_cites(llm_services) -> None:
-    events = list(llm_services.answers.stream("What does an outcomes-based contract tie the price to?"))
+    events = list(
+        llm_services.answers.stream("What does an outcomes-based contract tie the price to?")
+    )
     answer = events[-1].answer
     assert sum(e.kind == "delta" for e in events) > 1, "tokens must stream"
     assert not answer.abstained and not answer.refused

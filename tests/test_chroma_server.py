@@ -21,7 +21,9 @@ def server(tmp_path: Path):
     running.stop()
 
 
-def test_ingest_and_search_through_server(server: ChromaServer, tmp_path: Path, small_corpus) -> None:
+def test_ingest_and_search_through_server(
+    server: ChromaServer, tmp_path: Path, small_corpus
+) -> None:
     services, _ = make_services(tmp_path / "data", chroma_host="127.0.0.1", chroma_port=server.port)
     assert "server" in services.index.vectors.location
     report = services.ingestor.ingest([small_corpus], "kb")

@@ -51,7 +51,10 @@ def test_python_dash_m(small_corpus: Path, tmp_path: Path) -> None:
     env = {**os.environ, "KAM_EMBEDDINGS": "hash", "KAM_DATA_DIR": str(tmp_path / "d")}
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "ingest", str(small_corpus)],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "3 added" in done.stdout

@@ -37,7 +37,9 @@ def test_corpus_size_and_coverage() -> None:
     words = 0
     for path in markdown:
         _meta, body = split_front_matter(path.read_text(encoding="utf-8"), path.name)
-        words += len(re.findall(r"[A-Za-z0-9'-]+", body)) + len(re.findall(r"[\u4e00-\u9fff]", body))
+        words += len(re.findall(r"[A-Za-z0-9'-]+", body)) + len(
+            re.findall(r"[\u4e00-\u9fff]", body)
+        )
     assert words >= 40_000
     languages = Counter()
     doc_types = Counter()
@@ -59,7 +61,9 @@ def test_every_file_has_complete_valid_metadata(path: Path) -> None:
         raw = yaml.safe_load(text.split("---\n", 2)[1])
     else:
         raw = yaml.safe_load(path.with_name(path.stem + ".meta.yaml").read_text(encoding="utf-8"))
-    assert all(raw.get(key) for key in REQUIRED), f"missing: {[k for k in REQUIRED if not raw.get(k)]}"
+    assert all(raw.get(key) for key in REQUIRED), (
+        f"missing: {[k for k in REQUIRED if not raw.get(k)]}"
+    )
     sidecar, _ = read_sidecar(path)
     document = load_document(path, path.read_bytes(), sidecar)  # validates the schema
     assert document.meta.language in ("en", "zh-Hant")

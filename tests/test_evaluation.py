@@ -30,7 +30,9 @@ def test_retrieval_metrics_by_hand() -> None:
 
 def test_key_fact_recall_and_percentiles() -> None:
     answer = "Payers care about **budget impact** and total cost of care."
-    assert m.key_fact_recall(answer, ["budget impact", ["TCO", "total cost of care"], "QALY"]) == 2 / 3
+    assert (
+        m.key_fact_recall(answer, ["budget impact", ["TCO", "total cost of care"], "QALY"]) == 2 / 3
+    )
     assert m.key_fact_recall(answer, []) == 1.0
     assert m.percentile([10, 20, 30, 40], 50) == 25
     assert m.percentile([5], 95) == 5
@@ -48,15 +50,25 @@ def test_thresholds() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("name: x\nquestions:\n  - id: a\n    question: q\n    lang: fr\n    answerable: false\n",
-         "question 1 (id a), field lang"),
-        ("name: x\nquestions:\n  - id: a\n    question: q\n    lang: en\n    answerable: true\n",
-         "needs expected_sources"),
-        ("name: x\nquestions:\n  - {id: a, question: q, lang: en, answerable: false}\n"
-         "  - {id: a, question: r, lang: en, answerable: false}\n", "duplicate question id 'a'"),
+        (
+            "name: x\nquestions:\n  - id: a\n    question: q\n    lang: fr\n    answerable: false\n",
+            "question 1 (id a), field lang",
+        ),
+        (
+            "name: x\nquestions:\n  - id: a\n    question: q\n    lang: en\n    answerable: true\n",
+            "needs expected_sources",
+        ),
+        (
+            "name: x\nquestions:\n  - {id: a, question: q, lang: en, answerable: false}\n"
+            "  - {id: a, question: r, lang: en, answerable: false}\n",
+            "duplicate question id 'a'",
+        ),
         ("name: [unclosed\n", "not valid YAML"),
-        ("name: x\nquestions:\n  - id: a\n    question: q\n    lang: en\n    answerable: false\n"
-         "    colour: red\n", "colour"),
+        (
+            "name: x\nquestions:\n  - id: a\n    question: q\n    lang: en\n    answerable: false\n"
+            "    colour: red\n",
+            "colour",
+        ),
     ],
 )
 def test_schema_errors_are_clear(tmp_path: Path, text: str, message: str) -> None:
@@ -161,10 +173,15 @@ def test_judge_metrics_with_a_scripted_model(small_corpus: Path, tmp_path: Path)
 
     assert parse_verdict('Sure: {"score": 0.5, "reason": "half"}').score == 0.5
     assert parse_verdict('{"score": 7}') is None and parse_verdict("no json") is None
-    answer = ("An outcomes-based contract ties the price to measured patient outcomes such as "
-              "adherence or hospital readmissions.")
-    replies = [AIMessage(answer), AIMessage('{"score": 0.9, "reason": "supported"}'),
-               AIMessage('{"score": 1, "reason": "on topic"}')]
+    answer = (
+        "An outcomes-based contract ties the price to measured patient outcomes such as "
+        "adherence or hospital readmissions."
+    )
+    replies = [
+        AIMessage(answer),
+        AIMessage('{"score": 0.9, "reason": "supported"}'),
+        AIMessage('{"score": 1, "reason": "on topic"}'),
+    ]
     services = build(tmp_path, chat_model=GenericFakeChatModel(messages=iter(replies)))
     services.ingestor.ingest([small_corpus], "kb")
     one = "name: one\nquestions:\n  - id: q1\n    question: What does an outcomes-based contract tie the price to?\n    lang: en\n    answerable: true\n    expected_sources: [payer-value.md]\n"

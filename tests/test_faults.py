@@ -29,7 +29,10 @@ def _files_committed(manifest: Path) -> int:
 def test_sigkill_midway_keeps_previous_state_and_next_ingest_completes(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     for i in range(40):
-        write(docs / f"doc-{i:02d}.md", f"# Doc {i}\n\n## Topic\nAccount plan number {i} for payer {i}.")
+        write(
+            docs / f"doc-{i:02d}.md",
+            f"# Doc {i}\n\n## Topic\nAccount plan number {i} for payer {i}.",
+        )
     data = tmp_path / "data"
     # A previous, complete state: one file.
     services, _ = make_services(data)
@@ -39,7 +42,8 @@ def test_sigkill_midway_keeps_previous_state_and_next_ingest_completes(tmp_path:
 
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.ingest_worker", str(data), str(docs)],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     deadline = time.monotonic() + 60
     while _files_committed(manifest) < 5 and time.monotonic() < deadline:

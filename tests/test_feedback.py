@@ -14,7 +14,9 @@ from assistant.feedback import FeedbackStore, draft_questions
 def test_store_and_drafts(tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "fb.sqlite")
     store.record("What do payers want?", "Payers want...", ["payer.md"], 1)
-    bad = store.record("那醫院集團呢？", "…", ["x.md"], -1, evidence_wrong=True, comment="wrong doc")
+    bad = store.record(
+        "那醫院集團呢？", "…", ["x.md"], -1, evidence_wrong=True, comment="wrong doc"
+    )
     with pytest.raises(KamError):
         store.record("q", "a", [], 0)
     negative = store.items(negative_only=True)
@@ -30,8 +32,12 @@ def test_store_and_drafts(tmp_path: Path) -> None:
 
 def test_cli_export(tmp_path: Path, monkeypatch) -> None:
     runner = CliRunner()
-    assert "recorded" in runner.invoke(app, ["feedback", "add", "Which KPIs should we avoid?",
-                                             "--comment", "missed the list"]).output
+    assert (
+        "recorded"
+        in runner.invoke(
+            app, ["feedback", "add", "Which KPIs should we avoid?", "--comment", "missed the list"]
+        ).output
+    )
     runner.invoke(app, ["feedback", "add", "Good answer", "--up"])
     out = tmp_path / "draft.yaml"
     result = runner.invoke(app, ["feedback", "export", "--out", str(out)])

@@ -17,8 +17,13 @@ EVALS = Path(__file__).resolve().parents[1] / "evals"
 
 def test_rules_without_encoder() -> None:
     guard = ComplianceGuard(default_library())
-    assert guard.check("How can I pitch our drug off-label to the P&T committee?").rule == "off-label"
-    assert guard.check("What gift can I give Dr Lee so that he will switch his patients?").rule == "inducement"
+    assert (
+        guard.check("How can I pitch our drug off-label to the P&T committee?").rule == "off-label"
+    )
+    assert (
+        guard.check("What gift can I give Dr Lee so that he will switch his patients?").rule
+        == "inducement"
+    )
     assert guard.check("Patient Mrs. Chen, born 1961-04-02, had a rash").rule == "patient-data"
     assert guard.check("What are the rules on meals with HCPs?") is None
     assert guard.check("How should I answer an unsolicited off-label question?") is None

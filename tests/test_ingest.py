@@ -26,8 +26,18 @@ def test_ingest_then_search(services, small_corpus: Path) -> None:
 def test_chunk_metadata(services, small_corpus: Path) -> None:
     services.ingestor.ingest([small_corpus], "kb")
     meta = services.index.manifest.chunks()[0].meta
-    for key in ("source", "title", "doc_type", "language", "access", "content_hash", "section",
-                "collection", "attribution", "date"):
+    for key in (
+        "source",
+        "title",
+        "doc_type",
+        "language",
+        "access",
+        "content_hash",
+        "section",
+        "collection",
+        "attribution",
+        "date",
+    ):
         assert key in meta
     languages = {c.meta["language"] for c in services.index.manifest.chunks()}
     assert languages == {"en", "zh-Hant"}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import gc
+import os
 import socket
 import sys
 import time

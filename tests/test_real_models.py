@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -33,11 +31,23 @@ def bilingual(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("bilingual")
     for name, text in {**EN_ONLY, **ZH_ONLY}.items():
         write(root / "docs" / name, text)
-    make_pdf(root / "docs" / "brief.pdf", ["Page one: account planning.", "Page two: the KAM "
-             "programme office runs a quarterly capability review."])
-    make_pdf(root / "docs" / "zh-brief.pdf", ["第一頁：客戶計畫", "第二頁：高層贊助人每季參加客戶檢視會議"],
-             chinese=True)
-    make_docx(root / "docs" / "plan.docx", "Account plan", {"Objectives": "Cut readmissions by ten percent."})
+    make_pdf(
+        root / "docs" / "brief.pdf",
+        [
+            "Page one: account planning.",
+            "Page two: the KAM programme office runs a quarterly capability review.",
+        ],
+    )
+    make_pdf(
+        root / "docs" / "zh-brief.pdf",
+        ["第一頁：客戶計畫", "第二頁：高層贊助人每季參加客戶檢視會議"],
+        chinese=True,
+    )
+    make_docx(
+        root / "docs" / "plan.docx",
+        "Account plan",
+        {"Objectives": "Cut readmissions by ten percent."},
+    )
     services = build_services(Settings(data_dir=root / "data"))  # the default: real ensemble
     report = services.ingestor.ingest([root / "docs"], "kb")
     assert not report.failed, report.failed
@@ -62,7 +72,9 @@ def test_default_is_the_bilingual_ensemble() -> None:
 def test_english_question_finds_chinese_only_passage(bilingual) -> None:
     hits = bilingual.searcher.search("How long is each round of the three-person role-play?", 3)
     assert "zh-roleplay.md" in [h.source for h in hits]
-    hits = bilingual.searcher.search("How does a new drug get listed by national health insurance?", 3)
+    hits = bilingual.searcher.search(
+        "How does a new drug get listed by national health insurance?", 3
+    )
     assert "zh-nhi.md" in [h.source for h in hits]
 
 

@@ -24,7 +24,9 @@ def test_weighted_fusion_by_hand() -> None:
 def test_bm25_ranks_and_filters(tmp_path: Path) -> None:
     records = [
         LexicalRecord("1", "payer budget impact model", {"language": "en", "access": "public"}),
-        LexicalRecord("2", "hospital formulary committee", {"language": "en", "access": "internal"}),
+        LexicalRecord(
+            "2", "hospital formulary committee", {"language": "en", "access": "internal"}
+        ),
         LexicalRecord("3", "醫院藥事委員會的評估", {"language": "zh-Hant", "access": "public"}),
     ]
     index = LexicalIndex.build(records, generation=7)

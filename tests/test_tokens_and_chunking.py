@@ -13,7 +13,12 @@ from assistant.tokens import estimate_embedder_tokens, lexical_tokens
 
 
 def test_lexical_tokens_english_lowercase_and_plurals() -> None:
-    assert lexical_tokens("The KAM plans for Payers' accounts") == ["kam", "plan", "payer", "account"]
+    assert lexical_tokens("The KAM plans for Payers' accounts") == [
+        "kam",
+        "plan",
+        "payer",
+        "account",
+    ]
     assert lexical_tokens("analysis of policies") == ["analysis", "policy"]
 
 
@@ -37,7 +42,9 @@ def test_language_detection() -> None:
 
 def _doc(text: str, title: str = "T") -> LoadedDocument:
     return LoadedDocument(
-        path=Path("x.md"), fmt="markdown", meta=DocMeta(title=title),
+        path=Path("x.md"),
+        fmt="markdown",
+        meta=DocMeta(title=title),
         sections=[Section(text=text, heading_path=("H",), page=3)],
     )
 

@@ -47,7 +47,9 @@ class CoverageChecker:
             return True
         if self._glossary:
             translated = " ".join(self._glossary.translations(word))
-            return bool(translated) and any(t in self._vocabulary for t in lexical_tokens(translated))
+            return bool(translated) and any(
+                t in self._vocabulary for t in lexical_tokens(translated)
+            )
         return False
 
     def unknown_terms(self, question: str) -> list[str]:

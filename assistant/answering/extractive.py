@@ -3,9 +3,8 @@ grouped by source so they read as an answer, each cited."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,7 +14,9 @@ from assistant.language import detect_language, is_chinese
 from assistant.retrieval import Passage
 
 # Sentences about the document itself rather than the subject.
-_META = re.compile(r"^(this (document|guide|article|section|note)|本文|本文件|這份文件)", re.IGNORECASE)
+_META = re.compile(
+    r"^(this (document|guide|article|section|note)|本文|本文件|這份文件)", re.IGNORECASE
+)
 _LIST_INTRO = (":", "：")
 
 
@@ -75,7 +76,9 @@ class ExtractiveComposer:
         same_language = np.array(
             [1.0 if is_chinese(detect_language(t)) == chinese_question else 0.85 for t in texts]
         )
-        meta = np.array([0.5 if _META.match(t) else 0.8 if t.startswith("|") else 1.0 for t in texts])
+        meta = np.array(
+            [0.5 if _META.match(t) else 0.8 if t.startswith("|") else 1.0 for t in texts]
+        )
         relevance = (0.65 * semantic + 0.35 * np.minimum(lexical * 2.0, 1.0)) * prior
         relevance = relevance * same_language * meta
         scored = [

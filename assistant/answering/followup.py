@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from importlib import resources
 
 import yaml
-
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
@@ -17,15 +16,19 @@ _FOLLOW_UP_START = re.compile(
     r"^\s*(and|also|what about|how about|and what about|same for|what if|then|ok,? and|那|那麼|還有|另外|至於|如果是)",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"\b(it|they|them|this|that|those|these|he|she)\b|它|他們|這個|那個|這些|那些", re.IGNORECASE)
+_PRONOUN = re.compile(
+    r"\b(it|they|them|this|that|those|these|he|she)\b|它|他們|這個|那個|這些|那些", re.IGNORECASE
+)
 
 
 def looks_like_follow_up(question: str) -> bool:
     words = len(question.split())
     cjk = len(re.findall(r"[\u4e00-\u9fff]", question))
     short = (words <= 6 and cjk == 0) or (0 < cjk <= 12)
-    return bool(_FOLLOW_UP_START.search(question)) or (short and bool(_PRONOUN.search(question))) or (
-        short and question.rstrip().endswith(("呢？", "呢?", "呢"))
+    return (
+        bool(_FOLLOW_UP_START.search(question))
+        or (short and bool(_PRONOUN.search(question)))
+        or (short and question.rstrip().endswith(("呢？", "呢?", "呢")))
     )
 
 
@@ -71,7 +74,7 @@ class SlotSubstitution:
             for term in terms:
                 old = _find(previous, term)
                 if old:
-                    return previous[: old.start()] + new_match.group() + previous[old.end():]
+                    return previous[: old.start()] + new_match.group() + previous[old.end() :]
         return None
 
 
@@ -90,7 +93,9 @@ class FollowUpRewriter:
             return question
         if self._chat_model is not None:
             transcript = "\n".join(f"{role}: {text}" for role, text in history[-6:])
-            prompt = self._library.render("rewrite_followup.md", history=transcript, question=question)
+            prompt = self._library.render(
+                "rewrite_followup.md", history=transcript, question=question
+            )
             try:
                 rewritten = str(self._chat_model.invoke([HumanMessage(prompt)]).content).strip()
             except Exception:  # an unavailable model must not block answering

@@ -18,9 +18,13 @@ class Citation:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "n": self.n, "source": self.passage.source, "page": self.passage.page,
-            "section": self.passage.section, "title": self.passage.title,
-            "quote": self.quote, "passage_id": self.passage.id,
+            "n": self.n,
+            "source": self.passage.source,
+            "page": self.passage.page,
+            "section": self.passage.section,
+            "title": self.passage.title,
+            "quote": self.quote,
+            "passage_id": self.passage.id,
         }
 
 

@@ -18,8 +18,12 @@ def where(passage: Passage, messages: Messages, language: str) -> str:
 
 
 def render_answer(
-    intro: str, sentences: list[AnswerSentence], citations: list[Citation],
-    messages: Messages, language: str, notice: str | None = None,
+    intro: str,
+    sentences: list[AnswerSentence],
+    citations: list[Citation],
+    messages: Messages,
+    language: str,
+    notice: str | None = None,
 ) -> str:
     lines = [notice, ""] if notice else []
     lines.append(intro)

@@ -96,7 +96,9 @@ class AnswerService:
         return self._chat_model
 
     def answer(
-        self, question: str, history: Sequence[tuple[str, str]] = (),
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
         filters: SearchFilters | None = None,
     ) -> Answer:
         final: Answer | None = None
@@ -107,7 +109,9 @@ class AnswerService:
         return final
 
     def stream(
-        self, question: str, history: Sequence[tuple[str, str]] = (),
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
         filters: SearchFilters | None = None,
     ) -> Iterator[AnswerEvent]:
         started = time.perf_counter()
@@ -139,8 +143,11 @@ class AnswerService:
                 terms = ", ".join(evidence.unknown_terms[:5])
                 message = self._messages.get("unknown_terms", language, terms=terms) + " " + message
             answer.text = render_closest(
-                self._messages.get("closest_heading", language), message, passages[:3],
-                self._messages, language,
+                self._messages.get("closest_heading", language),
+                message,
+                passages[:3],
+                self._messages,
+                language,
             )
             yield from self._finish(answer, started)
             return
@@ -171,17 +178,24 @@ class AnswerService:
         base never mentions, when the evidence shares (almost) no word with the question, when
         it asks for a figure the evidence does not hold, or when the evidence is both
         semantically and lexically far from the question."""
-        if (not selection.sentences or evidence.unknown_terms
-                or evidence.best_lexical < self._settings.abstain_lexical_floor):
+        if (
+            not selection.sentences
+            or evidence.unknown_terms
+            or evidence.best_lexical < self._settings.abstain_lexical_floor
+        ):
             return True
         if self._settings.require_figures and evidence.wants_figure and not evidence.has_figure:
             return True
-        return (evidence.best_semantic < self._settings.abstain_semantic
-                and evidence.best_lexical < self._settings.abstain_lexical)
+        return (
+            evidence.best_semantic < self._settings.abstain_semantic
+            and evidence.best_lexical < self._settings.abstain_lexical
+        )
 
     # -- extractive --------------------------------------------------------------------------
 
-    def _compose_extractive(self, answer: Answer, selection: Selection, notice: str | None = None) -> None:
+    def _compose_extractive(
+        self, answer: Answer, selection: Selection, notice: str | None = None
+    ) -> None:
         numbering: dict[int, int] = {}
         citations: list[Citation] = []
         sentences: list[AnswerSentence] = []
@@ -194,20 +208,29 @@ class AnswerService:
                 continue  # already shown as an item of the list above it
             items = continuations.get((candidate.passage_index, candidate.position), [])
             text = candidate.text + "".join(f"\n  - {item}" for item in items)
-            n = self._cite(candidate.passage_index, candidate.text, answer.passages, numbering, citations)
+            n = self._cite(
+                candidate.passage_index, candidate.text, answer.passages, numbering, citations
+            )
             sentences.append(AnswerSentence(text, (n,)))
         answer.sentences, answer.citations = sentences, citations
         answer.mode = "extractive"
         answer.notice = notice
         answer.text = render_answer(
-            self._messages.get("answer_intro", answer.language), sentences, citations,
-            self._messages, answer.language, notice,
+            self._messages.get("answer_intro", answer.language),
+            sentences,
+            citations,
+            self._messages,
+            answer.language,
+            notice,
         )
 
     @staticmethod
     def _cite(
-        index: int, quote: str, passages: list[Passage],
-        numbering: dict[int, int], citations: list[Citation],
+        index: int,
+        quote: str,
+        passages: list[Passage],
+        numbering: dict[int, int],
+        citations: list[Citation],
     ) -> int:
         if index not in numbering:
             numbering[index] = len(numbering) + 1
@@ -216,7 +239,9 @@ class AnswerService:
 
     # -- generative --------------------------------------------------------------------------
 
-    def _generate(self, answer: Answer, selection: Selection, started: float) -> Iterator[AnswerEvent]:
+    def _generate(
+        self, answer: Answer, selection: Selection, started: float
+    ) -> Iterator[AnswerEvent]:
         language_name = self._messages.get("language_name", answer.language)
         numbered = "\n\n".join(
             f"[{i}] {p.title} — {p.section or p.source}\n{self._data_only(p.text)}"
@@ -224,10 +249,14 @@ class AnswerService:
         )
         messages = [
             SystemMessage(self._library.render("answer_system.md", language=language_name)),
-            HumanMessage(self._library.render(
-                "answer_user.md", passages=numbered, question=answer.standalone_question,
-                language=language_name,
-            )),
+            HumanMessage(
+                self._library.render(
+                    "answer_user.md",
+                    passages=numbered,
+                    question=answer.standalone_question,
+                    language=language_name,
+                )
+            ),
         ]
         pieces: list[str] = []
         try:
@@ -266,11 +295,16 @@ class AnswerService:
             if any(token_overlap(stripped, kept.text) > 0.8 for kept in sentences):
                 removed += 1  # a repeat (small models loop) adds nothing
                 continue
-            if (support is None or support.score < self._settings.support_threshold
-                    or not numbers_supported(stripped, texts[support.passage_index])):
+            if (
+                support is None
+                or support.score < self._settings.support_threshold
+                or not numbers_supported(stripped, texts[support.passage_index])
+            ):
                 removed += 1
                 continue
-            n = self._cite(support.passage_index, support.quote, answer.passages, numbering, citations)
+            n = self._cite(
+                support.passage_index, support.quote, answer.passages, numbering, citations
+            )
             sentences.append(AnswerSentence(stripped, (n,)))
         if not sentences:
             notice = self._messages.get("unsupported_removed", answer.language)
@@ -280,8 +314,12 @@ class AnswerService:
         answer.sentences, answer.citations, answer.notice = sentences, citations, notice
         answer.mode = self.mode
         answer.text = render_answer(
-            self._messages.get("answer_intro", answer.language), sentences, citations,
-            self._messages, answer.language, notice,
+            self._messages.get("answer_intro", answer.language),
+            sentences,
+            citations,
+            self._messages,
+            answer.language,
+            notice,
         )
 
     def _finish(self, answer: Answer, started: float) -> Iterator[AnswerEvent]:

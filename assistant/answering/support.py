@@ -105,6 +105,13 @@ class SupportScorer:
             combined = self._lexical_weight * lexical + (1 - self._lexical_weight) * similarity[row]
             best = int(np.argmax(combined))
             index, quote = evidence[best]
-            results.append(Support(index, quote, float(combined[best]), float(lexical[best]),
-                                   float(similarity[row, best])))
+            results.append(
+                Support(
+                    index,
+                    quote,
+                    float(combined[best]),
+                    float(lexical[best]),
+                    float(similarity[row, best]),
+                )
+            )
         return results

@@ -33,8 +33,18 @@ def parse_pdf(data: bytes, name: str) -> tuple[str | None, list[Section]]:
         title = _title(reader)
     except DocumentError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, OSError, NotImplementedError, ZeroDivisionError) as exc:
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+        NotImplementedError,
+        ZeroDivisionError,
+    ) as exc:
         raise DocumentError(f"{name}: corrupt or unreadable PDF ({type(exc).__name__})") from None
     except Exception as exc:  # pypdf raises many undocumented types on damaged files
         raise DocumentError(f"{name}: corrupt or unreadable PDF ({type(exc).__name__})") from None

@@ -45,7 +45,11 @@ class Judge:
 
     def faithfulness(self, answer: str, passages: list[str]) -> JudgeVerdict | None:
         numbered = "\n\n".join(f"[{i}] {p}" for i, p in enumerate(passages, start=1))
-        return self._ask(self._library.render("judge_faithfulness.md", passages=numbered, answer=answer))
+        return self._ask(
+            self._library.render("judge_faithfulness.md", passages=numbered, answer=answer)
+        )
 
     def relevance(self, question: str, answer: str) -> JudgeVerdict | None:
-        return self._ask(self._library.render("judge_relevance.md", question=question, answer=answer))
+        return self._ask(
+            self._library.render("judge_relevance.md", question=question, answer=answer)
+        )

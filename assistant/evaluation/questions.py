@@ -75,7 +75,11 @@ def load_question_set(path: Path) -> QuestionSet:
             if len(location) >= 2 and location[0] == "questions" and isinstance(location[1], int):
                 items = raw.get("questions", []) if isinstance(raw, dict) else []
                 index = location[1]
-                ident = items[index].get("id", "?") if index < len(items) and isinstance(items[index], dict) else "?"
+                ident = (
+                    items[index].get("id", "?")
+                    if index < len(items) and isinstance(items[index], dict)
+                    else "?"
+                )
                 where = f"question {index + 1} (id {ident})" + (
                     f", field {'.'.join(str(p) for p in location[2:])}" if location[2:] else ""
                 )

@@ -83,24 +83,37 @@ class EvaluationRunner:
         ranked = self._services.searcher.search(answer.standalone_question, self._k)
         sentence_texts = [s.text for s in answer.sentences]
         result = QuestionResult(
-            id=q.id, question=q.question, lang=q.lang, tags=q.tags, answerable=q.answerable,
-            compliance=q.compliance, expected_sources=q.expected_sources,
+            id=q.id,
+            question=q.question,
+            lang=q.lang,
+            tags=q.tags,
+            answerable=q.answerable,
+            compliance=q.compliance,
+            expected_sources=q.expected_sources,
             key_facts=[f if isinstance(f, str) else list(f) for f in q.key_facts],
             standalone_question=answer.standalone_question,
-            retrieved=[{"source": p.source, "page": p.page, "section": p.section,
-                        "score": p.score} for p in ranked],
+            retrieved=[
+                {"source": p.source, "page": p.page, "section": p.section, "score": p.score}
+                for p in ranked
+            ],
             answer=answer.text,
             answer_language=_language_of_framing(
-                answer.text, sentence_texts,
-                answer.mode == "extractive" or answer.abstained or answer.refused),
+                answer.text,
+                sentence_texts,
+                answer.mode == "extractive" or answer.abstained or answer.refused,
+            ),
             sentences=[{"text": s.text, "citations": list(s.citations)} for s in answer.sentences],
             citations=[c.as_dict() | {"passage_text": c.passage.text} for c in answer.citations],
-            abstained=answer.abstained, refused=answer.refused, mode=answer.mode,
+            abstained=answer.abstained,
+            refused=answer.refused,
+            mode=answer.mode,
             latency_ms=round(latency, 1),
         )
         result.metrics = self._question_metrics(result)
         if self._judge is not None and not (answer.abstained or answer.refused):
-            faithful = self._judge.faithfulness(answer.text, [c.passage.text for c in answer.citations])
+            faithful = self._judge.faithfulness(
+                answer.text, [c.passage.text for c in answer.citations]
+            )
             relevant = self._judge.relevance(q.question, answer.text)
             if faithful is not None:
                 result.metrics["judge_faithfulness"] = faithful.score
@@ -112,12 +125,14 @@ class EvaluationRunner:
         sources = [p["source"] for p in r.retrieved]
         out: dict[str, float] = {}
         if r.expected_sources:
-            out.update({
-                "hit@5": m.hit_at_k(sources, r.expected_sources, 5),
-                "recall@5": m.recall_at_k(sources, r.expected_sources, 5),
-                "mrr@10": m.mrr_at_k(sources, r.expected_sources, 10),
-                "ndcg@10": m.ndcg_at_k(sources, r.expected_sources, 10),
-            })
+            out.update(
+                {
+                    "hit@5": m.hit_at_k(sources, r.expected_sources, 5),
+                    "recall@5": m.recall_at_k(sources, r.expected_sources, 5),
+                    "mrr@10": m.mrr_at_k(sources, r.expected_sources, 10),
+                    "ndcg@10": m.ndcg_at_k(sources, r.expected_sources, 10),
+                }
+            )
         if r.answerable and not r.compliance and r.key_facts and not (r.abstained or r.refused):
             out["key_fact_recall"] = m.key_fact_recall(r.answer, r.key_facts)
         supported, links, cited_sentences = self._citation_support(r)
@@ -137,9 +152,11 @@ class EvaluationRunner:
         for sentence, passage in pairs:
             first_line = sentence.split("\n")[0]
             support = self._scorer.best_support([first_line], [passage])[0]
-            ok = support is not None and (
-                support.lexical >= SUPPORT_LEXICAL or support.semantic >= SUPPORT_SEMANTIC
-            ) and numbers_supported(first_line, passage)
+            ok = (
+                support is not None
+                and (support.lexical >= SUPPORT_LEXICAL or support.semantic >= SUPPORT_SEMANTIC)
+                and numbers_supported(first_line, passage)
+            )
             verdicts.append(ok)
         supported_sentences = set()
         index = 0
@@ -166,25 +183,42 @@ def summarise(results: list[QuestionResult]) -> dict[str, Any]:
 
 def _aggregate(results: list[QuestionResult]) -> dict[str, Any]:
     out: dict[str, Any] = {"questions": len(results)}
-    for name in ("hit@5", "recall@5", "mrr@10", "ndcg@10", "key_fact_recall", "language_match",
-                 "judge_faithfulness", "judge_relevance"):
+    for name in (
+        "hit@5",
+        "recall@5",
+        "mrr@10",
+        "ndcg@10",
+        "key_fact_recall",
+        "language_match",
+        "judge_faithfulness",
+        "judge_relevance",
+    ):
         values = [r.metrics[name] for r in results if name in r.metrics]
         if values:
             out[name] = round(m.mean(values), 4)
-    links = [(r.metrics["citation_precision"], len(r.sentences)) for r in results
-             if "citation_precision" in r.metrics]
+    links = [
+        (r.metrics["citation_precision"], len(r.sentences))
+        for r in results
+        if "citation_precision" in r.metrics
+    ]
     if links:
         out["citation_precision"] = round(m.mean([p for p, _ in links]), 4)
         out["citation_recall"] = round(
-            m.mean([r.metrics["citation_recall"] for r in results if "citation_recall" in r.metrics]), 4)
+            m.mean(
+                [r.metrics["citation_recall"] for r in results if "citation_recall" in r.metrics]
+            ),
+            4,
+        )
     unanswerable = [r for r in results if not r.answerable and not r.compliance]
     if unanswerable:
         out["abstention_accuracy"] = round(
-            m.mean([float(r.abstained or r.refused) for r in unanswerable]), 4)
+            m.mean([float(r.abstained or r.refused) for r in unanswerable]), 4
+        )
     answerable = [r for r in results if r.answerable and not r.compliance]
     if answerable:
         out["wrongful_abstention"] = round(
-            m.mean([float(r.abstained or r.refused) for r in answerable]), 4)
+            m.mean([float(r.abstained or r.refused) for r in answerable]), 4
+        )
     traps = [r for r in results if r.compliance]
     if traps:
         out["compliance_refusal_rate"] = round(m.mean([float(r.refused) for r in traps]), 4)

@@ -31,8 +31,11 @@ def evaluate(
     results = EvaluationRunner(services, judge=judge).run(question_set, progress)
     summary = summarise(results)
     meta = {
-        "set": question_set.name, "path": str(set_path), "questions": len(results),
-        "mode": services.answers.mode, "embeddings": services.index.embeddings.name,
+        "set": question_set.name,
+        "path": str(set_path),
+        "questions": len(results),
+        "mode": services.answers.mode,
+        "embeddings": services.index.embeddings.name,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "thresholds": question_set.thresholds,
         "threshold_failures": check_thresholds(summary, question_set.thresholds),
