@@ -240,7 +240,9 @@ def build_story(meta: dict[str, Any], blocks: list[tuple], styles: dict, width: 
         if kind == "heading":
             level, text = block[1], block[2]
             key = "h1" if level == 1 else "h2" if level == 2 else "h3"
-            story.append(Paragraph(inline_markup(text), styles[key]))
+            heading = Paragraph(inline_markup(text), styles[key])
+            heading.outline_entry = (min(level, 3) - 1, text)  # read by OutlinedDocTemplate
+            story.append(heading)
             if level == 1 and not saw_h1:
                 saw_h1 = True
                 src = meta.get("source", "")
@@ -290,6 +292,21 @@ def build_story(meta: dict[str, Any], blocks: list[tuple], styles: dict, width: 
     return story
 
 
+class OutlinedDocTemplate(BaseDocTemplate):
+    """Adds a PDF outline (bookmarks) entry for every heading, so readers and the KAM Coach
+    loader can tell which section a page belongs to."""
+
+    def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 (reportlab's hook name)
+        entry = getattr(flowable, "outline_entry", None)
+        if entry is None:
+            return
+        level, text = entry
+        self._outline_count = getattr(self, "_outline_count", 0) + 1
+        key = f"section-{self._outline_count}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=level, closed=False)
+
+
 def render_pdf(meta: dict[str, Any], body: str, out_pdf: Path) -> None:
     lang = str(meta.get("language", "en"))
     cjk = lang in CJK_LANGS
@@ -299,7 +316,7 @@ def render_pdf(meta: dict[str, Any], body: str, out_pdf: Path) -> None:
 
     margin = 20 * mm
     bottom = margin + 5 * mm
-    doc = BaseDocTemplate(
+    doc = OutlinedDocTemplate(
         str(out_pdf),
         pagesize=A4,
         leftMargin=margin,

@@ -128,3 +128,13 @@ def test_regression_gate_extractive_mode(corpus_services, set_name: str) -> None
     data = evaluate(corpus_services, ROOT / "evals" / set_name)
     assert data["meta"]["thresholds"], "the set must carry thresholds"
     assert data["meta"]["threshold_failures"] == [], data["meta"]["threshold_failures"]
+
+
+def test_corpus_pdfs_have_outlines_so_pages_carry_sections() -> None:
+    pdfs = [path for path in corpus_files() if path.suffix == ".pdf"]
+    assert pdfs
+    for path in pdfs:
+        sidecar, _ = read_sidecar(path)
+        document = load_document(path, path.read_bytes(), sidecar)
+        assert [s.page for s in document.sections] == list(range(1, len(document.sections) + 1))
+        assert all(s.section for s in document.sections), path.name

@@ -84,4 +84,8 @@ def _outline_by_page(reader: PdfReader) -> dict[int, tuple[str, ...]]:
         walk(reader.outline, ())
     except Exception:
         return {}
+    # A single top-level entry is the document's own title: drop it from the section paths.
+    tops = {path[0] for path in result.values() if path}
+    if len(tops) == 1 and any(len(path) > 1 for path in result.values()):
+        result = {page: path[1:] or path for page, path in result.items()}
     return result
