@@ -198,7 +198,11 @@ def build_embeddings(name: str, torch_threads: int | None = None) -> NamedEmbedd
     if name == "use":
         return USEEmbeddings()
     if name == "ensemble":
-        return EnsembleEmbeddings([MiniLMEmbeddings(torch_threads), USEEmbeddings()], [0.5, 0.5])
+        # One USE thread beside torch: with two, queries stalled under CPU contention
+        # (benchmarks/README.md: ensemble query p95 176 ms with 2 threads, 48 ms with 1).
+        return EnsembleEmbeddings(
+            [MiniLMEmbeddings(torch_threads), USEEmbeddings(threads=1)], [0.5, 0.5]
+        )
     if name == "hash":
         return HashEmbeddings()
     raise ValueError(f"unknown embedding model '{name}' (use ensemble, use, minilm or hash)")
