@@ -102,17 +102,19 @@ class KnowledgeIndex:
         additions (Chroma's on-disk HNSW index can lag its metadata after a kill), leads to a
         rebuild from the vectors stored in the manifest; no text is embedded again."""
         if self.manifest.vectors_dirty or not self._recent_vectors_searchable():
-            restored = self.rebuild_vectors()
-            return ReconcileReport(orphans_deleted=0, chunks_restored=restored, rebuilt=True)
-        wanted = self.manifest.chunk_ids()
-        present = self.vectors.all_ids()
-        orphans = present - wanted
-        if orphans:
-            self.vectors.delete(sorted(orphans))
-        missing = sorted(wanted - present)
-        if missing:
-            self.add_vectors(self.manifest.chunks(missing))
-        return ReconcileReport(orphans_deleted=len(orphans), chunks_restored=len(missing))
+            report = ReconcileReport(0, self.rebuild_vectors(), rebuilt=True)
+        else:
+            wanted = self.manifest.chunk_ids()
+            present = self.vectors.all_ids()
+            orphans = present - wanted
+            if orphans:
+                self.vectors.delete(sorted(orphans))
+            missing = sorted(wanted - present)
+            if missing:
+                self.add_vectors(self.manifest.chunks(missing))
+            report = ReconcileReport(orphans_deleted=len(orphans), chunks_restored=len(missing))
+        self._vectors_checked = True  # this process has seen the store match the manifest
+        return report
 
     def _recent_vectors_searchable(self, probes: int = 3) -> bool:
         newest = self.manifest.newest_chunk_ids(probes)

@@ -115,7 +115,6 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         repair = self._index.reconcile()
-        self._index.ensure_vectors()  # reconciled just now: no second check this process
         report.restored_chunks, report.orphans_deleted = (
             repair.chunks_restored,
             repair.orphans_deleted,
