@@ -212,17 +212,7 @@ class AnswerService:
                 candidate.passage_index, candidate.text, answer.passages, numbering, citations
             )
             sentences.append(AnswerSentence(text, (n,)))
-        answer.sentences, answer.citations = sentences, citations
-        answer.mode = "extractive"
-        answer.notice = notice
-        answer.text = render_answer(
-            self._messages.get("answer_intro", answer.language),
-            sentences,
-            citations,
-            self._messages,
-            answer.language,
-            notice,
-        )
+        self._settle(answer, sentences, citations, "extractive", notice)
 
     @staticmethod
     def _cite(
@@ -311,8 +301,19 @@ class AnswerService:
             self._compose_extractive(answer, selection, notice)
             return
         notice = self._messages.get("unsupported_removed", answer.language) if removed else None
-        answer.sentences, answer.citations, answer.notice = sentences, citations, notice
-        answer.mode = self.mode
+        self._settle(answer, sentences, citations, self.mode, notice)
+
+    def _settle(
+        self,
+        answer: Answer,
+        sentences: list[AnswerSentence],
+        citations: list[Citation],
+        mode: str,
+        notice: str | None,
+    ) -> None:
+        """Fill in the finished answer and the text a user reads."""
+        answer.sentences, answer.citations = sentences, citations
+        answer.mode, answer.notice = mode, notice
         answer.text = render_answer(
             self._messages.get("answer_intro", answer.language),
             sentences,
