@@ -18,7 +18,9 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
+from assistant.config import EmbeddingName
 from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
 
 DOC_ROOT = Path("/usr/share/doc/python3.11/html")
@@ -145,6 +147,19 @@ def build_dataset(out: Path, doc_root: Path = DOC_ROOT) -> dict[str, object]:
         "source_mb": round(source_bytes / 1e6, 3),
         "questions_per_page": per_page,
     }
+
+
+def add_faq_arguments(
+    parser: argparse.ArgumentParser, embeddings: str | list[str] = ("minilm", "use", "ensemble")
+) -> None:
+    """The options the FAQ benchmarks share: the dataset folder and the embedding setup(s);
+    a list default means several may be given."""
+    choices = list(get_args(EmbeddingName))
+    parser.add_argument("--data", type=Path, default=DEFAULT_OUT, help="faq_dataset output folder")
+    if isinstance(embeddings, str):
+        parser.add_argument("--embeddings", default=embeddings, choices=choices)
+    else:
+        parser.add_argument("--embeddings", nargs="+", default=list(embeddings), choices=choices)
 
 
 def load_queries(out: Path = DEFAULT_OUT) -> list[dict[str, str]]:

@@ -20,7 +20,7 @@ from assistant.documents import load_document
 from assistant.offline import go_offline
 from assistant.services import Services
 from benchmarks.baseline import build_baseline
-from benchmarks.faq_dataset import DEFAULT_OUT, ensure_dataset
+from benchmarks.faq_dataset import add_faq_arguments, ensure_dataset
 from benchmarks.instrument import TimedEmbeddings, TimedVectorStore
 from benchmarks.kam import temporary_services
 from benchmarks.reporting import markdown_table, save_results
@@ -105,13 +105,7 @@ def instrument(services: Services) -> tuple[TimedEmbeddings, TimedVectorStore]:
 def main() -> None:
     go_offline()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_OUT, help="faq_dataset output folder")
-    parser.add_argument(
-        "--embeddings",
-        nargs="+",
-        default=["minilm", "use", "ensemble"],
-        choices=["minilm", "use", "ensemble", "hash"],
-    )
+    add_faq_arguments(parser)
     parser.add_argument(
         "--baseline-threads",
         nargs="*",

@@ -19,7 +19,7 @@ from assistant.config import EmbeddingName
 from assistant.offline import go_offline
 from assistant.retrieval import HybridSearcher
 from benchmarks.baseline import build_baseline
-from benchmarks.faq_dataset import DEFAULT_OUT, ensure_dataset, load_queries
+from benchmarks.faq_dataset import add_faq_arguments, ensure_dataset, load_queries
 from benchmarks.kam import temporary_services, variant
 from benchmarks.metrics import first_rank, score_ranks
 from benchmarks.reporting import markdown_table, save_results
@@ -84,13 +84,7 @@ def run_kam(
 def main() -> None:
     go_offline()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_OUT, help="faq_dataset output folder")
-    parser.add_argument(
-        "--embeddings",
-        nargs="+",
-        default=["minilm", "use", "ensemble"],
-        choices=["minilm", "use", "ensemble", "hash"],
-    )
+    add_faq_arguments(parser)
     parser.add_argument(
         "--depth",
         type=int,

@@ -24,7 +24,12 @@ from assistant.config import Settings
 from assistant.documents import load_document
 from assistant.offline import go_offline
 from assistant.services import build_services
-from benchmarks.faq_dataset import DEFAULT_OUT, DOC_ROOT, ensure_dataset, load_queries
+from benchmarks.faq_dataset import (
+    DOC_ROOT,
+    add_faq_arguments,
+    ensure_dataset,
+    load_queries,
+)
 from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
 
 EXTRA_FOLDERS = (
@@ -86,10 +91,7 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     go_offline()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_OUT, help="faq_dataset output folder")
-    parser.add_argument(
-        "--embeddings", default="ensemble", choices=["minilm", "use", "ensemble", "hash"]
-    )
+    add_faq_arguments(parser, embeddings="ensemble")
     parser.add_argument("--chunks", type=int, default=20000, help="target index size in chunks")
     parser.add_argument("--queries", type=int, default=200, help="timed queries per mode")
     parser.add_argument("--warmup", type=int, default=20, help="untimed queries first")
