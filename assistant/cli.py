@@ -258,6 +258,15 @@ def status() -> None:
         typer.echo(f"{key}: {value}")
 
 
+def _register_coaching() -> None:
+    from assistant.coaching.cli import register
+
+    register(app)
+
+
+_register_coaching()
+
+
 def main() -> None:
     go_offline()
     app()

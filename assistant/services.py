@@ -9,6 +9,7 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answering.extractive import ExtractiveComposer
 from assistant.answering.service import AnswerService, AnswerSettings
 from assistant.answering.support import SupportScorer
+from assistant.coaching.context import CoachContext
 from assistant.config import Settings
 from assistant.embeddings import NamedEmbeddings, build_embeddings
 from assistant.glossary import Glossary
@@ -16,7 +17,7 @@ from assistant.guardrails import ComplianceGuard
 from assistant.index import KnowledgeIndex
 from assistant.ingest import Ingestor
 from assistant.prompts import PromptLibrary
-from assistant.retrieval import HybridSearcher
+from assistant.retrieval import HybridSearcher, SearchFilters
 from assistant.vectorstore import VectorStore
 
 
@@ -27,6 +28,16 @@ class Services:
     ingestor: Ingestor
     searcher: HybridSearcher
     answers: AnswerService
+
+    def coach_context(self, filters: SearchFilters | None = None) -> CoachContext:
+        """What the coaches need; ``filters`` carry the caller's access rights."""
+        return CoachContext(
+            searcher=self.searcher,
+            encoder=self.index.embeddings.sentence_model(),
+            library=PromptLibrary(self.settings.prompts_dir),
+            chat_model=self.answers.chat_model,
+            filters=filters,
+        )
 
     def close(self) -> None:
         self.index.manifest.close()
