@@ -258,10 +258,33 @@ def status() -> None:
         typer.echo(f"{key}: {value}")
 
 
+@app.command()
+def ui(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Start the web app (indexes the bundled corpus on first start)."""
+    from assistant.errors import KamError
+    from assistant.ui.context import AppContext
+    from assistant.ui.server import run_server
+
+    try:
+        services = _services()
+        ctx = AppContext.build(services)
+    except KamError as exc:
+        _fail(str(exc))
+    settings = services.settings
+    host, port = host or settings.server_host, port or settings.server_port
+    typer.echo(f"KAM Coach: http://{host}:{port}  (Ctrl+C to stop)")
+    run_server(ctx, host, port)
+
+
 def _register_coaching() -> None:
     from assistant.coaching.cli import register
+    from assistant.users_cli import users_app
 
     register(app)
+    app.add_typer(users_app, name="users")
 
 
 _register_coaching()

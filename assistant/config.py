@@ -126,5 +126,21 @@ class Settings(BaseSettings):
         ),
     )
 
+    users_file: Path | None = Field(
+        default=None,
+        description="YAML file of users (hashed passwords, roles); unset: one local admin user "
+        "and no login.",
+    )
+    corpus_dir: Path = Field(
+        default=Path(__file__).resolve().parents[1] / "corpus",
+        description="Folder the app indexes on first start (the bundled knowledge base).",
+    )
+    evals_dir: Path = Field(
+        default=Path(__file__).resolve().parents[1] / "evals",
+        description="Folder of curated question sets the Evaluations tab offers.",
+    )
+    server_host: str = Field(default="127.0.0.1", description="Address the web app listens on.")
+    server_port: int = Field(default=7860, ge=1, le=65535, description="Port of the web app.")
+
     def store_dir(self) -> Path:
         return self.data_dir / "index"

@@ -146,7 +146,8 @@ class HybridSearcher:
         if not translations:
             return same, []
         other = tuple(lang for lang in lexical.languages() if is_chinese(lang) != query_chinese)
-        allowed = tuple(lang for lang in other if not filters.languages or lang in filters.languages)
+        wanted = filters.languages
+        allowed = tuple(lang for lang in other if not wanted or lang in wanted)
         if not allowed:
             return same, []
         cross = lexical.search(" ".join(translations), pool, {**fields, "language": allowed})

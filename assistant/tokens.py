@@ -13,7 +13,7 @@ STOPWORDS = frozenset(
     """a an and are as at be but by can could did do does for from had has have how i if in into
     is it its itself me my of on or our she should so than that the their them then there these
     they this those to too us was we were what when where which while who whom why will with would
-    you your""".split()
+    you your""".split()  # noqa: SIM905
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,10 +107,9 @@ class VectorStore:
         try:
             client = _client(self._persist_dir, self._host, self._port)
             for name in self._names.values():
-                try:
+                # absent, or too damaged to delete: recreated below
+                with contextlib.suppress(Exception):
                     client.delete_collection(name)
-                except Exception:  # absent, or too damaged to delete: recreated below
-                    pass
         except Exception as exc:
             raise StoreUnavailableError(self._unavailable(exc)) from None
         self._collections.clear()

@@ -13,7 +13,7 @@ from langchain_core.messages import HumanMessage
 from assistant.prompts import PromptLibrary
 
 _FOLLOW_UP_START = re.compile(
-    r"^\s*(and|also|what about|how about|and what about|same for|what if|then|ok,? and|那|那麼|還有|另外|至於|如果是)",
+    r"^\s*(and|also|what about|how about|and what about|same for|what if|then|ok,? and|那|那麼|還有|另外|至於|如果是)",  # noqa: E501
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(

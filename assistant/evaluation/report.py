@@ -176,7 +176,7 @@ def write_report(
         ]
         md += [
             f"| {c['metric']} | {c['previous']} | {c['current']} | "
-            f"{'**' if c['regression'] else ''}{c['change']:+}{' (regression)**' if c['regression'] else ''} |"
+            f"{'**' if c['regression'] else ''}{c['change']:+}{' (regression)**' if c['regression'] else ''} |"  # noqa: E501
             for c in changes
         ]
     md += ["", "## Plots", ""] + [f"![{name}]({name})" for name in images]
@@ -219,7 +219,7 @@ def write_report(
             "<h2>Change against the previous run</h2><table border=1 cellpadding=4>"
             "<tr><th>metric</th><th>previous</th><th>current</th><th>change</th></tr>"
             + "".join(
-                f"<tr{' style=background:#fdd' if c['regression'] else ''}><td>{esc(c['metric'])}</td>"
+                f"<tr{' style=background:#fdd' if c['regression'] else ''}><td>{esc(c['metric'])}</td>"  # noqa: E501
                 f"<td>{c['previous']}</td><td>{c['current']}</td><td>{c['change']:+}</td></tr>"
                 for c in changes
             )
@@ -236,7 +236,7 @@ def write_report(
     for f in failures:
         parts.append(
             f"<h3>{esc(f['id'])}: {esc(f['question'])}</h3><p>{esc('; '.join(f['problems']))}</p>"
-            f"<p>expected: {esc(', '.join(f['expected_sources']))} — key facts: {esc(str(f['key_facts']))}"
+            f"<p>expected: {esc(', '.join(f['expected_sources']))} — key facts: {esc(str(f['key_facts']))}"  # noqa: E501
             f"<br>retrieved: {esc(', '.join(f['retrieved']))}</p><pre>{esc(f['answer'])}</pre>"
         )
     page = (

@@ -1,0 +1,238 @@
+"""The document library: list, inspect, upload, replace, delete and re-index documents.
+One ingest runs at a time; uploads are copied under ``<data_dir>/uploads`` with safe names."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.documents.loader import SUPPORTED_SUFFIXES
+from assistant.errors import KamError
+from assistant.ingest import Ingestor, IngestReport
+from assistant.manifest import ChunkRecord
+from assistant.users import User
+
+Progress = Callable[[int, int, int], None]
+_UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+class UploadError(KamError):
+    """An upload was refused (type, size or name)."""
+
+
+def safe_filename(name: str, max_length: int = 120) -> str:
+    """Keep only the last path component, drop control and odd characters, never start with a
+    dot; refuse names that end up empty."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    base = _UNSAFE.sub("_", base).strip(" ._")
+    stem, dot, suffix = base.rpartition(".")
+    base = f"{stem[: max_length - len(suffix) - 1]}.{suffix}" if dot else base[:max_length]
+    if not base or base.startswith("."):
+        raise UploadError(f"'{name}' is not a usable file name")
+    return base
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    doc_hash: str
+    source: str
+    title: str
+    doc_type: str
+    language: str
+    access: str
+    collection: str
+    chunks: int
+    path: str
+    fmt: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """As JSON; the file's path is ``location`` (a ``path`` key reads as a file upload to
+        gradio_client)."""
+        data = dict(self.__dict__)
+        data["location"] = data.pop("path")
+        return data
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    name: str
+    status: str
+    message: str
+
+
+class DocumentLibrary:
+    def __init__(
+        self, ingestor: Ingestor, manifest_source, uploads_dir: Path, max_file_mb: float
+    ) -> None:
+        self._ingestor = ingestor
+        self._index = manifest_source
+        self._uploads = uploads_dir
+        self._max_bytes = int(max_file_mb * 1024 * 1024)
+        self._max_file_mb = max_file_mb
+        self._ingest_lock = threading.Lock()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def documents(self, viewer: User) -> list[DocumentRow]:
+        rows = []
+        for doc_hash, source, meta, count in self._index.manifest.documents():
+            if meta.get("access") == "internal" and not viewer.sees_internal:
+                continue
+            rows.append(
+                DocumentRow(
+                    doc_hash=doc_hash,
+                    source=source,
+                    title=str(meta.get("title", source)),
+                    doc_type=str(meta.get("doc_type", "")),
+                    language=str(meta.get("language", "")),
+                    access=str(meta.get("access", "public")),
+                    collection=str(meta.get("collection", "")),
+                    chunks=count,
+                    path=str(meta.get("path", "")),
+                    fmt=str(meta.get("format", "")),
+                )
+            )
+        return rows
+
+    def document(self, doc_hash: str, viewer: User) -> DocumentRow:
+        for row in self.documents(viewer):
+            if row.doc_hash == doc_hash or row.doc_hash.startswith(doc_hash):
+                return row
+        raise KamError("no such document (or you may not see it)")
+
+    def chunks(self, doc_hash: str, viewer: User) -> list[ChunkRecord]:
+        row = self.document(doc_hash, viewer)
+        manifest = self._index.manifest
+        ids = sorted(i for i in manifest.chunk_ids() if i.startswith(row.doc_hash[:24]))
+        return sorted(manifest.chunks(ids), key=lambda c: c.idx)
+
+    # -- changing ----------------------------------------------------------------------------
+
+    def ingest_paths(
+        self,
+        paths: list[Path],
+        collection: str,
+        access: str | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        if not self._ingest_lock.acquire(timeout=600):
+            raise KamError("another ingest is still running; try again shortly")
+        try:
+            return self._ingestor.ingest(paths, collection, access, False, progress)
+        finally:
+            self._ingest_lock.release()
+
+    @property
+    def busy(self) -> bool:
+        return self._ingest_lock.locked()
+
+    def upload(
+        self,
+        files: list[tuple[str, Path]],
+        collection: str,
+        access: str = "public",
+        progress: Progress | None = None,
+    ) -> list[UploadResult]:
+        """Copy each (original name, temporary path) under the uploads folder and ingest it."""
+        if access not in ("public", "internal"):
+            raise UploadError("access must be 'public' or 'internal'")
+        results: list[UploadResult] = []
+        staged: list[tuple[str, Path]] = []
+        for original, temp in files:
+            try:
+                staged.append((original, self._stage(original, temp, collection)))
+            except (UploadError, OSError) as exc:
+                results.append(UploadResult(original, "failed", str(exc)))
+        if staged:
+            report = self.ingest_paths([p for _, p in staged], collection, access, progress)
+            results += [self._result(original, path, report) for original, path in staged]
+        return results
+
+    def replace(self, doc_hash: str, original: str, temp: Path, viewer: User) -> UploadResult:
+        """Put a new version in place of a document (same collection and access)."""
+        row = self.document(doc_hash, viewer)
+        self.delete(row.doc_hash, viewer)
+        results = self.upload([(original, temp)], row.collection, row.access)
+        return results[0]
+
+    def delete(self, doc_hash: str, viewer: User) -> list[str]:
+        row = self.document(doc_hash, viewer)
+        files = [Path(f.path) for f in self._index.manifest.files() if f.doc_hash == row.doc_hash]
+        with self._ingest_lock:
+            removed = self._ingestor.remove(files)
+        for path in files:
+            if self._uploads in path.parents:
+                path.unlink(missing_ok=True)
+        return removed
+
+    def reindex(self, progress: Progress | None = None) -> IngestReport:
+        """Re-read every indexed file that changed on disk, then rebuild the lexical index and
+        the vector store from the stored vectors."""
+        paths = [Path(f.path) for f in self._index.manifest.files()]
+        by_collection: dict[str, list[Path]] = {}
+        for doc_hash, _, meta, _ in self._index.manifest.documents():
+            for f in self._index.manifest.files():
+                if f.doc_hash == doc_hash:
+                    by_collection.setdefault(str(meta.get("collection", "kb")), []).append(
+                        Path(f.path)
+                    )
+        report = IngestReport()
+        with self._ingest_lock:
+            for collection, group in by_collection.items():
+                existing = [p for p in group if p.exists()]
+                part = self._ingestor.ingest(existing, collection, None, False, progress)
+                for name in ("added", "replaced", "unchanged", "duplicates", "failed"):
+                    getattr(report, name).extend(getattr(part, name))
+                report.chunks_added += part.chunks_added
+            gone = [p for p in paths if not p.exists()]
+            if gone:
+                report.removed = self._ingestor.remove(gone)
+            self._index.rebuild_lexical()
+            self._index.rebuild_vectors()
+        return report
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _stage(self, original: str, temp: Path, collection: str) -> Path:
+        name = safe_filename(original)
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            raise UploadError(f"{name}: unsupported file type '{suffix or '(none)'}' ({kinds})")
+        size = temp.stat().st_size
+        if size == 0:
+            raise UploadError(f"{name}: the file is empty")
+        if size > self._max_bytes:
+            raise UploadError(
+                f"{name}: {size / 1048576:.1f} MB is over the {self._max_file_mb:g} MB limit"
+            )
+        folder = self._uploads / safe_filename(collection)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = (folder / name).resolve()
+        if folder.resolve() not in target.parents:
+            raise UploadError(f"'{original}' is not a usable file name")
+        shutil.copyfile(temp, target)
+        return target
+
+    @staticmethod
+    def _result(original: str, path: Path, report: IngestReport) -> UploadResult:
+        key = str(path)
+        for failed, why in report.failed:
+            if failed == key:
+                path.unlink(missing_ok=True)
+                return UploadResult(original, "failed", why)
+        for dup, other in report.duplicates:
+            if dup == key:
+                return UploadResult(original, "duplicate", f"same content as {Path(other).name}")
+        if key in report.replaced:
+            return UploadResult(original, "replaced", "new version indexed")
+        if key in report.unchanged:
+            return UploadResult(original, "unchanged", "already indexed")
+        return UploadResult(original, "added", "indexed")

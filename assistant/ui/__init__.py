@@ -1,0 +1,1 @@
+"""The Gradio web app: a thin adapter over the same services as the CLI."""

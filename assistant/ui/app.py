@@ -1,0 +1,109 @@
+"""``build_app(ctx)``: the Gradio Blocks of KAM Coach, assembled from one module per tab."""
+
+import gradio as gr
+
+from assistant.errors import KamError
+from assistant.ui import chat_api
+from assistant.ui.api_endpoints import register_api
+from assistant.ui.chat_tab import build_chat_tab
+from assistant.ui.context import AppContext
+from assistant.ui.eval_tab import build_eval_tab
+from assistant.ui.labels import LANGUAGES
+from assistant.ui.library_tab import build_library_tab
+
+CSS = """
+.kam-source { border-left: 3px solid #6a8caf; padding: .3rem .6rem; margin: .4rem 0; }
+.kam-source blockquote { margin: .3rem 0; color: #333; white-space: pre-wrap; }
+"""
+
+
+def _status_line(ctx: AppContext, user, language: str) -> str:
+    data = chat_api.status(ctx, user)
+    labels = ctx.labels
+    if data["indexing"]:
+        return labels.get(
+            "status_indexing", language, done=data["indexed_files"], total=data["total_files"]
+        )
+    return labels.get(
+        "status_line",
+        language,
+        embeddings=data["embeddings"],
+        mode=data["answer_mode"],
+        documents=data["documents"],
+        chunks=data["chunks"],
+        user=user.display_name,
+        role=user.role,
+    )
+
+
+def build_app(ctx: AppContext) -> gr.Blocks:
+    labels = ctx.labels
+    coaching = _optional_coaching()
+    with gr.Blocks(title=labels.get("title")) as app:
+        with gr.Row():
+            gr.Markdown(f"## {labels.get('title')}")
+            switch = gr.Radio(
+                list(LANGUAGES), value="English", show_label=False, elem_id="kam-language"
+            )
+        status = gr.Markdown(elem_id="kam-status")
+        with gr.Tabs():
+            with labels.bind(gr.Tab(labels.get("tab_chat"), id="chat"), "tab_chat"):
+                build_chat_tab(ctx)
+            if coaching is not None:
+                with labels.bind(gr.Tab(labels.get("tab_coach"), id="coach"), "tab_coach"):
+                    coaching.build_coach_tab(ctx)
+                trainer_tab = labels.bind(
+                    gr.Tab(labels.get("tab_trainer"), id="trainer"), "tab_trainer"
+                )
+                with trainer_tab:
+                    coaching.build_trainer_tab(ctx)
+            library_tab = labels.bind(
+                gr.Tab(labels.get("tab_library"), id="library"), "tab_library"
+            )
+            with library_tab:
+                refresh_library, listing = build_library_tab(ctx)
+            eval_tab = labels.bind(gr.Tab(labels.get("tab_evals"), id="evals"), "tab_evals")
+            with eval_tab:
+                build_eval_tab(ctx)
+        register_api(ctx)
+
+        language = gr.State("en")
+        timer = gr.Timer(2.0)
+
+        def show_status(choice, request: gr.Request):
+            try:
+                return _status_line(ctx, ctx.user(request), LANGUAGES.get(choice, "en"))
+            except KamError as exc:
+                return str(exc)
+
+        def on_load(choice, request: gr.Request):
+            user = ctx.user(request)
+            updates = [
+                show_status(choice, request),
+                gr.update(visible=user.is_admin),
+                gr.update(visible=user.role in ("trainer", "admin")),
+            ]
+            if coaching is not None:
+                updates.append(gr.update(visible=user.role in ("trainer", "admin")))
+            return updates
+
+        visible = [status, library_tab, eval_tab] + ([trainer_tab] if coaching else [])
+        app.load(on_load, switch, visible, api_visibility="private")
+        app.load(refresh_library, None, listing, api_visibility="private")
+        timer.tick(show_status, switch, status, api_visibility="private", show_progress="hidden")
+        switch.change(
+            lambda choice: [LANGUAGES.get(choice, "en"), *labels.relabel(choice)],
+            switch,
+            [language, *labels.components],
+            api_visibility="private",
+        ).then(show_status, switch, status, api_visibility="private")
+    return app
+
+
+def _optional_coaching():
+    """The coaching tabs, once the coaching services are installed in this build."""
+    try:
+        from assistant.ui import coach_tabs
+    except ImportError:
+        return None
+    return coach_tabs

@@ -1,0 +1,105 @@
+"""Everything the web app's handlers share: services, users, stores; built once per app."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from assistant.errors import KamError
+from assistant.feedback import FeedbackStore
+from assistant.library import DocumentLibrary
+from assistant.prompts import PromptLibrary
+from assistant.retrieval import SearchFilters
+from assistant.services import Services
+from assistant.ui.indexing import FirstStartIndexer
+from assistant.ui.labels import Labels
+from assistant.ui.links import DocumentLinks
+from assistant.users import User, UserDirectory
+
+
+class AccessDenied(KamError):
+    """The signed-in user may not do this."""
+
+
+@dataclass
+class AppContext:
+    services: Services
+    users: UserDirectory
+    links: DocumentLinks = field(default_factory=DocumentLinks)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def build(cls, services: Services, users: UserDirectory | None = None) -> AppContext:
+        return cls(services, users or UserDirectory.load(services.settings.users_file))
+
+    # -- services built on first use ---------------------------------------------------------
+
+    @cached_property
+    def prompts(self) -> PromptLibrary:
+        return PromptLibrary(self.services.settings.prompts_dir)
+
+    @cached_property
+    def labels(self) -> Labels:
+        return Labels(self.prompts)
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        return FeedbackStore(self.services.settings.data_dir / "feedback.sqlite")
+
+    @cached_property
+    def library(self) -> DocumentLibrary:
+        settings = self.services.settings
+        return DocumentLibrary(
+            self.services.ingestor,
+            self.services.index,
+            settings.data_dir / "uploads",
+            settings.max_file_mb,
+        )
+
+    @cached_property
+    def indexer(self) -> FirstStartIndexer:
+        settings = self.services.settings
+        return FirstStartIndexer(self.library, settings.corpus_dir, settings.collection)
+
+    def coaching(self, name: str, user: User) -> Any:
+        """A coach wired with the user's access rights (built per call: they are light)."""
+        context = self.services.coach_context(user.search_filters())
+        if name == "value_prop":
+            from assistant.coaching.value_prop import ValuePropCoach
+
+            return ValuePropCoach(context)
+        if name == "metrics":
+            from assistant.coaching.metrics import MetricCoach
+
+            return MetricCoach(context)
+        raise KamError(f"unknown coach '{name}'")
+
+    def roleplay(self, user: User) -> Any:
+        from assistant.coaching.roleplay.service import build_roleplay_service
+
+        return build_roleplay_service(self.services, user.search_filters())
+
+    # -- who is asking -----------------------------------------------------------------------
+
+    def user(self, request: Any) -> User:
+        """The signed-in user of a Gradio request (the local user when login is off)."""
+        username = getattr(request, "username", None) if request is not None else None
+        user = self.users.get(username)
+        if user is None:
+            raise AccessDenied("please sign in")
+        return user
+
+    def filters(
+        self, user: User, doc_types: list[str] | None = None, languages: list[str] | None = None
+    ) -> SearchFilters:
+        return user.search_filters(tuple(doc_types or ()), tuple(languages or ()))
+
+    def require_admin(self, user: User) -> None:
+        if not user.is_admin:
+            raise AccessDenied("only admins manage the library")
+
+    def require_trainer(self, user: User) -> None:
+        if user.role not in ("trainer", "admin"):
+            raise AccessDenied("only trainers and admins may do this")

@@ -1,0 +1,70 @@
+"""HTML and Markdown the app shows. Everything that comes from a document or a user is escaped:
+a document holding HTML or script shows as text."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+from assistant.manifest import ChunkRecord
+
+
+def esc(value: Any) -> str:
+    return html.escape(str(value if value is not None else ""), quote=True)
+
+
+def markdown_safe(text: str) -> str:
+    """Answer text for a Markdown view: HTML in it is shown, not interpreted."""
+    return html.escape(text, quote=False)
+
+
+def sources_html(citations: Iterable[dict[str, Any]], page_word: str = "p.") -> str:
+    """The sources panel: each cited passage with document, page, section and an open link."""
+    blocks = []
+    for c in citations:
+        where = [esc(c.get("source"))]
+        if c.get("page"):
+            where.append(f"{esc(page_word)} {esc(c['page'])}")
+        if c.get("section"):
+            where.append(esc(c["section"]))
+        link = c.get("link")
+        title = esc(c.get("title") or c.get("source"))
+        heading = (
+            f'<a class="kam-open" href="{esc(link)}" target="_blank" rel="noopener">{title}</a>'
+            if link
+            else title
+        )
+        blocks.append(
+            f'<div class="kam-source" id="source-{esc(c.get("n"))}">'
+            f"<b>[{esc(c.get('n'))}]</b> {heading}<br><small>{' · '.join(where)}</small>"
+            f"<blockquote>{esc(c.get('quote'))}</blockquote></div>"
+        )
+    return "\n".join(blocks)
+
+
+def document_page(title: str, source: str, chunks: list[ChunkRecord], focus: str | None) -> str:
+    """A text document as a page of its passages; the cited one highlighted and scrolled to."""
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>{esc(title)}</title>",
+        "<style>body{font-family:sans-serif;max-width:52rem;margin:2rem auto;line-height:1.5}"
+        ".chunk{padding:.5rem;border-left:3px solid #ddd;margin:.5rem 0;white-space:pre-wrap}"
+        ".focus{background:#fff6cc;border-left-color:#e0a800}</style></head><body>",
+        f"<h1>{esc(title)}</h1><p><small>{esc(source)}</small></p>",
+    ]
+    for chunk in chunks:
+        css = "chunk focus" if chunk.id == focus else "chunk"
+        section = chunk.meta.get("section") or ""
+        page = chunk.meta.get("page")
+        label = " · ".join(str(x) for x in (section, f"p. {page}" if page else "") if x)
+        parts.append(
+            f'<div class="{css}" id="{esc(chunk.id)}"><small>{esc(label)}</small>\n'
+            f"{esc(chunk.text)}</div>"
+        )
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def table_rows(rows: Iterable[dict[str, Any]], columns: list[str]) -> list[list[Any]]:
+    return [[row.get(c, "") for c in columns] for row in rows]
