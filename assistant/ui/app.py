@@ -4,6 +4,7 @@ import gradio as gr
 
 from assistant.errors import KamError
 from assistant.ui import chat_api
+from assistant.ui import coach_tabs as coaching
 from assistant.ui.api_endpoints import register_api
 from assistant.ui.chat_tab import build_chat_tab
 from assistant.ui.context import AppContext
@@ -38,7 +39,6 @@ def _status_line(ctx: AppContext, user, language: str) -> str:
 
 def build_app(ctx: AppContext) -> gr.Blocks:
     labels = ctx.labels
-    coaching = _optional_coaching()
     with gr.Blocks(title=labels.get("title")) as app:
         with gr.Row():
             gr.Markdown(f"## {labels.get('title')}")
@@ -49,14 +49,13 @@ def build_app(ctx: AppContext) -> gr.Blocks:
         with gr.Tabs():
             with labels.bind(gr.Tab(labels.get("tab_chat"), id="chat"), "tab_chat"):
                 build_chat_tab(ctx)
-            if coaching is not None:
-                with labels.bind(gr.Tab(labels.get("tab_coach"), id="coach"), "tab_coach"):
-                    coaching.build_coach_tab(ctx)
-                trainer_tab = labels.bind(
-                    gr.Tab(labels.get("tab_trainer"), id="trainer"), "tab_trainer"
-                )
-                with trainer_tab:
-                    coaching.build_trainer_tab(ctx)
+            with labels.bind(gr.Tab(labels.get("tab_coach"), id="coach"), "tab_coach"):
+                loaders = coaching.build_coach_tab(ctx)
+            trainer_tab = labels.bind(
+                gr.Tab(labels.get("tab_trainer"), id="trainer"), "tab_trainer"
+            )
+            with trainer_tab:
+                trainer_loaders = coaching.build_trainer_tab(ctx)
             library_tab = labels.bind(
                 gr.Tab(labels.get("tab_library"), id="library"), "tab_library"
             )
@@ -78,18 +77,31 @@ def build_app(ctx: AppContext) -> gr.Blocks:
 
         def on_load(choice, request: gr.Request):
             user = ctx.user(request)
-            updates = [
+            trains = user.role in ("trainer", "admin")
+            return [
                 show_status(choice, request),
                 gr.update(visible=user.is_admin),
-                gr.update(visible=user.role in ("trainer", "admin")),
+                gr.update(visible=trains),
+                gr.update(visible=trains),
             ]
-            if coaching is not None:
-                updates.append(gr.update(visible=user.role in ("trainer", "admin")))
-            return updates
 
-        visible = [status, library_tab, eval_tab] + ([trainer_tab] if coaching else [])
+        visible = [status, library_tab, eval_tab, trainer_tab]
         app.load(on_load, switch, visible, api_visibility="private")
         app.load(refresh_library, None, listing, api_visibility="private")
+        for fn, inputs, outputs in loaders:
+            app.load(fn, inputs, outputs, api_visibility="private")
+
+        def for_trainers(fn, outputs):
+            def load(*args, request: gr.Request):
+                if ctx.user(request).role not in ("trainer", "admin"):
+                    skipped = [gr.skip() for _ in outputs] if isinstance(outputs, list) else None
+                    return skipped or gr.skip()
+                return fn(*args, request=request)
+
+            return load
+
+        for fn, inputs, outputs in trainer_loaders:
+            app.load(for_trainers(fn, outputs), inputs, outputs, api_visibility="private")
         timer.tick(show_status, switch, status, api_visibility="private", show_progress="hidden")
         switch.change(
             lambda choice: [LANGUAGES.get(choice, "en"), *labels.relabel(choice)],
@@ -98,12 +110,3 @@ def build_app(ctx: AppContext) -> gr.Blocks:
             api_visibility="private",
         ).then(show_status, switch, status, api_visibility="private")
     return app
-
-
-def _optional_coaching():
-    """The coaching tabs, once the coaching services are installed in this build."""
-    try:
-        from assistant.ui import coach_tabs
-    except ImportError:
-        return None
-    return coach_tabs
