@@ -1,10 +1,11 @@
-# Two entry points for a fresh machine: `make demo` (the main job) and `make test`.
+# Two entry points for a fresh machine: `make app` (the main job: the web app on the bundled
+# corpus) and `make test`. `make demo` is a short command-line tour.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test benchmarks clean
+.PHONY: install app demo test benchmarks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+app: $(STAMP)
+	$(BIN)/kamcoach ui
 
 demo: $(STAMP)
 	$(BIN)/kamcoach ingest corpus/

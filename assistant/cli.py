@@ -279,6 +279,32 @@ def ui(
     run_server(ctx, host, port)
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    index_corpus: Annotated[
+        bool, typer.Option(help="Also index KAM_CORPUS_DIR at start (incremental).")
+    ] = False,
+) -> None:
+    """Serve the app for a team: FastAPI + Gradio under uvicorn, /health for monitors; the
+    Chroma server and the LLM endpoint come from settings."""
+    from assistant.errors import KamError
+    from assistant.ui.context import AppContext
+    from assistant.ui.server import run_server
+
+    try:
+        services = _services()
+        ctx = AppContext.build(services)
+    except KamError as exc:
+        _fail(str(exc))
+    settings = services.settings
+    host, port = host or settings.server_host, port or settings.server_port
+    login = "login required" if ctx.users.login_required else "NO login (set KAM_USERS_FILE)"
+    typer.echo(f"KAM Coach serving on http://{host}:{port} ({login}); health at /health")
+    run_server(ctx, host, port, index_corpus=index_corpus)
+
+
 def _register_coaching() -> None:
     from assistant.coaching.cli import register
     from assistant.users_cli import users_app

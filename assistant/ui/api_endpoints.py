@@ -6,7 +6,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.ui import admin_api, chat_api
+from assistant.ui import admin_api, chat_api, coach_api
 from assistant.ui.context import AppContext
 from assistant.ui.errors import friendly
 
@@ -84,7 +84,71 @@ def register_api(ctx: AppContext) -> None:
         result = admin_api.run_evaluation(ctx, ctx.user(request), set_name)
         return {k: v for k, v in result.items() if k not in ("json", "report", "plots")}
 
+    @friendly
+    def coach_value_prop(
+        account: dict, draft: str, rewrite: bool = False, request: gr.Request = None
+    ) -> dict:
+        return coach_api.review_value_prop(ctx, ctx.user(request), account, draft, rewrite)
+
+    @friendly
+    def coach_metrics(account: dict, kpis: list, request: gr.Request = None) -> dict:
+        return coach_api.review_kpis(ctx, ctx.user(request), account, kpis)
+
+    @friendly
+    def roleplay_scenarios(request: gr.Request) -> list:
+        return coach_api.scenarios(ctx, ctx.user(request))
+
+    @friendly
+    def roleplay_start(scenario_id: str, request: gr.Request = None) -> dict:
+        return coach_api.start_session(ctx, ctx.user(request), scenario_id)
+
+    @friendly
+    def roleplay_say(session_id: str, text: str, request: gr.Request = None) -> dict:
+        return coach_api.say(ctx, ctx.user(request), session_id, text)
+
+    @friendly
+    def roleplay_end(session_id: str, request: gr.Request = None) -> dict:
+        return coach_api.end_session(ctx, ctx.user(request), session_id)
+
+    @friendly
+    def trainer_sessions(trainee: str = "", request: gr.Request = None) -> list:
+        return coach_api.sessions(ctx, ctx.user(request), trainee or None)
+
+    @friendly
+    def trainer_session(session_id: str, request: gr.Request = None) -> dict:
+        return coach_api.session_detail(ctx, ctx.user(request), session_id)
+
+    @friendly
+    def trainer_override(
+        session_id: str,
+        criterion_id: str,
+        result: str,
+        comment: str,
+        request: gr.Request = None,
+    ) -> dict:
+        user = ctx.user(request)
+        return coach_api.override(ctx, user, session_id, criterion_id, result, comment)
+
+    @friendly
+    def trainer_progress(trainee: str, request: gr.Request = None) -> dict:
+        return coach_api.progress(ctx, ctx.user(request), trainee)
+
+    @friendly
+    def scenario_save(yaml_text: str, request: gr.Request = None) -> dict:
+        return coach_api.save_scenario(ctx, ctx.user(request), yaml_text)
+
     for fn in (
+        coach_value_prop,
+        coach_metrics,
+        roleplay_scenarios,
+        roleplay_start,
+        roleplay_say,
+        roleplay_end,
+        trainer_sessions,
+        trainer_session,
+        trainer_override,
+        trainer_progress,
+        scenario_save,
         status,
         ask,
         search,

@@ -74,13 +74,24 @@ def health_report(ctx: AppContext) -> dict:
     report["embeddings"] = ctx.services.index.embeddings.name
     report["answer_mode"] = ctx.services.answers.mode
     report["indexing"] = ctx.indexer.state.running
+    chat_model = ctx.services.answers.chat_model
+    if chat_model is None:
+        report["llm"] = {"ok": True, "detail": "extractive (no LLM)"}
+    else:
+        from assistant.llm import check_llm
+
+        reachable, detail = check_llm(chat_model)
+        report["llm"] = {"ok": reachable, "detail": detail}
+        if not reachable:
+            report["status"] = "degraded"
     return report
 
 
-def run_server(ctx: AppContext, host: str, port: int) -> None:
+def run_server(ctx: AppContext, host: str, port: int, index_corpus: bool = True) -> None:
     import uvicorn
 
-    ctx.indexer.start(show_bar=True)
+    if index_corpus:
+        ctx.indexer.start(show_bar=True)
     server = create_server(ctx)
     log.info("KAM Coach on http://%s:%s", host, port)
     uvicorn.run(server, host=host, port=port, log_level="warning")
