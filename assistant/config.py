@@ -141,6 +141,9 @@ class Settings(BaseSettings):
     )
     server_host: str = Field(default="127.0.0.1", description="Address the web app listens on.")
     server_port: int = Field(default=7860, ge=1, le=65535, description="Port of the web app.")
+    server_concurrency: int = Field(
+        default=4, ge=1, le=64, description="Requests of one kind the web app handles at once."
+    )
 
     def store_dir(self) -> Path:
         return self.data_dir / "index"

@@ -109,4 +109,5 @@ def build_app(ctx: AppContext) -> gr.Blocks:
             [language, *labels.components],
             api_visibility="private",
         ).then(show_status, switch, status, api_visibility="private")
+    app.queue(default_concurrency_limit=ctx.services.settings.server_concurrency)
     return app
