@@ -305,6 +305,43 @@ def serve(
     run_server(ctx, host, port, index_corpus=index_corpus)
 
 
+@app.command()
+def backup(
+    destination: Annotated[Path, typer.Argument(help="A new, empty folder.")],
+    include_vectors: Annotated[
+        bool, typer.Option(help="Also copy the Chroma store (otherwise rebuilt on restore).")
+    ] = False,
+) -> None:
+    """Back up the data folder (safe while the app runs)."""
+    from assistant.backup import backup as run_backup
+    from assistant.config import Settings
+    from assistant.errors import KamError
+
+    try:
+        report = run_backup(Settings().data_dir, destination, include_vectors)
+    except KamError as exc:
+        _fail(str(exc))
+    for line in report.lines():
+        typer.echo(line)
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="A folder written by 'kamcoach backup'.")],
+) -> None:
+    """Restore a backup into an empty KAM_DATA_DIR (stop the app first)."""
+    from assistant.backup import restore as run_restore
+    from assistant.config import Settings
+    from assistant.errors import KamError
+
+    try:
+        report = run_restore(source, Settings().data_dir)
+    except KamError as exc:
+        _fail(str(exc))
+    for line in report.lines():
+        typer.echo(line)
+
+
 def _register_coaching() -> None:
     from assistant.coaching.cli import register
     from assistant.users_cli import users_app

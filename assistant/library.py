@@ -191,9 +191,13 @@ class DocumentLibrary:
                 for name in ("added", "replaced", "unchanged", "duplicates", "failed"):
                     getattr(report, name).extend(getattr(part, name))
                 report.chunks_added += part.chunks_added
-            gone = [p for p in paths if not p.exists()]
-            if gone:
-                report.removed = self._ingestor.remove(gone)
+            # Files gone from disk stay indexed (nothing is lost by a re-index); the report
+            # names them so an admin can delete them on purpose.
+            report.failed += [
+                (str(p), "missing on disk; still indexed (delete it to drop it)")
+                for p in paths
+                if not p.exists()
+            ]
             self._index.rebuild_lexical()
             self._index.rebuild_vectors()
         return report
