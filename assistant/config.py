@@ -92,12 +92,27 @@ class Settings(BaseSettings):
     )
     answer_passages: int = Field(default=6, ge=1, le=20, description="Passages an answer draws on.")
     abstain_semantic: float = Field(
-        default=0.30,
+        default=0.40,
         description="Abstain when the best sentence similarity is below this... (calibrated by "
         "benchmarks/calibrate_abstention.py)",
     )
     abstain_lexical: float = Field(
-        default=0.22, description="...and the best question-term coverage is below this."
+        default=0.34, description="...and the best question-term coverage is below this..."
+    )
+    abstain_coverage: float = Field(
+        default=0.30,
+        description="...and the retrieved passages cover less than this share of the "
+        "question's content terms (IDF-weighted).",
+    )
+    abstain_coverage_floor: float = Field(
+        default=0.0,
+        description="Abstain when the passages cover less than this share of the question's "
+        "content terms, whatever the similarity (0 disables).",
+    )
+    abstain_absent: float = Field(
+        default=0.55,
+        description="Abstain when at least this share of the question's content terms "
+        "appears nowhere in the knowledge base.",
     )
     abstain_lexical_floor: float = Field(
         default=0.02, description="Abstain when the best question-term coverage is below this."

@@ -17,6 +17,7 @@ class Glossary:
 
     def __init__(self, entries: list[dict[str, list[str]]]) -> None:
         self._english: list[tuple[re.Pattern[str], list[str]]] = []
+        self._english_terms: list[str] = []
         self._chinese: list[tuple[str, list[str]]] = []
         for entry in entries:
             english = [str(t).lower() for t in entry.get("en", [])]
@@ -24,6 +25,7 @@ class Glossary:
             for term in english:
                 pattern = re.compile(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])")
                 self._english.append((pattern, chinese))
+                self._english_terms.append(term)
             for term in chinese:
                 self._chinese.append((term, english))
 
@@ -52,6 +54,16 @@ class Glossary:
                 if pattern.search(lowered):
                     found.extend(chinese)
         return list(dict.fromkeys(found))
+
+    def matches(self, query: str) -> list[tuple[str, list[str]]]:
+        """Each glossary term found in the query (either language), with its other-language
+        terms."""
+        lowered = query.lower()
+        found = [(term, english) for term, english in self._chinese if term in lowered]
+        for term, (pattern, chinese) in zip(self._english_terms, self._english, strict=True):
+            if pattern.search(lowered):
+                found.append((term, chinese))
+        return found
 
     def expand(self, query: str) -> str:
         extra = self.translations(query)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from assistant.index import KnowledgeIndex
 from assistant.manifest import ChunkRecord, DocumentRecord, FileRecord
 
 ProgressCallback = Callable[[int, int, int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -207,9 +209,9 @@ class Ingestor:
         except OSError as exc:
             report.failed.append((key, f"{path.name}: cannot read ({exc.strerror or exc})"))
         except Exception as exc:  # a loader bug must not stop the batch
-            report.failed.append(
-                (key, f"{path.name}: unexpected error ({type(exc).__name__}: {exc})")
-            )
+            log.warning("unexpected error while ingesting %s", path, exc_info=True)
+            why = f"could not be read (unexpected {type(exc).__name__}; details in the log)"
+            report.failed.append((key, f"{path.name}: {why}"))
 
     def _document(self, path, data, sidecar, doc_hash, collection, access) -> DocumentRecord:
         document = load_document(path, data, sidecar)

@@ -26,17 +26,43 @@ class UploadError(KamError):
     """An upload was refused (type, size or name)."""
 
 
-def safe_filename(name: str, max_length: int = 120) -> str:
+def safe_filename(name: str, max_length: int = 120, max_bytes: int = 200) -> str:
     """Keep only the last path component, drop control and odd characters, never start with a
-    dot; refuse names that end up empty."""
+    dot, fit ``max_length`` characters and ``max_bytes`` UTF-8 bytes (file systems count
+    bytes: 255 at most); refuse names that end up empty."""
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     base = _UNSAFE.sub("_", base).strip(" ._")
     stem, dot, suffix = base.rpartition(".")
-    base = f"{stem[: max_length - len(suffix) - 1]}.{suffix}" if dot else base[:max_length]
+    if dot:
+        room = max_length - len(suffix) - 1, max_bytes - len(suffix.encode()) - 1
+        base = f"{_fit(stem, *room)}.{suffix}"
+    else:
+        base = _fit(base, max_length, max_bytes)
     if not base or base.startswith("."):
-        raise UploadError(f"'{name}' is not a usable file name")
+        raise UploadError(f"'{shown_name(name)}' is not a usable file name")
     return base
+
+
+def _fit(text: str, characters: int, size: int) -> str:
+    """``text`` cut to at most ``characters`` characters and ``size`` UTF-8 bytes."""
+    text = text[: max(characters, 0)]
+    while text and len(text.encode()) > size:
+        text = text[:-1]
+    return text.rstrip(" ._")
+
+
+def shown_name(name: str, limit: int = 60) -> str:
+    """A name as it may appear in a message: control characters shown as '?', shortened."""
+    clean = "".join("?" if unicodedata.category(ch)[0] == "C" else ch for ch in name or "")
+    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
+
+
+def _size_text(size: int) -> str:
+    """``23 KB`` under a megabyte, else ``5.0 MB``."""
+    if size < 1024 * 1024:
+        return f"{-(-size // 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 @dataclass(frozen=True)
@@ -143,13 +169,23 @@ class DocumentLibrary:
         """Copy each (original name, temporary path) under the uploads folder and ingest it."""
         if access not in ("public", "internal"):
             raise UploadError("access must be 'public' or 'internal'")
+        try:
+            safe_filename(collection)
+        except UploadError:
+            raise UploadError(
+                f"'{shown_name(collection)}' is not a usable collection name"
+            ) from None
         results: list[UploadResult] = []
         staged: list[tuple[str, Path]] = []
         for original, temp in files:
             try:
-                staged.append((original, self._stage(original, temp, collection)))
-            except (UploadError, OSError) as exc:
+                taken = {path for _, path in staged}
+                staged.append((original, self._stage(original, temp, collection, taken)))
+            except UploadError as exc:
                 results.append(UploadResult(original, "failed", str(exc)))
+            except OSError as exc:
+                why = f"{shown_name(original)}: could not be stored ({exc.strerror or 'I/O error'})"
+                results.append(UploadResult(original, "failed", why))
         if staged:
             report = self.ingest_paths([p for _, p in staged], collection, access, progress)
             results += [self._result(original, path, report) for original, path in staged]
@@ -204,7 +240,9 @@ class DocumentLibrary:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _stage(self, original: str, temp: Path, collection: str) -> Path:
+    def _stage(self, original: str, temp: Path, collection: str, taken: set[Path]) -> Path:
+        """Copy an upload under the uploads folder; two files of one batch whose safe names
+        collide are kept apart (``name (2).md``)."""
         name = safe_filename(original)
         suffix = Path(name).suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
@@ -215,13 +253,17 @@ class DocumentLibrary:
             raise UploadError(f"{name}: the file is empty")
         if size > self._max_bytes:
             raise UploadError(
-                f"{name}: {size / 1048576:.1f} MB is over the {self._max_file_mb:g} MB limit"
+                f"{name}: {_size_text(size)} is over the {self._max_file_mb:g} MB limit"
             )
         folder = self._uploads / safe_filename(collection)
         folder.mkdir(parents=True, exist_ok=True)
         target = (folder / name).resolve()
+        stem, number = target.stem, 2
+        while target in taken:
+            target = target.with_name(f"{stem} ({number}){target.suffix}")
+            number += 1
         if folder.resolve() not in target.parents:
-            raise UploadError(f"'{original}' is not a usable file name")
+            raise UploadError(f"'{shown_name(original)}' is not a usable file name")
         shutil.copyfile(temp, target)
         return target
 

@@ -117,7 +117,13 @@ class VectorStore:
         self._get(False)
 
     def _unavailable(self, exc: Exception) -> str:
-        return f"vector store unavailable ({self.location}): {type(exc).__name__}: {exc}"
+        """One line for the user: where the store is and what went wrong, no exception dump."""
+        text = " ".join(str(exc).split())
+        if self._host and ("connect" in text.lower() or isinstance(exc, ConnectionError)):
+            reason = "cannot connect; is the server running? Searches work again once it is back"
+        else:
+            reason = text[:200] or type(exc).__name__
+        return f"vector store unavailable ({self.location}): {reason}"
 
     def _call(self, chinese: bool, method: str, **kwargs: Any) -> Any:
         collection = self._get(chinese)

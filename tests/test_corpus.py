@@ -86,6 +86,19 @@ def test_question_set_is_valid_and_points_at_real_documents() -> None:
     assert languages["en"] >= 10 and languages["zh-Hant"] >= 10
 
 
+def test_regression_gate_holds_the_issue_goals() -> None:
+    """The gate may not quietly drop below the goals of issues #4 and #7: retrieval hit@5 0.9,
+    citation precision 0.95, abstention accuracy 0.9 and at most 5% wrongful abstention."""
+    goals = {"citation_precision": 0.95, "wrongful_abstention": 0.05}
+    questions = load_question_set(ROOT / "evals" / "corpus_questions.yaml").thresholds
+    answers = load_question_set(ROOT / "evals" / "corpus_answers.yaml").thresholds
+    assert questions["hit@5"] >= 0.9
+    assert answers["abstention_accuracy"] >= 0.9
+    for thresholds in (questions, answers):
+        assert thresholds["citation_precision"] >= goals["citation_precision"]
+        assert thresholds["wrongful_abstention"] <= goals["wrongful_abstention"]
+
+
 @pytest.fixture(scope="module")
 def corpus_services(tmp_path_factory: pytest.TempPathFactory):
     services = build_services(Settings(data_dir=tmp_path_factory.mktemp("corpus-index")))

@@ -99,3 +99,66 @@ def test_property_tokenizer_total(text: str) -> None:
     assert all(token and token == token.lower() for token in tokens)
     assert all(not any(ch.isspace() for ch in token) for token in tokens)
     assert estimate_embedder_tokens(text) >= 0
+
+
+# --- properties over any Unicode text, several sections, and giant single lines ---
+
+_any_text = st.text(max_size=2000)
+_giant_line = st.builds(
+    lambda piece, times: piece * times,
+    st.text(st.characters(blacklist_categories=("Zs", "Cc")), min_size=1, max_size=4),
+    st.integers(min_value=2_000, max_value=12_000),
+)
+_sections = st.lists(
+    st.tuples(
+        st.one_of(_any_text, _giant_line),
+        st.lists(st.text(max_size=30), max_size=3).map(tuple),
+        st.one_of(st.none(), st.integers(min_value=1, max_value=999)),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+@settings(max_examples=80, deadline=None)
+@given(_sections, st.text(max_size=80), st.integers(min_value=32, max_value=256))
+def test_property_any_document_chunks_fit_keep_order_and_place(
+    raw: list[tuple[str, tuple[str, ...], int | None]], title: str, budget: int
+) -> None:
+    sections = [Section(text=text, heading_path=path, page=page) for text, path, page in raw]
+    document = LoadedDocument(Path("x.md"), "markdown", DocMeta(title=title), sections)
+    chunks = chunk_document(document, max_tokens=budget)
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+    assert chunks == chunk_document(document, max_tokens=budget), "deterministic"
+    # Every non-space character survives, in order, and each chunk stays in its section.
+    assert _squeeze("".join(c.text for c in chunks)) == _squeeze("".join(t for t, _, _ in raw))
+    assert {(c.section, c.page) for c in chunks} <= {(s.section, s.page) for s in sections}
+    for chunk in chunks:
+        assert chunk.text == chunk.text.strip() and chunk.text
+        embedded = chunk.embedding_text()
+        # A header longer than the budget is the one thing the chunker cannot shrink.
+        header = estimate_embedder_tokens(chunk.header)
+        assert estimate_embedder_tokens(embedded) <= max(budget, header + 18)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_any_text, min_size=1, max_size=5))
+def test_property_tokenizers_are_local_to_whitespace_separated_parts(parts: list[str]) -> None:
+    """Neither tokenizer lets a token span whitespace: tokenizing the joined text equals
+    tokenizing each part."""
+    joined = " ".join(parts)
+    assert lexical_tokens(joined) == [t for part in parts for t in lexical_tokens(part)]
+    assert estimate_embedder_tokens(joined) == sum(estimate_embedder_tokens(p) for p in parts)
+    assert estimate_embedder_tokens(joined) >= len(lexical_tokens(joined))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_any_text)
+def test_property_sentence_split_loses_nothing(text: str) -> None:
+    sentences = split_sentences(text)
+    assert all(s and s == s.strip() for s in sentences)
+    assert _squeeze("".join(sentences)) == _squeeze(text)

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.answering.coverage import CoverageChecker, asks_for_a_figure, has_figure
+from assistant.answering.answerability import TermCoverageMeter
+from assistant.answering.coverage import (
+    CoverageChecker,
+    asks_for_a_figure,
+    cased_words,
+    figure_kinds,
+    has_figure,
+    unmentioned_places,
+)
 from assistant.answering.extractive import ExtractiveComposer, Selection
 from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.model import Answer, AnswerSentence, Citation
@@ -47,17 +55,24 @@ class Evidence:
     unknown_terms: tuple[str, ...]
     wants_figure: bool
     has_figure: bool
+    covered: float = 1.0
+    absent: float = 0.0
+    content_terms: int = 0
 
 
 @dataclass(frozen=True)
 class AnswerSettings:
     passages: int = 6
-    abstain_semantic: float = 0.30
-    abstain_lexical: float = 0.22
+    abstain_semantic: float = 0.40
+    abstain_lexical: float = 0.34
     abstain_lexical_floor: float = 0.02
     support_threshold: float = 0.45
     require_figures: bool = True
     mode_label: str = "extractive"
+    abstain_coverage: float = 0.30
+    abstain_coverage_floor: float = 0.0
+    abstain_absent: float = 0.55
+    coverage_min_terms: int = 3
 
 
 def answer_language(question: str) -> str:
@@ -86,6 +101,7 @@ class AnswerService:
         self._chat_model = chat_model
         self._settings = settings or AnswerSettings()
         self._rewriter = FollowUpRewriter(library, chat_model)
+        self._checks: tuple[int, CoverageChecker, TermCoverageMeter] | None = None
 
     @property
     def mode(self) -> str:
@@ -135,7 +151,7 @@ class AnswerService:
         answer.passages = passages
         expansion = " ".join(self._glossary.translations(standalone)) if self._glossary else ""
         selection = self._composer.select(standalone, passages, expansion)
-        evidence = self.evidence(standalone, selection)
+        evidence = self.evidence(standalone, selection, passages)
         if self.too_weak(evidence, selection):
             answer.abstained = True
             message = self._messages.get("abstain", language)
@@ -159,36 +175,64 @@ class AnswerService:
 
     # -- decisions ---------------------------------------------------------------------------
 
-    def evidence(self, question: str, selection: Selection) -> Evidence:
-        coverage = CoverageChecker(self._searcher.index.lexical(), self._glossary)
+    def _coverage(self) -> tuple[CoverageChecker, TermCoverageMeter]:
+        """Name and term checks for the committed index, rebuilt when it changes."""
+        index = self._searcher.index
+        generation = index.manifest.generation
+        if self._checks is None or self._checks[0] != generation:
+            lexical = index.lexical()
+            texts = [f"{c.header}\n{c.text}" for c in index.manifest.chunks()]
+            cased = cased_words(texts)
+            self._checks = (
+                generation,
+                CoverageChecker(lexical, self._glossary, cased, unmentioned_places(texts, cased)),
+                TermCoverageMeter(lexical, self._glossary),
+            )
+        return self._checks[1], self._checks[2]
+
+    def evidence(
+        self, question: str, selection: Selection, passages: Sequence[Passage]
+    ) -> Evidence:
+        checker, meter = self._coverage()
+        kinds = figure_kinds(question)
+        # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
+        strongest = sorted(selection.sentences, key=lambda c: -c.relevance)[:4]
+        terms = meter.measure(question, [f"{p.title}\n{p.section}\n{p.text}" for p in passages])
         return Evidence(
             best_semantic=selection.best_semantic,
             best_lexical=selection.best_lexical,
-            unknown_terms=tuple(coverage.unknown_terms(question)),
+            unknown_terms=tuple(checker.unknown_terms(question)),
             wants_figure=asks_for_a_figure(question),
-            # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
-            has_figure=any(
-                has_figure(c.text)
-                for c in sorted(selection.sentences, key=lambda c: -c.relevance)[:4]
-            ),
+            has_figure=any(has_figure(c.text, question, kinds) for c in strongest),
+            covered=terms.covered,
+            absent=terms.absent,
+            content_terms=terms.terms,
         )
 
     def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
         """Abstain when nothing was selected, when the question names things the knowledge
         base never mentions, when the evidence shares (almost) no word with the question, when
-        it asks for a figure the evidence does not hold, or when the evidence is both
-        semantically and lexically far from the question."""
+        it asks for a figure the evidence does not hold, when the passages leave the question's
+        subject (almost) uncovered or most of it is unknown to the knowledge base, or when the
+        evidence is far from the question in meaning and in words and leaves much of its
+        subject uncovered."""
+        s = self._settings
         if (
             not selection.sentences
             or evidence.unknown_terms
-            or evidence.best_lexical < self._settings.abstain_lexical_floor
+            or evidence.best_lexical < s.abstain_lexical_floor
         ):
             return True
-        if self._settings.require_figures and evidence.wants_figure and not evidence.has_figure:
+        if s.require_figures and evidence.wants_figure and not evidence.has_figure:
+            return True
+        if evidence.content_terms >= s.coverage_min_terms and (
+            evidence.covered < s.abstain_coverage_floor or evidence.absent >= s.abstain_absent
+        ):
             return True
         return (
-            evidence.best_semantic < self._settings.abstain_semantic
-            and evidence.best_lexical < self._settings.abstain_lexical
+            evidence.best_semantic < s.abstain_semantic
+            and evidence.best_lexical < s.abstain_lexical
+            and evidence.covered < s.abstain_coverage
         )
 
     # -- extractive --------------------------------------------------------------------------

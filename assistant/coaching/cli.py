@@ -17,3 +17,39 @@ def register(app: typer.Typer) -> None:
 
     app.add_typer(coach_app, name="coach")
     roleplay_cli.register(app, coach_app)
+
+
+@coach_app.command("value-prop")
+def value_prop(
+    file: str = typer.Argument(
+        ..., help="YAML: account {type, level, stakeholders, objectives, pain_points} and draft."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    canvas: str | None = typer.Option(None, "--canvas", help="Write the canvas (Markdown) here."),
+    rewrite: bool = typer.Option(False, "--rewrite", help="Propose a rewrite (needs an LLM)."),
+    access: list[str] | None = typer.Option(  # noqa: B008 (keeps this file's imports untouched)
+        None, help="Cite only passages of this access level (public, internal)."
+    ),
+) -> None:
+    """Score a value proposition draft against the rubric, with feedback, questions and sources."""
+    from assistant.coaching.value_prop_cli import run_value_prop
+
+    run_value_prop(file, json_out, canvas, rewrite, access)
+
+
+@coach_app.command("metrics")
+def metrics(
+    file: str = typer.Argument(..., help="YAML: account {type, level, objectives, ...} and kpis."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    csv_out: str | None = typer.Option(None, "--csv", help="Write the scorecard (CSV) here."),
+    markdown_out: str | None = typer.Option(
+        None, "--markdown", help="Write the review and scorecard (Markdown) here."
+    ),
+    access: list[str] | None = typer.Option(  # noqa: B008 (keeps this file's imports untouched)
+        None, help="Cite only passages of this access level (public, internal)."
+    ),
+) -> None:
+    """Review a KPI set for an account plan: balance, objectives, lifecycle, compliance."""
+    from assistant.coaching.kpi_cli import run_metrics
+
+    run_metrics(file, json_out, csv_out, markdown_out, access)

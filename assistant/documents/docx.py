@@ -4,20 +4,42 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import docx
+from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 
 from assistant.documents.model import Section
 from assistant.documents.sections import SectionBuilder
 from assistant.errors import DocumentError
 
 
+def _reason(exc: Exception) -> str:
+    """What is wrong with a damaged DOCX, in words a user understands."""
+    if isinstance(exc, PackageNotFoundError):
+        return "not a Word package"
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return "its ZIP container is damaged"
+    if isinstance(exc, KeyError):
+        return "a required part is missing"
+    if isinstance(exc, etree.XMLSyntaxError):
+        return "its XML is damaged"
+    return "damaged or unsupported content"
+
+
 def parse_docx(data: bytes, name: str) -> tuple[str | None, list[Section]]:
+    """Return the document's title and its sections; any damage is one clear error."""
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError(f"{name}: not a valid DOCX file ({type(exc).__name__})") from None
+        return _read(docx.Document(io.BytesIO(data)))
+    except RecursionError:
+        raise DocumentError(f"{name}: not a valid DOCX file (nested too deeply)") from None
+    except Exception as exc:  # python-docx and lxml raise many types on damaged files
+        raise DocumentError(f"{name}: not a valid DOCX file ({_reason(exc)})") from None
+
+
+def _read(document: Document) -> tuple[str | None, list[Section]]:
     builder = SectionBuilder()
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()

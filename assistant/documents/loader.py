@@ -38,7 +38,7 @@ def load_document(path: Path, data: bytes, sidecar: DocMeta | None = None) -> Lo
     """Parse ``data`` (the bytes of ``path``) into sections and complete its metadata."""
     name = path.name
     fmt = file_format(path)
-    if not data.strip():
+    if not data.strip().removeprefix(b"\xef\xbb\xbf").strip():
         raise DocumentError(f"{name}: file is empty")
     meta, sections, found_title = _parse(fmt, data, name)
     if sidecar is not None:

@@ -62,6 +62,15 @@ def parse_meta(raw: object, where: str) -> DocMeta:
         raise DocumentError(f"{where}: invalid metadata ({problems})") from None
 
 
+def yaml_problem(exc: yaml.YAMLError, first_line: int = 1) -> str:
+    """One line naming what is wrong and where (PyYAML's own message spans several lines and
+    quotes the file); ``first_line`` is the file line the YAML text starts on."""
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "syntax error"
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + first_line}, column {mark.column + 1}" if mark else ""
+    return " ".join(f"{problem}{where}".split())
+
+
 def split_front_matter(text: str, where: str) -> tuple[DocMeta, str]:
     """Separate a leading ``---`` YAML block from Markdown text."""
     stripped = text.lstrip("\ufeff")
@@ -77,7 +86,10 @@ def split_front_matter(text: str, where: str) -> tuple[DocMeta, str]:
             try:
                 raw = yaml.safe_load(block)
             except yaml.YAMLError as exc:
-                raise DocumentError(f"{where}: front matter is not valid YAML ({exc})") from None
+                problem = yaml_problem(exc, first_line=2)
+                raise DocumentError(
+                    f"{where}: front matter is not valid YAML ({problem})"
+                ) from None
             return parse_meta(raw, where), body
     raise DocumentError(f"{where}: front matter starts with '---' but never ends")
 
@@ -95,8 +107,11 @@ def read_sidecar(path: Path) -> tuple[DocMeta | None, bytes]:
     raw_bytes = candidate.read_bytes()
     try:
         raw = yaml.safe_load(raw_bytes.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DocumentError(f"{candidate.name}: sidecar is not valid YAML ({exc})") from None
+    except UnicodeDecodeError:
+        raise DocumentError(f"{candidate.name}: sidecar is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        problem = yaml_problem(exc)
+        raise DocumentError(f"{candidate.name}: sidecar is not valid YAML ({problem})") from None
     return parse_meta(raw, candidate.name), raw_bytes
 
 

@@ -6,7 +6,7 @@ import io
 import logging
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import PdfReadError, PdfStreamError
 
 from assistant.documents.model import Section
 from assistant.errors import DocumentError
@@ -20,7 +20,7 @@ def parse_pdf(data: bytes, name: str) -> tuple[str | None, list[Section]]:
         raise DocumentError(f"{name}: not a PDF file (no %PDF header; wrong extension?)")
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
+        if reader.is_encrypted and not _opens_without_password(reader):
             raise DocumentError(f"{name}: PDF is encrypted with a password; save an unlocked copy")
         outline = _outline_by_page(reader)
         sections: list[Section] = []
@@ -33,26 +33,31 @@ def parse_pdf(data: bytes, name: str) -> tuple[str | None, list[Section]]:
         title = _title(reader)
     except DocumentError:
         raise
-    except (
-        PdfReadError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        RecursionError,
-        OSError,
-        NotImplementedError,
-        ZeroDivisionError,
-    ) as exc:
-        raise DocumentError(f"{name}: corrupt or unreadable PDF ({type(exc).__name__})") from None
-    except Exception as exc:  # pypdf raises many undocumented types on damaged files
-        raise DocumentError(f"{name}: corrupt or unreadable PDF ({type(exc).__name__})") from None
+    except Exception as exc:  # pypdf raises many (often undocumented) types on damaged files
+        raise DocumentError(f"{name}: corrupt or unreadable PDF ({_reason(exc)})") from None
     if not sections:
         raise DocumentError(
             f"{name}: PDF has no extractable text (scanned or image-only?); OCR it first"
         )
     return title, sections
+
+
+def _opens_without_password(reader: PdfReader) -> bool:
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # an encryption this reader cannot try (AES without cryptography)
+        return False
+
+
+def _reason(exc: Exception) -> str:
+    """What is wrong with a damaged PDF, in words a user understands."""
+    if isinstance(exc, PdfStreamError | PdfReadError | KeyError | IndexError | EOFError):
+        return "its internal structure is damaged or cut short"
+    if isinstance(exc, RecursionError):
+        return "its structure is nested too deeply"
+    if isinstance(exc, NotImplementedError):
+        return "it uses a feature this reader does not support"
+    return "its content is damaged"
 
 
 def _title(reader: PdfReader) -> str | None:

@@ -51,17 +51,21 @@ def build_app(ctx: AppContext) -> gr.Blocks:
                 build_chat_tab(ctx)
             with labels.bind(gr.Tab(labels.get("tab_coach"), id="coach"), "tab_coach"):
                 loaders = coaching.build_coach_tab(ctx)
+            # Role-restricted tabs start hidden and on_load reveals them: Gradio 6 does not
+            # remove a tab button that was shown once, so hiding them later would fail open.
             trainer_tab = labels.bind(
-                gr.Tab(labels.get("tab_trainer"), id="trainer"), "tab_trainer"
+                gr.Tab(labels.get("tab_trainer"), id="trainer", visible=False), "tab_trainer"
             )
             with trainer_tab:
                 trainer_loaders = coaching.build_trainer_tab(ctx)
             library_tab = labels.bind(
-                gr.Tab(labels.get("tab_library"), id="library"), "tab_library"
+                gr.Tab(labels.get("tab_library"), id="library", visible=False), "tab_library"
             )
             with library_tab:
                 refresh_library, listing = build_library_tab(ctx)
-            eval_tab = labels.bind(gr.Tab(labels.get("tab_evals"), id="evals"), "tab_evals")
+            eval_tab = labels.bind(
+                gr.Tab(labels.get("tab_evals"), id="evals", visible=False), "tab_evals"
+            )
             with eval_tab:
                 build_eval_tab(ctx)
         register_api(ctx)
@@ -92,7 +96,8 @@ def build_app(ctx: AppContext) -> gr.Blocks:
             app.load(fn, inputs, outputs, api_visibility="private")
 
         def for_trainers(fn, outputs):
-            def load(*args, request: gr.Request):
+            # Gradio injects the request only into a positional parameter: keep it first.
+            def load(request: gr.Request, *args):
                 if ctx.user(request).role not in ("trainer", "admin"):
                     skipped = [gr.skip() for _ in outputs] if isinstance(outputs, list) else None
                     return skipped or gr.skip()

@@ -48,8 +48,9 @@ def review_value_prop(
     profile = AccountProfile.from_mapping(account, "the account")
     report = coach.review(profile, draft)
     result = report.as_dict()
+    result["canvas_markdown"] = coach.canvas_markdown(report)
     if rewrite:
-        result["rewrite"] = coach.rewrite(profile, draft, report)
+        result["rewrite"] = coach.rewrite(profile, draft, report).as_dict()
     return result
 
 

@@ -21,11 +21,13 @@ def report_markdown(report: dict) -> str:
     lines = [f"**Score: {report['score']:.0%}**", ""]
     for c in report["criteria"]:
         icon = RESULT_ICON.get(c["result"], "•")
-        lines.append(f"{icon} **{markdown_safe(c['name'])}**: {c['result']}")
+        # One list item per criterion, evidence and feedback nested under it: plain lines
+        # would run together into a single paragraph.
+        lines.append(f"- {icon} **{markdown_safe(c['name'])}**: {c['result']}")
         if c.get("evidence"):
-            lines.append(f"  > {markdown_safe(c['evidence'])}")
+            lines.append(f"  - “{markdown_safe(c['evidence'])}”")
         if c.get("feedback"):
-            lines.append(f"  {markdown_safe(c['feedback'])}")
+            lines.append(f"  - {markdown_safe(c['feedback'])}")
     if report.get("feedback"):
         lines += ["", "**Feedback**"] + [f"- {markdown_safe(f)}" for f in report["feedback"]]
     for key in ("next_questions", "strengths", "improvements"):
@@ -36,9 +38,8 @@ def report_markdown(report: dict) -> str:
         lines += ["", "**Sources**"]
         for c in report["citations"]:
             page = f", p. {c['page']}" if c.get("page") else ""
-            lines.append(
-                f"[{c['n']}] {markdown_safe(c['source'])}{page} {markdown_safe(c.get('section') or '')}"
-            )
+            section = markdown_safe(c.get("section") or "")
+            lines.append(f"- [{c['n']}] {markdown_safe(c['source'])}{page} {section}")
     return "\n".join(lines)
 
 
@@ -100,7 +101,7 @@ def build_coach_tab(ctx: AppContext) -> None:
                 )
                 body = report_markdown(result)
                 if result.get("rewrite"):
-                    body += "\n\n**Rewrite**\n\n" + markdown_safe(str(result["rewrite"]))
+                    body += "\n\n**Rewrite**\n\n" + markdown_safe(str(result["rewrite"]["text"]))
                 canvas_md = result.get("canvas_markdown", "")
                 return (
                     body,

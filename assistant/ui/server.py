@@ -71,6 +71,11 @@ def health_report(ctx: AppContext) -> dict:
     except Exception as exc:  # a store that is down is reported, not raised
         report["status"] = "degraded"
         report["index"] = {"error": str(exc)}
+    try:
+        report["vectors"] = {"ok": True, "count": ctx.services.index.vectors.count()}
+    except KamError as exc:  # a Chroma server that is down: searches fail until it is back
+        report["status"] = "degraded"
+        report["vectors"] = {"ok": False, "detail": str(exc)}
     report["embeddings"] = ctx.services.index.embeddings.name
     report["answer_mode"] = ctx.services.answers.mode
     report["indexing"] = ctx.indexer.state.running

@@ -1,0 +1,142 @@
+"""Exports of stored sessions: one session as Markdown, a cohort as CSV, a trainee's progress."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from assistant.coaching.roleplay.behaviour import RolePlayMessages
+from assistant.coaching.roleplay.records import (
+    CriterionProgress,
+    ProgressPoint,
+    SessionRecord,
+    TraineeProgress,
+)
+from assistant.prompts import PromptLibrary
+
+
+def session_markdown(record: SessionRecord, library: PromptLibrary) -> str:
+    """Header, transcript and (when scored) the effective scorecard, in the session's language."""
+    messages = RolePlayMessages(library)
+    summary = record.summary
+    lang = summary.language
+
+    def say(key: str) -> str:
+        return messages.get(key, lang)
+
+    persona = record.scenario.persona.name
+    lines = [
+        f"# {summary.scenario_title}",
+        "",
+        f"- {say('trainee')}: {summary.trainee}",
+        f"- {say('scenario')}: {summary.scenario_title} (`{summary.scenario_id}`)",
+        f"- {say('date')}: {summary.started_at}",
+        "",
+        f"## {say('transcript')}",
+        "",
+    ]
+    for turn in record.turns:
+        speaker = say("kam") if turn.role == "kam" else persona
+        lines.append(f"**{speaker}**: {turn.text}")
+        lines.append("")
+    scorecard = record.scorecard
+    if scorecard is not None:
+        lines.append(scorecard.to_markdown(library))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def cohort_csv(records: list[SessionRecord]) -> str:
+    """One row per session; one column per criterion (effective result, blank if not scored)."""
+    criteria: list[str] = []
+    for record in records:
+        if record.automatic is not None:
+            for criterion in record.automatic.criteria:
+                if criterion.id not in criteria:
+                    criteria.append(criterion.id)
+    columns = [
+        "trainee",
+        "session_id",
+        "scenario_id",
+        "language",
+        "status",
+        "started_at",
+        "ended_at",
+        "turns",
+        "score",
+        "automatic_score",
+        "passed",
+        "compliance_failed",
+        "overrides",
+        *criteria,
+    ]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        summary = record.summary
+        row: dict[str, object] = {
+            "trainee": summary.trainee,
+            "session_id": summary.id,
+            "scenario_id": summary.scenario_id,
+            "language": summary.language,
+            "status": summary.status,
+            "started_at": summary.started_at,
+            "ended_at": summary.ended_at or "",
+            "turns": summary.turns,
+            "score": _number(summary.score),
+            "automatic_score": _number(summary.automatic_score),
+            "passed": _flag(summary.passed),
+            "compliance_failed": _flag(summary.compliance_failed),
+            "overrides": len(record.overrides),
+        }
+        scorecard = record.scorecard
+        if scorecard is not None:
+            row.update({c.id: c.result for c in scorecard.criteria})
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def progress(trainee: str, records: list[SessionRecord]) -> TraineeProgress:
+    """``records``: the trainee's scored sessions, oldest first."""
+    timeline: list[ProgressPoint] = []
+    results: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for record in records:
+        scorecard = record.scorecard
+        if scorecard is None:
+            continue
+        timeline.append(
+            ProgressPoint(
+                record.id,
+                record.summary.ended_at or record.summary.started_at,
+                record.summary.scenario_id,
+                round(scorecard.score, 3),
+                scorecard.compliance_failed,
+                scorecard.passed,
+                {c.id: c.result for c in scorecard.criteria},
+            )
+        )
+        for criterion in scorecard.criteria:
+            results.setdefault(criterion.id, []).append(criterion.result)
+            names[criterion.id] = criterion.name
+    criteria = [
+        CriterionProgress(
+            criterion_id=criterion_id,
+            name=names[criterion_id],
+            first=seen[0],
+            best="met" if "met" in seen else "missing",
+            latest=seen[-1],
+            sessions=len(seen),
+            met=seen.count("met"),
+        )
+        for criterion_id, seen in results.items()
+    ]
+    return TraineeProgress(trainee, timeline, criteria)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
