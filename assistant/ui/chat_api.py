@@ -84,13 +84,13 @@ def record_feedback(
 
 
 def status(ctx: AppContext, user: User) -> dict[str, Any]:
-    stats = ctx.services.index.stats()
+    visible = ctx.library.documents(user)  # counts only what this user may see
     state = ctx.indexer.state
     return {
         "embeddings": ctx.services.index.embeddings.name,
         "answer_mode": ctx.services.answers.mode,
-        "documents": stats.get("documents", 0),
-        "chunks": stats.get("chunks", 0),
+        "documents": len(visible),
+        "chunks": sum(row.chunks for row in visible),
         "indexing": state.running,
         "indexed_files": state.done,
         "total_files": state.total,

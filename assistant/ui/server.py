@@ -4,6 +4,7 @@ and a health endpoint. ``kamcoach ui`` and ``kamcoach serve`` both run it under 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import gradio as gr
@@ -92,11 +93,21 @@ def health_report(ctx: AppContext) -> dict:
     return report
 
 
+def _warm_up(ctx: AppContext) -> None:
+    try:
+        ctx.services.index.embeddings.warm_up()
+        ctx.services.searcher.search("warm up", 1)
+    except Exception as exc:  # a failed warm-up only means a slower first question
+        log.warning("model warm-up failed: %s", exc)
+
+
 def run_server(ctx: AppContext, host: str, port: int, index_corpus: bool = True) -> None:
     import uvicorn
 
     if index_corpus:
         ctx.indexer.start(show_bar=True)
+    # Load the models while the page opens, so the first question does not wait for them.
+    threading.Thread(target=_warm_up, args=(ctx,), name="warm-up", daemon=True).start()
     server = create_server(ctx)
     log.info("KAM Coach on http://%s:%s", host, port)
     uvicorn.run(server, host=host, port=port, log_level="warning")
