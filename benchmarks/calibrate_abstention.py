@@ -1,6 +1,9 @@
 """Calibrate the abstention thresholds on the curated question sets.
 
-    python -m benchmarks.calibrate_abstention [--sets A.yaml B.yaml] [--report HOLDOUT.yaml]
+    python -m benchmarks.calibrate_abstention [--sets A.yaml ...] [--report HELD_OUT.yaml ...]
+
+The default sets are corpus_questions.yaml, corpus_answers.yaml and abstention_dev.yaml;
+evals/abstention_holdout.yaml is for --report only.
 
 For every non-compliance question, computes the evidence the answer service looks at (the
 same code path as an answer), then searches the thresholds of the soft rules:
@@ -14,9 +17,10 @@ same code path as an answer), then searches the thresholds of the soft rules:
 with the hard rules (unknown names, a figure of the asked kind missing, no shared word) always
 on. It keeps the settings with the best abstention accuracy on unanswerable questions whose
 wrongful abstention on answerable ones stays within the budget (default 5%) in EVERY set, and
-among those picks the one nearest the middle of the feasible region (so no threshold sits on
-the edge of one question). Sets passed with --report are scored with the chosen thresholds but
-never used to choose them (a held-out check). Prints the choice and every error; writes
+among those picks the one with the widest margin, so each threshold sits midway between the
+questions it separates instead of on the edge of one. Sets passed with --report are scored
+with the chosen thresholds but never used to choose them (a held-out check: totals only).
+Prints the choice and every calibration error; writes
 benchmarks/results/abstention_calibration.json."""
 
 from __future__ import annotations
@@ -30,14 +34,20 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answering.service import AnswerSettings
 from assistant.config import Settings
 from assistant.evaluation.questions import load_question_set
 from assistant.offline import go_offline
 from assistant.services import Services, build_services
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SETS = [ROOT / "evals" / "corpus_questions.yaml", ROOT / "evals" / "corpus_answers.yaml"]
-MIN_TERMS = 3
+DEFAULT_SETS = [
+    ROOT / "evals" / "corpus_questions.yaml",
+    ROOT / "evals" / "corpus_answers.yaml",
+    ROOT / "evals" / "abstention_dev.yaml",
+]
+HELD_OUT = ROOT / "evals" / "abstention_holdout.yaml"  # score with --report; never fit on it
+MIN_TERMS = AnswerSettings().coverage_min_terms
 GRID = {
     "semantic": np.round(np.arange(0.0, 0.52, 0.02), 2),
     "lexical": np.round(np.arange(0.0, 0.52, 0.02), 2),
@@ -223,6 +233,8 @@ def main() -> None:
     parser.add_argument("--floor", type=float, default=0.02, help="abstain_lexical_floor")
     parser.add_argument("--data-dir", type=Path, help="an index to reuse (ingested if needed)")
     args = parser.parse_args()
+    if HELD_OUT.resolve() in {path.resolve() for path in args.sets}:
+        raise SystemExit(f"{HELD_OUT.name} is held out: pass it with --report, not --sets")
     with tempfile.TemporaryDirectory() as tmp:
         services = build_services(Settings(data_dir=args.data_dir or Path(tmp)))
         try:
@@ -252,7 +264,8 @@ def main() -> None:
                 f"{label} {name}: abstention accuracy {r['accuracy']:.3f} "
                 f"({r['unanswerable']}), wrongful {r['wrongful']:.3f} ({r['answerable']})"
             )
-        report_errors(subset, abstained)
+        if label == "calibration":  # held-out errors stay unseen, so nobody tunes on them
+            report_errors(subset, abstained)
     out = ROOT / "benchmarks" / "results" / "abstention_calibration.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(

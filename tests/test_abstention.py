@@ -246,3 +246,20 @@ def test_glossary_matches_name_the_term_and_its_translations() -> None:
     assert "payer" in found and "支付方" in found["payer"]
     chinese = dict(glossary.matches("藥事委員會的成員"))
     assert any("committee" in " ".join(v) for v in chinese.values())
+
+
+def test_settings_defaults_match_the_answer_service_defaults() -> None:
+    """The calibrated thresholds are written in two places; they must agree."""
+    from assistant.config import Settings
+
+    settings, answer = Settings(), AnswerSettings()
+    for name in (
+        "abstain_semantic",
+        "abstain_lexical",
+        "abstain_lexical_floor",
+        "abstain_coverage",
+        "abstain_coverage_floor",
+        "abstain_absent",
+        "require_figures",
+    ):
+        assert getattr(settings, name) == getattr(answer, name), name

@@ -481,6 +481,9 @@ def test_model_failures_fall_back_to_the_offline_review(services) -> None:
     wrong = review(_coach_with(services, garbage), SALES_ONLY)
     assert wrong.mode == "offline" and "unusable" in wrong.extras["notice"]
     assert "commentary" not in wrong.extras
+    echo = GenericFakeChatModel(messages=iter([AIMessage(content="Account: Riverbend Health")]))
+    echoed = review(_coach_with(services, echo), SALES_ONLY)
+    assert echoed.mode == "offline" and "unusable" in echoed.extras["notice"]
 
 
 # --- agreement with labelled sets ---

@@ -10,15 +10,7 @@ from dataclasses import dataclass
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.answering.answerability import TermCoverageMeter
-from assistant.answering.coverage import (
-    CoverageChecker,
-    asks_for_a_figure,
-    cased_words,
-    figure_kinds,
-    has_figure,
-    unmentioned_places,
-)
+from assistant.answering.evidence import AbstentionJudge, Evidence
 from assistant.answering.extractive import ExtractiveComposer, Selection
 from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.model import Answer, AnswerSentence, Citation
@@ -46,18 +38,7 @@ class AnswerEvent:
     answer: Answer | None = None
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """What the abstention decision looks at."""
-
-    best_semantic: float
-    best_lexical: float
-    unknown_terms: tuple[str, ...]
-    wants_figure: bool
-    has_figure: bool
-    covered: float = 1.0
-    absent: float = 0.0
-    content_terms: int = 0
+__all__ = ["AnswerEvent", "AnswerService", "AnswerSettings", "Evidence", "answer_language"]
 
 
 @dataclass(frozen=True)
@@ -101,7 +82,7 @@ class AnswerService:
         self._chat_model = chat_model
         self._settings = settings or AnswerSettings()
         self._rewriter = FollowUpRewriter(library, chat_model)
-        self._checks: tuple[int, CoverageChecker, TermCoverageMeter] | None = None
+        self._judge = AbstentionJudge(searcher.index, glossary, self._settings)
 
     @property
     def mode(self) -> str:
@@ -175,65 +156,13 @@ class AnswerService:
 
     # -- decisions ---------------------------------------------------------------------------
 
-    def _coverage(self) -> tuple[CoverageChecker, TermCoverageMeter]:
-        """Name and term checks for the committed index, rebuilt when it changes."""
-        index = self._searcher.index
-        generation = index.manifest.generation
-        if self._checks is None or self._checks[0] != generation:
-            lexical = index.lexical()
-            texts = [f"{c.header}\n{c.text}" for c in index.manifest.chunks()]
-            cased = cased_words(texts)
-            self._checks = (
-                generation,
-                CoverageChecker(lexical, self._glossary, cased, unmentioned_places(texts, cased)),
-                TermCoverageMeter(lexical, self._glossary),
-            )
-        return self._checks[1], self._checks[2]
-
     def evidence(
         self, question: str, selection: Selection, passages: Sequence[Passage]
     ) -> Evidence:
-        checker, meter = self._coverage()
-        kinds = figure_kinds(question)
-        # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
-        strongest = sorted(selection.sentences, key=lambda c: -c.relevance)[:4]
-        terms = meter.measure(question, [f"{p.title}\n{p.section}\n{p.text}" for p in passages])
-        return Evidence(
-            best_semantic=selection.best_semantic,
-            best_lexical=selection.best_lexical,
-            unknown_terms=tuple(checker.unknown_terms(question)),
-            wants_figure=asks_for_a_figure(question),
-            has_figure=any(has_figure(c.text, question, kinds) for c in strongest),
-            covered=terms.covered,
-            absent=terms.absent,
-            content_terms=terms.terms,
-        )
+        return self._judge.evidence(question, selection, passages)
 
     def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
-        """Abstain when nothing was selected, when the question names things the knowledge
-        base never mentions, when the evidence shares (almost) no word with the question, when
-        it asks for a figure the evidence does not hold, when the passages leave the question's
-        subject (almost) uncovered or most of it is unknown to the knowledge base, or when the
-        evidence is far from the question in meaning and in words and leaves much of its
-        subject uncovered."""
-        s = self._settings
-        if (
-            not selection.sentences
-            or evidence.unknown_terms
-            or evidence.best_lexical < s.abstain_lexical_floor
-        ):
-            return True
-        if s.require_figures and evidence.wants_figure and not evidence.has_figure:
-            return True
-        if evidence.content_terms >= s.coverage_min_terms and (
-            evidence.covered < s.abstain_coverage_floor or evidence.absent >= s.abstain_absent
-        ):
-            return True
-        return (
-            evidence.best_semantic < s.abstain_semantic
-            and evidence.best_lexical < s.abstain_lexical
-            and evidence.covered < s.abstain_coverage
-        )
+        return self._judge.too_weak(evidence, selection)
 
     # -- extractive --------------------------------------------------------------------------
 

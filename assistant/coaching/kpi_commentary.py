@@ -20,6 +20,9 @@ from assistant.prompts import PromptLibrary
 
 MAX_CHARS = 1200
 MIN_CHARS = 20
+MIN_WORDS = 6
+MAX_ECHO_SHARE = 0.5  # of the commentary's 4-grams found in the prompt
+MAX_REPEAT_SHARE = 0.3  # of its words (or CJK characters) being one and the same
 LANGUAGE_NAMES = {"en": "English", "zh-Hant": "Traditional Chinese (繁體中文)"}
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 
@@ -49,7 +52,7 @@ def comment(
                 "coach_kpi_user.md",
                 account=_account(account),
                 kpis="\n".join(f"{i}. {_kpi(k)}" for i, k in enumerate(kpis, start=1)),
-                findings="\n".join(f"- {c.name}: {c.result}. {c.feedback}" for c in criteria),
+                findings=_findings(criteria),
                 suggestions="\n".join(f"- {s.entry.name[language]}" for s in suggestions) or "-",
                 language=language_name,
             )
@@ -64,7 +67,7 @@ def comment(
             None, messages.get("notices.llm_unavailable", language, reason=friendly_llm_error(exc))
         )
     text = _clean(raw if isinstance(raw, str) else str(raw))
-    if not _usable(text, language):
+    if not _usable(text, language, prompt[1].content):
         return Commentary(None, messages.get("notices.llm_unusable", language))
     return Commentary(text)
 
@@ -77,9 +80,18 @@ def _account(account: AccountProfile) -> str:
     return ", ".join(p for p in parts if p) + f". Objectives: {objectives}"
 
 
+def _findings(criteria: Sequence[CriterionResult]) -> str:
+    """Weak criteria with their feedback; the met ones in one line (keeps the prompt short)."""
+    lines = [f"- {c.name}: {c.result}. {c.feedback}" for c in criteria if c.result != "met"]
+    met = [c.name for c in criteria if c.result == "met"]
+    if met:
+        lines.append(f"- met: {'; '.join(met)}")
+    return "\n".join(lines)
+
+
 def _kpi(kpi: Kpi) -> str:
-    fields = ("definition", "formula", "data_source", "target", "time_frame", "owner")
-    details = "; ".join(f"{f}: {getattr(kpi, f)}" for f in fields if getattr(kpi, f))
+    fields = ("definition", "target", "time_frame", "owner")
+    details = "; ".join(f"{f}: {getattr(kpi, f)[:120]}" for f in fields if getattr(kpi, f))
     return f"{kpi.name}" + (f" ({details})" if details else "")
 
 
@@ -97,7 +109,25 @@ def _clean(text: str) -> str:
     return cut or text[:MAX_CHARS]
 
 
-def _usable(text: str, language: str) -> bool:
-    if len(text) < MIN_CHARS:
+def _usable(text: str, language: str, prompt: str) -> bool:
+    """Long enough, in the review's language, not mostly copied from the prompt and not one
+    character or word over and over (what a very small model writes when it is lost)."""
+    if len(text) < MIN_CHARS or (language == "en" and len(text.split()) < MIN_WORDS):
         return False
-    return is_chinese(detect_language(text)) == (language == "zh-Hant")
+    if is_chinese(detect_language(text)) != (language == "zh-Hant"):
+        return False
+    units = _units(text)
+    if not units or max(units.count(u) for u in set(units)) > MAX_REPEAT_SHARE * len(units):
+        return False
+    grams = _grams(units)
+    copied = _grams(_units(prompt))
+    return not grams or sum(g in copied for g in grams) < MAX_ECHO_SHARE * len(grams)
+
+
+def _units(text: str) -> list[str]:
+    """Words, with each CJK character a word of its own; punctuation dropped."""
+    return re.findall(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+", text.lower())
+
+
+def _grams(units: list[str], n: int = 4) -> set[tuple[str, ...]]:
+    return {tuple(units[i : i + n]) for i in range(len(units) - n + 1)}

@@ -1,8 +1,11 @@
 """Labelled KPI sets (``evals/coaching/kpi_sets_*.yaml``) and the coach's agreement with them,
-per criterion."""
+per criterion. ``python -m assistant.coaching.kpi_eval FILE...`` prints the figures."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ from assistant.coaching.agreement import accepted, agreement_by_criterion
 from assistant.coaching.kpi_model import Kpi, KpiSetError, parse_kpis
 from assistant.coaching.metrics import MetricCoach
 from assistant.coaching.report import RESULTS
+from assistant.errors import KamError
 
 SET_FIELDS = {"id", "lang", "about", "labels", "account", "kpis"}
 
@@ -100,3 +104,44 @@ def run_agreement(coach: MetricCoach, path: Path | str) -> KpiAgreement:
                 )
     per_criterion = agreement_by_criterion(predictions, [item.labels for item in labelled])
     return KpiAgreement(per_criterion, predictions, disagreements)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--encoder", default="use", choices=["use", "ensemble", "hash"])
+    args = parser.parse_args(argv)
+    from assistant.config import Settings
+    from assistant.embeddings import HashEmbeddings, build_embeddings
+    from assistant.offline import go_offline
+    from assistant.services import build_services
+
+    go_offline()
+    with tempfile.TemporaryDirectory() as folder:  # the criteria need no knowledge base
+        services = build_services(
+            Settings(data_dir=Path(folder), embeddings="hash"), HashEmbeddings()
+        )
+        try:
+            context = services.coach_context()
+            context.encoder = build_embeddings(args.encoder)
+            coach = MetricCoach(context)
+            for path in args.files:
+                run = run_agreement(coach, path)
+                print(f"{path} ({len(run.predictions)} sets, encoder {args.encoder})")
+                for criterion, value in run.per_criterion.items():
+                    print(f"  {criterion:<22}{value:.3f}")
+                for miss in run.disagreements:
+                    print(
+                        f"  - {miss['set']} {miss['criterion']}: {miss['predicted']} "
+                        f"(label {miss['label']})"
+                    )
+        except KamError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            services.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -29,6 +29,7 @@ class AppContext:
     users: UserDirectory
     links: DocumentLinks = field(default_factory=DocumentLinks)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _roleplay: dict[SearchFilters, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, services: Services, users: UserDirectory | None = None) -> AppContext:
@@ -77,9 +78,23 @@ class AppContext:
         raise KamError(f"unknown coach '{name}'")
 
     def roleplay(self, user: User) -> Any:
+        """One role-play service per access level (it holds a database connection and the
+        embedded cue examples), shared by every request with the same rights."""
         from assistant.coaching.roleplay.service import build_roleplay_service
 
-        return build_roleplay_service(self.services, user.search_filters())
+        filters = user.search_filters()
+        with self._lock:
+            service = self._roleplay.get(filters)
+            if service is None:
+                service = build_roleplay_service(self.services, filters)
+                self._roleplay[filters] = service
+            return service
+
+    def close(self) -> None:
+        with self._lock:
+            for service in self._roleplay.values():
+                service.close()
+            self._roleplay.clear()
 
     # -- who is asking -----------------------------------------------------------------------
 

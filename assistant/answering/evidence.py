@@ -1,0 +1,126 @@
+"""Whether the evidence for a question is strong enough to answer: the facts the decision looks
+at (closeness of the best sentence, names the knowledge base never mentions, figures of the
+kind asked for, how much of the question's subject the passages cover) and the calibrated rules
+that combine them (thresholds chosen by ``benchmarks/calibrate_abstention.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from assistant.answering.answerability import TermCoverageMeter
+from assistant.answering.coverage import (
+    CoverageChecker,
+    asks_for_a_figure,
+    cased_words,
+    figure_kinds,
+    has_figure,
+    unmentioned_places,
+)
+from assistant.answering.extractive import Selection
+from assistant.glossary import Glossary
+
+if TYPE_CHECKING:
+    from assistant.index import KnowledgeIndex
+    from assistant.retrieval import Passage
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the abstention decision looks at."""
+
+    best_semantic: float
+    best_lexical: float
+    unknown_terms: tuple[str, ...]
+    wants_figure: bool
+    has_figure: bool
+    covered: float = 1.0
+    absent: float = 0.0
+    content_terms: int = 0
+
+
+class Thresholds(Protocol):
+    """The abstention settings the rules read (``AnswerSettings`` provides them)."""
+
+    abstain_semantic: float
+    abstain_lexical: float
+    abstain_lexical_floor: float
+    abstain_coverage: float
+    abstain_coverage_floor: float
+    abstain_absent: float
+    coverage_min_terms: int
+    require_figures: bool
+
+
+class AbstentionJudge:
+    """Gathers the evidence about a question and decides whether it is too weak to answer.
+    Its word lists follow the committed index and are rebuilt when an ingest changes it."""
+
+    def __init__(
+        self, index: KnowledgeIndex, glossary: Glossary | None, thresholds: Thresholds
+    ) -> None:
+        self._index = index
+        self._glossary = glossary
+        self._thresholds = thresholds
+        self._checks: tuple[int, CoverageChecker, TermCoverageMeter] | None = None
+
+    def _coverage(self) -> tuple[CoverageChecker, TermCoverageMeter]:
+        """Name and term checks for the committed index, rebuilt when it changes."""
+        index = self._index
+        generation = index.manifest.generation
+        if self._checks is None or self._checks[0] != generation:
+            lexical = index.lexical()
+            texts = [f"{c.header}\n{c.text}" for c in index.manifest.chunks()]
+            cased = cased_words(texts)
+            self._checks = (
+                generation,
+                CoverageChecker(lexical, self._glossary, cased, unmentioned_places(texts, cased)),
+                TermCoverageMeter(lexical, self._glossary),
+            )
+        return self._checks[1], self._checks[2]
+
+    def evidence(
+        self, question: str, selection: Selection, passages: Sequence[Passage]
+    ) -> Evidence:
+        checker, meter = self._coverage()
+        kinds = figure_kinds(question)
+        # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
+        strongest = sorted(selection.sentences, key=lambda c: -c.relevance)[:4]
+        terms = meter.measure(question, [f"{p.title}\n{p.section}\n{p.text}" for p in passages])
+        return Evidence(
+            best_semantic=selection.best_semantic,
+            best_lexical=selection.best_lexical,
+            unknown_terms=tuple(checker.unknown_terms(question)),
+            wants_figure=asks_for_a_figure(question),
+            has_figure=any(has_figure(c.text, question, kinds) for c in strongest),
+            covered=terms.covered,
+            absent=terms.absent,
+            content_terms=terms.terms,
+        )
+
+    def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
+        """Abstain when nothing was selected, when the question names things the knowledge
+        base never mentions, when the evidence shares (almost) no word with the question, when
+        it asks for a figure the evidence does not hold, when the passages leave the question's
+        subject (almost) uncovered or most of it is unknown to the knowledge base, or when the
+        evidence is far from the question in meaning and in words and leaves much of its
+        subject uncovered."""
+        s = self._thresholds
+        if (
+            not selection.sentences
+            or evidence.unknown_terms
+            or evidence.best_lexical < s.abstain_lexical_floor
+        ):
+            return True
+        if s.require_figures and evidence.wants_figure and not evidence.has_figure:
+            return True
+        if evidence.content_terms >= s.coverage_min_terms and (
+            evidence.covered < s.abstain_coverage_floor or evidence.absent >= s.abstain_absent
+        ):
+            return True
+        return (
+            evidence.best_semantic < s.abstain_semantic
+            and evidence.best_lexical < s.abstain_lexical
+            and evidence.covered < s.abstain_coverage
+        )
