@@ -71,6 +71,7 @@ def test_names_of_several_words_plurals_and_possessives_are_checked_fairly() -> 
 def test_chinese_place_names_the_knowledge_base_never_mentions_are_unknown() -> None:
     check = checker()
     assert check.unknown_terms("新加坡的醫院藥事委員會怎麼審查新藥？") == ["新加坡"]
+    assert check.unknown_terms("中國大陸的醫院怎麼採購？") == ["中國大陸"]  # not also "中國"
     # Taiwan is mentioned (in English), so its Chinese name is known.
     assert check.unknown_terms("台灣的醫院藥事委員會怎麼審查新藥？") == []
     assert check.unknown_terms("美國的醫院怎麼採購？") == []

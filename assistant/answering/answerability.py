@@ -1,11 +1,12 @@
 """How much of a question's subject the retrieved passages cover.
 
-A question names its subject with content terms (English words, Chinese character bigrams);
-the words that only frame a question ("how quickly", "哪些") are left out. Each term is weighted
-by how rare it is in the knowledge base (inverse document frequency), so a missing specific
-("titrated", "年薪") counts for more than a missing common word. A term counts as covered when
-a retrieved passage holds it, or holds the other-language form of a glossary term containing it.
-Two shares come out: covered by the passages, and absent from the whole knowledge base."""
+A question names its subject with content units: English words, and Chinese characters (found
+through the character bigrams the index holds); the words that only frame a question ("how
+quickly", "哪些") are left out. Each unit is weighted by how rare it is in the knowledge base
+(inverse document frequency), so a missing specific ("titrated", "年薪") counts for more than a
+missing common word. A unit counts as covered when a retrieved passage holds it, or holds the
+other-language form of a glossary term containing it. Two shares come out: covered by the
+passages, and absent from the whole knowledge base."""
 
 from __future__ import annotations
 
@@ -66,8 +67,9 @@ class QuestionTerms:
 class TermCoverageMeter:
     """Measures ``TermCoverage`` against one lexical index (its vocabulary and frequencies).
 
-    The covered share is smoothed towards ``prior`` with the weight of ``strength`` IDF units,
-    so a question of one or two content words is not judged on them alone."""
+    Both shares are smoothed with the weight of ``strength`` IDF units (the covered share
+    towards ``prior``, the absent share towards 0), so a question of one or two content words
+    is not judged on them alone."""
 
     def __init__(
         self,

@@ -107,7 +107,7 @@ def asks_for_a_figure(question: str) -> bool:
 
 
 def figure_kinds(question: str) -> tuple[str, ...]:
-    """The kinds of figure a question asks for (share, money, temperature, duration)."""
+    """The kinds of figure a question asks for (share, money, temperature, date, duration)."""
     if not asks_for_a_figure(question):
         return ()
     return tuple(kind for kind, (asked, _) in _KINDS.items() if asked.search(question))
@@ -143,7 +143,7 @@ def unmentioned_places(texts: Iterable[str], cased: frozenset[str]) -> tuple[str
         ):
             continue
         missing.extend(chinese)
-    return tuple(missing)
+    return tuple(sorted(missing, key=len, reverse=True))
 
 
 def cased_words(texts: Iterable[str]) -> frozenset[str]:
@@ -211,7 +211,9 @@ class CoverageChecker:
             )
             if not self._known(word, lone):
                 unknown.append(word)
-        unknown.extend(place for place in self._unmentioned if place in question)
+        for place in self._unmentioned:  # longest names first: "中國大陸", not also "中國"
+            if place in question and not any(place in found for found in unknown):
+                unknown.append(place)
         return list(dict.fromkeys(unknown))
 
 

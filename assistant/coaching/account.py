@@ -200,5 +200,8 @@ def load_coach_file(path: Path | str) -> dict[str, Any]:
     if data is None:
         raise AccountFileError(f"{path}: the file is empty")
     if not isinstance(data, dict):
-        raise AccountFileError(f"{path}: expected a YAML mapping with 'account' and 'draft'")
+        raise AccountFileError(
+            f"{path}: expected a YAML mapping with 'account' and 'draft' (value proposition) "
+            "or 'account' and 'kpis' (metrics)"
+        )
     return data

@@ -48,9 +48,6 @@ class KpiProfile:
     def linked(self) -> bool:
         return self.checks["objective"].result == "met"
 
-    def has_risk(self, level: str) -> bool:
-        return any(r.level == level for r in self.risks)
-
 
 class KpiClassifier:
     def __init__(

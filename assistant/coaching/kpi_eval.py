@@ -40,10 +40,6 @@ class KpiAgreement:
     predictions: list[dict[str, str]]
     disagreements: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
-    def worst(self) -> float:
-        return min(self.per_criterion.values()) if self.per_criterion else 0.0
-
 
 def load_labelled_sets(path: Path | str, criteria: set[str] | None = None) -> list[LabelledKpiSet]:
     """Read and validate a labelled file; ``criteria`` (ids) restricts which labels are known."""

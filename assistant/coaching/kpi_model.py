@@ -70,9 +70,6 @@ class Kpi(BaseModel):
         """What the KPI measures: name, definition and formula."""
         return ". ".join(part for part in (self.name, self.definition, self.formula) if part)
 
-    def all_text(self) -> str:
-        return ". ".join(getattr(self, name) for name in TEXT_FIELDS if getattr(self, name))
-
 
 def parse_kpis(data: Any, source: str = "") -> list[Kpi]:
     """Validate the ``kpis`` list, naming the KPI and field of every problem."""

@@ -37,13 +37,6 @@ class Patterns:
     def hits(self, text: str) -> int:
         return sum(1 for pattern in self.compiled if pattern.search(text))
 
-    def first(self, text: str) -> re.Match[str] | None:
-        for pattern in self.compiled:
-            match = pattern.search(text)
-            if match:
-                return match
-        return None
-
 
 @dataclass(frozen=True)
 class ClassSpec:
@@ -226,9 +219,6 @@ class KpiMessages:
         if not needed <= set(values):
             raise KamError(f"{MESSAGES_FILE}: '{key}' needs {sorted(needed - set(values))}")
         return template.format(**{name: values[name] for name in needed})
-
-    def has(self, key: str) -> bool:
-        return key in self._flat["en"]
 
 
 def _flatten(node: Any, prefix: str = "") -> list[tuple[str, str]]:
