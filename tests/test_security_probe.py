@@ -175,3 +175,44 @@ def test_no_endpoint_answers_without_login(server) -> None:
     assert httpx.get(base + "/gradio_api/info").status_code in (401, 403)
     page = httpx.get(base + "/", follow_redirects=True)
     assert "escalation" not in page.text.lower()
+
+
+ACCOUNT = {
+    "type": "payer",
+    "level": 2,
+    "stakeholders": ["Medical director"],
+    "objectives": ["Lower total cost of care"],
+    "pain_points": ["Escalations about promotional materials"],
+}
+
+
+def test_coaching_never_cites_internal_passages_to_a_kam(server) -> None:
+    kam = _client(server, "mei")
+    leaks, cited = [], 0
+    for query in CRAFTED:
+        draft = f"We propose a partnership. {query}. For the medical director, evidence."
+        report = kam.predict(ACCOUNT, draft, False, api_name="/coach_value_prop")
+        leaks += _leaks(report["citations"], query)
+        cited += len(report["citations"])
+        kpis = [
+            {
+                "name": f"Share of accounts reviewed: {query[:60]}",
+                "definition": f"Number of account reviews completed about {query}",
+                "owner": "KAM",
+            }
+        ]
+        report = kam.predict(ACCOUNT, kpis, api_name="/coach_metrics")
+        leaks += _leaks(report["citations"], query)
+        cited += len(report["citations"])
+    assert cited > len(CRAFTED)  # the coaches did cite: the check was exercised
+    assert leaks == []
+
+
+def test_roleplay_debrief_never_cites_internal_passages_to_a_kam(server) -> None:
+    kam = _client(server, "mei")
+    scenario = kam.predict(api_name="/roleplay_scenarios")[0]["id"]
+    session = kam.predict(scenario, api_name="/roleplay_start")["session_id"]
+    for query in CRAFTED[:10]:
+        kam.predict(session, query, api_name="/roleplay_say")
+    card = kam.predict(session, api_name="/roleplay_end")
+    assert _leaks(card.get("citations", [])) == []
