@@ -6,7 +6,6 @@ Playwright never downloads a browser here: it launches ``/usr/bin/chromium``."""
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import re
 import shutil
@@ -265,9 +264,6 @@ def test_kam_does_not_see_the_library_tab(browser, app_url, shots):
 def test_kam_plays_one_roleplay_turn_and_ends_it(browser, app_url, shots):
     from playwright.sync_api import expect
 
-    for module in ("assistant.ui.coach_tabs", "assistant.coaching.roleplay.service"):
-        if importlib.util.find_spec(module) is None:
-            pytest.skip(f"the role-play is not built yet ({module} is missing)")
     page = sign_in(browser, app_url, "mei")
     open_tab(page, "Coach")
     open_tab(page, "Role-play")
