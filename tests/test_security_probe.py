@@ -8,12 +8,8 @@ import httpx
 import pytest
 from gradio_client import Client
 
-from assistant.config import Settings
-from assistant.embeddings import HashEmbeddings
-from assistant.services import build_services
-from assistant.ui.context import AppContext
-from tests.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, write
-from tests.ui_server import PASSWORDS, running_server, write_users
+from tests.fault_app import serve_app
+from tests.ui_server import PASSWORDS
 
 pytestmark = pytest.mark.slow
 
@@ -81,24 +77,9 @@ CRAFTED = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("probe")
-    corpus = root / "corpus"
-    write(corpus / "payer-value.md", PAYER_MD)
-    write(corpus / "zh-typology.md", TYPOLOGY_ZH_MD)
-    write(corpus / "internal" / "escalation.md", PLAYBOOK_MD)
-    settings = Settings(
-        data_dir=root / "data",
-        embeddings="hash",
-        corpus_dir=corpus,
-        users_file=write_users(root / "users.yaml"),
-    )
-    services = build_services(settings, HashEmbeddings())
-    ctx = AppContext.build(services)
-    ctx.indexer.start()
-    ctx.indexer.wait(120)
-    with running_server(ctx) as url:
-        yield url
-    services.close()
+    with serve_app(tmp_path_factory.mktemp("probe")) as app:
+        yield app.url
+        app.ctx.close()
 
 
 def _client(url: str, user: str) -> Client:

@@ -6,12 +6,9 @@ import httpx
 import pytest
 from gradio_client import Client, handle_file
 
-from assistant.config import Settings
-from assistant.embeddings import HashEmbeddings
-from assistant.services import build_services
-from assistant.ui.context import AppContext
-from tests.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, write
-from tests.ui_server import PASSWORDS, running_server, write_users
+from tests.factories import write
+from tests.fault_app import serve_app
+from tests.ui_server import PASSWORDS
 
 pytestmark = pytest.mark.slow
 
@@ -19,33 +16,16 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("ui")
-    corpus = root / "corpus"
-    write(corpus / "payer-value.md", PAYER_MD)
-    write(corpus / "zh-typology.md", TYPOLOGY_ZH_MD)
-    write(corpus / "internal" / "escalation.md", PLAYBOOK_MD)
-    evals = root / "evals"
     write(
-        evals / "tiny.yaml",
+        root / "evals" / "tiny.yaml",
         "name: tiny\nthresholds: {hit@5: 0.5}\nquestions:\n"
         "  - id: t1\n    question: What do payers care about?\n    lang: en\n"
         "    answerable: true\n    expected_sources: [payer-value.md]\n"
         "    key_facts: [total cost of care]\n",
     )
-    settings = Settings(
-        data_dir=root / "data",
-        embeddings="hash",
-        corpus_dir=corpus,
-        evals_dir=evals,
-        users_file=write_users(root / "users.yaml"),
-    )
-    services = build_services(settings, HashEmbeddings())
-    ctx = AppContext.build(services)
-    ctx.indexer.start()
-    ctx.indexer.wait(120)
-    assert ctx.indexer.state.message.startswith("3 added"), ctx.indexer.state.message
-    with running_server(ctx) as url:
-        yield url
-    services.close()
+    with serve_app(root) as app:
+        assert app.ctx.indexer.state.message.startswith("3 added"), app.ctx.indexer.state.message
+        yield app.url
 
 
 def client(url: str, user: str) -> Client:
