@@ -239,7 +239,12 @@ def build_trainer_tab(ctx: AppContext) -> None:
         trainee = labels.bind(gr.Dropdown([], label=labels.get("trainee")), "trainee")
         refresh = gr.Button("↻")
     sessions = labels.bind(
-        gr.Dataframe(interactive=False, label=labels.get("sessions")), "sessions"
+        gr.Dataframe(
+            headers=["id", "trainee", "scenario", "started", "score"],
+            interactive=False,
+            label=labels.get("sessions"),
+        ),
+        "sessions",
     )
     chosen = labels.bind(gr.Dropdown([], label=labels.get("session")), "session")
     transcript = labels.bind(gr.Markdown(label=labels.get("transcript")), "transcript")
@@ -267,7 +272,7 @@ def build_trainer_tab(ctx: AppContext) -> None:
         known = visible if visible is not None else list(ctx.users.users)
         trainees = sorted({r["trainee"] for r in rows} | set(known))
         table = [
-            [r["id"], r["trainee"], r["scenario_id"], r.get("started", ""), r.get("score", "")]
+            [r["id"], r["trainee"], r["scenario_id"], r.get("started_at", ""), r.get("score", "")]
             for r in rows
         ]
         picks = [(f"#{r['id']} {r['trainee']} · {r['scenario_id']}", r["id"]) for r in rows]

@@ -7,6 +7,7 @@ import gradio as gr
 from assistant.ui import admin_api
 from assistant.ui.context import AppContext
 from assistant.ui.errors import friendly
+from assistant.ui.render import esc
 
 DOC_COLUMNS = ["source", "title", "doc_type", "language", "access", "collection", "chunks"]
 
@@ -95,7 +96,7 @@ def build_library_tab(ctx: AppContext) -> None:
         result = admin_api.replace_document(
             ctx, ctx.user(request), doc_hash, Path(path).name, Path(path)
         )
-        gr.Info(f"{result['name']}: {result['status']} ({result['message']})")
+        gr.Info(esc(f"{result['name']}: {result['status']} ({result['message']})"))
         return None
 
     @friendly
