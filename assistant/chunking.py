@@ -31,9 +31,37 @@ def header_for(title: str, section: str) -> str:
     return " > ".join(part for part in (title, section) if part)
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CLAUSE_END = re.compile(r"[.!?。！？；:：]\s*$")
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` carries on the sentence of ``previous`` (text hard-wrapped at a line
+    width, as PDFs and some text files are): the previous line ends mid-clause and the next
+    starts in lower case, or both sides are Chinese and the previous line is a full one."""
+    if not previous or not line or _CLAUSE_END.search(previous):
+        return False
+    if line[0].islower():
+        return True
+    return bool(_CJK.match(line[0]) and _CJK.search(previous[-1]) and len(previous) >= 15)
+
+
+def unwrap_lines(text: str) -> list[str]:
+    """Lines of ``text`` with hard-wrapped sentences joined again."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if lines and _continues(lines[-1], line):
+            joiner = "" if _CJK.match(line[0]) else " "
+            lines[-1] = f"{lines[-1]}{joiner}{line}"
+        else:
+            lines.append(line)
+    return lines
+
+
 def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
-    for line in text.splitlines():
+    for line in unwrap_lines(text):
         pieces.extend(part.strip() for part in _SENTENCE_END.split(line))
     return [piece for piece in pieces if piece]
 

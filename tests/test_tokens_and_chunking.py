@@ -162,3 +162,25 @@ def test_property_sentence_split_loses_nothing(text: str) -> None:
     sentences = split_sentences(text)
     assert all(s and s == s.strip() for s in sentences)
     assert _squeeze("".join(sentences)) == _squeeze(text)
+
+
+def test_hard_wrapped_sentences_are_joined_but_headings_and_lists_are_not() -> None:
+    from assistant.chunking import split_sentences
+
+    wrapped = (
+        "Payers care about total cost of care, budget impact and predictable spending across their\n"
+        "covered population. A payer medical director asks for evidence."
+    )
+    assert split_sentences(wrapped) == [
+        "Payers care about total cost of care, budget impact and predictable spending across "
+        "their covered population.",
+        "A payer medical director asks for evidence.",
+    ]
+    assert split_sentences("Why payers matter\nThe payer funds care.") == [
+        "Why payers matter",
+        "The payer funds care.",
+    ]
+    assert split_sentences("- item one\n- item two") == ["- item one", "- item two"]
+    assert split_sentences(
+        "第一級客戶是策略夥伴，雙方共同規劃長期合作，並且\n投入跨部門團隊。"
+    ) == ["第一級客戶是策略夥伴，雙方共同規劃長期合作，並且投入跨部門團隊。"]
