@@ -96,6 +96,25 @@ def test_filters_restrict_language(app_url):
     assert hits and all(h["language"] == "zh-Hant" for h in hits)
 
 
+def test_feedback_becomes_draft_questions_for_trainers(app_url):
+    import yaml
+
+    client(app_url, "mei").predict(
+        "Which KPIs suit a wholesaler?",
+        "an answer",
+        [],
+        -1,
+        False,
+        "too vague",
+        api_name="/feedback",
+    )
+    with pytest.raises(Exception, match="only trainers"):
+        client(app_url, "mei").predict(api_name="/feedback_drafts")
+    drafts = yaml.safe_load(client(app_url, "tom").predict(api_name="/feedback_drafts"))
+    questions = {q["question"]: q for q in drafts["questions"]}
+    assert questions["Which KPIs suit a wholesaler?"]["review"]["comment"] == "too vague"
+
+
 def test_feedback_is_stored(app_url):
     result = client(app_url, "mei").predict(
         "What do payers care about?",

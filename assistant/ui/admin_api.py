@@ -69,6 +69,20 @@ def reindex(
     return ctx.library.reindex(progress).lines()
 
 
+# -- feedback ------------------------------------------------------------------------------
+
+
+def feedback_drafts(ctx: AppContext, user: User) -> str:
+    """Thumbs-down feedback as a draft question set (YAML) for a maintainer to review."""
+    import yaml
+
+    from assistant.feedback import draft_questions
+
+    ctx.require_trainer(user)
+    data = draft_questions(ctx.feedback.items(negative_only=True))
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
 # -- evaluations ---------------------------------------------------------------------------
 
 

@@ -80,6 +80,10 @@ def register_api(ctx: AppContext) -> None:
         return admin_api.question_sets(ctx.services.settings.evals_dir)
 
     @friendly
+    def feedback_drafts(request: gr.Request) -> str:
+        return admin_api.feedback_drafts(ctx, ctx.user(request))
+
+    @friendly
     def run_eval(set_name: str, request: gr.Request = None) -> dict[str, Any]:
         result = admin_api.run_evaluation(ctx, ctx.user(request), set_name)
         return {k: v for k, v in result.items() if k not in ("json", "report", "plots")}
@@ -158,6 +162,7 @@ def register_api(ctx: AppContext) -> None:
         delete_document,
         reindex,
         question_sets,
+        feedback_drafts,
         run_eval,
     ):
         gr.api(fn, api_name=fn.__name__)

@@ -1,5 +1,8 @@
 """The Evaluations tab: run a question set, see metrics, plots, failures and the change."""
 
+import tempfile
+from pathlib import Path
+
 import gradio as gr
 
 from assistant.ui import admin_api
@@ -45,6 +48,19 @@ def build_eval_tab(ctx: AppContext) -> None:
     )
     gr.Markdown(f"### {labels.get('failing')}")
     failing = gr.Markdown()
+    with gr.Row():
+        export = labels.bind(gr.Button(labels.get("export_feedback")), "export_feedback", "value")
+        drafts = gr.File(show_label=False)
+
+    @friendly
+    def export_feedback(request: gr.Request):
+        text = admin_api.feedback_drafts(ctx, ctx.user(request))
+        folder = Path(tempfile.mkdtemp(prefix="kamcoach-"))
+        path = folder / "feedback-drafts.yaml"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    export.click(export_feedback, None, drafts, api_visibility="private")
 
     @friendly
     def execute(set_name, request: gr.Request, progress=gr.Progress()):
