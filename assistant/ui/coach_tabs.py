@@ -16,9 +16,15 @@ STAGES = ["", "launch", "growth", "mature", "loss_of_exclusivity"]
 RESULT_ICON = {"met": "✅", "partly": "🟡", "missing": "❌"}
 
 
-def report_markdown(report: dict) -> str:
-    """Criteria with evidence, feedback and citations, escaped for display."""
-    lines = [f"**Score: {report['score']:.0%}**", ""]
+def report_markdown(report: dict, labels) -> str:
+    """Criteria with evidence, feedback and citations, escaped, headed in the report's
+    language."""
+    language = report.get("language", "en")
+
+    def heading(key: str) -> str:
+        return f"**{labels.get(key, language)}**"
+
+    lines = [f"{heading('report_score')} {report['score']:.0%}", ""]
     for c in report["criteria"]:
         icon = RESULT_ICON.get(c["result"], "•")
         # One list item per criterion, evidence and feedback nested under it: plain lines
@@ -28,14 +34,16 @@ def report_markdown(report: dict) -> str:
             lines.append(f"  - “{markdown_safe(c['evidence'])}”")
         if c.get("feedback"):
             lines.append(f"  - {markdown_safe(c['feedback'])}")
-    if report.get("feedback"):
-        lines += ["", "**Feedback**"] + [f"- {markdown_safe(f)}" for f in report["feedback"]]
+    improvements = [str(item) for item in report.get("improvements") or []]
+    feedback = [f for f in report.get("feedback") or [] if f not in improvements]
+    if feedback:
+        lines += ["", heading("feedback_heading")] + [f"- {markdown_safe(f)}" for f in feedback]
     for key in ("next_questions", "strengths", "improvements"):
         if report.get(key):
-            lines += ["", f"**{key.replace('_', ' ').capitalize()}**"]
+            lines += ["", heading(f"report_{key}")]
             lines += [f"- {markdown_safe(str(item))}" for item in report[key]]
     if report.get("citations"):
-        lines += ["", "**Sources**"]
+        lines += ["", heading("sources")]
         for c in report["citations"]:
             page = f", p. {c['page']}" if c.get("page") else ""
             section = markdown_safe(c.get("section") or "")
@@ -99,7 +107,7 @@ def build_coach_tab(ctx: AppContext) -> None:
                 result = coach_api.review_value_prop(
                     ctx, ctx.user(request), _account(*fields), text, bool(wants_rewrite)
                 )
-                body = report_markdown(result)
+                body = report_markdown(result, labels)
                 if result.get("rewrite"):
                     body += "\n\n**Rewrite**\n\n" + markdown_safe(str(result["rewrite"]["text"]))
                 canvas_md = result.get("canvas_markdown", "")
@@ -151,7 +159,7 @@ def build_coach_tab(ctx: AppContext) -> None:
                 table_value = gr.update(
                     value=card.get("rows", []), headers=card.get("columns") or None
                 )
-                return report_markdown(result), table_value, files
+                return report_markdown(result, labels), table_value, files
 
             check.click(
                 run_metrics,
@@ -223,7 +231,7 @@ def build_coach_tab(ctx: AppContext) -> None:
                 if session_id is None:
                     raise gr.Error("start a session first")
                 card = coach_api.end_session(ctx, ctx.user(request), session_id)
-                return None, report_markdown(card)
+                return None, report_markdown(card, labels)
 
             private = {"api_visibility": "private"}
             start.click(begin, scenario, [session, dialogue, result], **private)
