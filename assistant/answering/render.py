@@ -7,6 +7,10 @@ from assistant.prompts import Messages
 from assistant.retrieval import Passage
 
 
+def _colon(language: str) -> str:
+    return "：" if language == "zh-Hant" else ":"
+
+
 def where(passage: Passage, messages: Messages, language: str) -> str:
     parts = [passage.title or passage.source, passage.source]
     if passage.page:
@@ -31,7 +35,7 @@ def render_answer(
         marks = "".join(f"[{n}]" for n in sentence.citations)
         lines.append(f"- {sentence.text} {marks}".rstrip())
     if citations:
-        lines += ["", f"{messages.get('sources_heading', language)}:"]
+        lines += ["", f"{messages.get('sources_heading', language)}{_colon(language)}"]
         lines += [f"[{c.n}] {where(c.passage, messages, language)}" for c in citations]
     return "\n".join(lines)
 
@@ -41,6 +45,6 @@ def render_closest(
 ) -> str:
     lines = [message]
     if passages:
-        lines += ["", f"{heading}:"]
+        lines += ["", f"{heading}{_colon(language)}"]
         lines += [f"- {where(p, messages, language)}" for p in passages]
     return "\n".join(lines)
