@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli_common import fail
 from assistant.offline import go_offline
 
 app = typer.Typer(
@@ -27,11 +28,6 @@ def _services():
     return build_services(Settings())
 
 
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
@@ -48,7 +44,7 @@ def ingest(
     from assistant.errors import KamError
 
     if access not in (None, "public", "internal"):
-        _fail("--access must be 'public' or 'internal'", 2)
+        fail("--access must be 'public' or 'internal'", 2)
     services = _services()
     bar = tqdm(total=0, unit="file", disable=json_out or not sys.stderr.isatty(), file=sys.stderr)
 
@@ -63,7 +59,7 @@ def ingest(
             paths, collection or services.settings.collection, access, prune, progress
         )
     except KamError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     finally:
         bar.close()
     if json_out:
@@ -100,7 +96,7 @@ def search(
     from assistant.retrieval import SearchFilters
 
     if mode not in ("hybrid", "dense", "lexical"):
-        _fail("--mode must be hybrid, dense or lexical", 2)
+        fail("--mode must be hybrid, dense or lexical", 2)
     filters = SearchFilters(
         collections=tuple(collection or ()),
         doc_types=tuple(doc_type or ()),
@@ -110,7 +106,7 @@ def search(
     try:
         passages = _services().searcher.search(question, k, filters, mode)  # type: ignore[arg-type]
     except KamError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if json_out:
         typer.echo(json.dumps([p.as_dict() for p in passages], ensure_ascii=False, indent=2))
         return
@@ -151,7 +147,7 @@ def ask(
                     + event.text
                 )
     except KamError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @app.command("eval")
@@ -176,7 +172,7 @@ def eval_command(
     from assistant.services import build_services
 
     if mode not in (None, "none", "openai", "local"):
-        _fail("--mode must be none, openai or local", 2)
+        fail("--mode must be none, openai or local", 2)
     try:
         previous = load_run(compare) if compare else None
         settings = Settings(**({"llm_provider": mode} if mode else {}))
@@ -190,7 +186,7 @@ def eval_command(
         data = evaluate(services, question_set, progress)
         bar.close()
     except KamError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     summary = data["summary"]
     for name in HEADLINE:
         if name in summary:
@@ -235,7 +231,7 @@ def feedback_add(
             question, answer, [], -1 if down else 1, evidence_wrong, comment
         )
     except KamError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"feedback {item} recorded")
 
 
@@ -258,23 +254,28 @@ def status() -> None:
         typer.echo(f"{key}: {value}")
 
 
+def _web_app(host: str | None, port: int | None):
+    """The web app's context, and where it listens (options first, then settings)."""
+    from assistant.errors import KamError
+    from assistant.ui.context import AppContext
+
+    try:
+        ctx = AppContext.build(_services())
+    except KamError as exc:
+        fail(str(exc))
+    settings = ctx.services.settings
+    return ctx, host or settings.server_host, port or settings.server_port
+
+
 @app.command()
 def ui(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Start the web app (indexes the bundled corpus on first start)."""
-    from assistant.errors import KamError
-    from assistant.ui.context import AppContext
     from assistant.ui.server import run_server
 
-    try:
-        services = _services()
-        ctx = AppContext.build(services)
-    except KamError as exc:
-        _fail(str(exc))
-    settings = services.settings
-    host, port = host or settings.server_host, port or settings.server_port
+    ctx, host, port = _web_app(host, port)
     typer.echo(f"KAM Coach: http://{host}:{port}  (Ctrl+C to stop)")
     run_server(ctx, host, port)
 
@@ -289,17 +290,9 @@ def serve(
 ) -> None:
     """Serve the app for a team: FastAPI + Gradio under uvicorn, /health for monitors; the
     Chroma server and the LLM endpoint come from settings."""
-    from assistant.errors import KamError
-    from assistant.ui.context import AppContext
     from assistant.ui.server import run_server
 
-    try:
-        services = _services()
-        ctx = AppContext.build(services)
-    except KamError as exc:
-        _fail(str(exc))
-    settings = services.settings
-    host, port = host or settings.server_host, port or settings.server_port
+    ctx, host, port = _web_app(host, port)
     login = "login required" if ctx.users.login_required else "NO login (set KAM_USERS_FILE)"
     typer.echo(f"KAM Coach serving on http://{host}:{port} ({login}); health at /health")
     run_server(ctx, host, port, index_corpus=index_corpus)
@@ -320,7 +313,7 @@ def backup(
     try:
         report = run_backup(Settings().data_dir, destination, include_vectors)
     except KamError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for line in report.lines():
         typer.echo(line)
 
@@ -337,7 +330,7 @@ def restore(
     try:
         report = run_restore(source, Settings().data_dir)
     except KamError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for line in report.lines():
         typer.echo(line)
 

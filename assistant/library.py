@@ -135,9 +135,7 @@ class DocumentLibrary:
 
     def chunks(self, doc_hash: str, viewer: User) -> list[ChunkRecord]:
         row = self.document(doc_hash, viewer)
-        manifest = self._index.manifest
-        ids = sorted(i for i in manifest.chunk_ids() if i.startswith(row.doc_hash[:24]))
-        return sorted(manifest.chunks(ids), key=lambda c: c.idx)
+        return self._index.manifest.document_chunks(row.doc_hash)
 
     # -- changing ----------------------------------------------------------------------------
 
@@ -211,14 +209,16 @@ class DocumentLibrary:
     def reindex(self, progress: Progress | None = None) -> IngestReport:
         """Re-read every indexed file that changed on disk, then rebuild the lexical index and
         the vector store from the stored vectors."""
-        paths = [Path(f.path) for f in self._index.manifest.files()]
+        manifest = self._index.manifest
+        files = manifest.files()
+        paths = [Path(f.path) for f in files]
+        collection_of = {
+            h: str(meta.get("collection", "kb")) for h, _, meta, _ in manifest.documents()
+        }
         by_collection: dict[str, list[Path]] = {}
-        for doc_hash, _, meta, _ in self._index.manifest.documents():
-            for f in self._index.manifest.files():
-                if f.doc_hash == doc_hash:
-                    by_collection.setdefault(str(meta.get("collection", "kb")), []).append(
-                        Path(f.path)
-                    )
+        for f in files:
+            if f.doc_hash in collection_of:
+                by_collection.setdefault(collection_of[f.doc_hash], []).append(Path(f.path))
         report = IngestReport()
         with self._ingest_lock:
             for collection, group in by_collection.items():

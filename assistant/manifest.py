@@ -8,15 +8,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.database import open_database
+from assistant.database import open_database, write_transaction
 
 VECTOR_DTYPE = np.float32
 
@@ -86,16 +86,8 @@ class Manifest:
         with self._lock:
             self._db.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
     def _query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
         with self._lock:
@@ -148,8 +140,12 @@ class Manifest:
         return rows
 
     def chunks(self, ids: Iterable[str] | None = None) -> list[ChunkRecord]:
-        rows = self._chunk_rows("id, doc_hash, idx, text, header, meta", ids)
-        return [ChunkRecord(i, h, x, t, hd, json.loads(m)) for i, h, x, t, hd, m in rows]
+        return _chunk_records(self._chunk_rows(_CHUNK_COLUMNS, ids))
+
+    def document_chunks(self, doc_hash: str) -> list[ChunkRecord]:
+        """One document's chunks, in reading order."""
+        sql = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_hash=? ORDER BY idx"
+        return _chunk_records(self._query(sql, (doc_hash,)))
 
     def newest_chunk_ids(self, n: int) -> list[str]:
         return [
@@ -251,6 +247,13 @@ class Manifest:
             "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
         return dropped
+
+
+_CHUNK_COLUMNS = "id, doc_hash, idx, text, header, meta"
+
+
+def _chunk_records(rows: list[tuple]) -> list[ChunkRecord]:
+    return [ChunkRecord(i, h, x, t, hd, json.loads(m)) for i, h, x, t, hd, m in rows]
 
 
 def _blob(vector: np.ndarray | None) -> bytes | None:

@@ -53,13 +53,13 @@ def default_library() -> PromptLibrary:
 class Messages:
     """User-facing strings in the question's language (English fallback)."""
 
-    def __init__(self, library: PromptLibrary) -> None:
-        self._table: dict[str, dict[str, str]] = library.data("messages.yaml")
+    def __init__(self, library: PromptLibrary, name: str = "messages.yaml") -> None:
+        self._table: dict[str, dict[str, str]] = library.data(name)
         missing = set(self._table["en"]) ^ set(self._table.get("zh-Hant", {}))
         if missing:
-            raise KamError(f"messages.yaml: keys not in both languages: {sorted(missing)}")
+            raise KamError(f"{name}: keys not in both languages: {sorted(missing)}")
 
-    def get(self, key: str, language: str, **values: str) -> str:
+    def get(self, key: str, language: str, **values: object) -> str:
         table = self._table.get(language) or self._table["en"]
         text = str(table.get(key, self._table["en"][key])).strip()
         return text.format(**values) if values else text

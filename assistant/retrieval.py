@@ -68,6 +68,15 @@ class Passage:
         data.pop("meta")
         return data
 
+    def location(self) -> dict[str, Any]:
+        """Where the passage stands: what a citation shows."""
+        return {
+            "source": self.source,
+            "page": self.page,
+            "section": self.section,
+            "title": self.title,
+        }
+
     def to_document(self) -> Document:
         return Document(page_content=self.text, metadata={**self.meta, "score": self.score})
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli_common import fail
 from assistant.errors import KamError
 
 users_app = typer.Typer(help="Manage users of the web app (KAM_USERS_FILE).", no_args_is_help=True)
@@ -55,11 +56,9 @@ def add(
         )
         directory.add(user)
     except ValidationError as exc:
-        typer.echo(f"error: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", err=True)
-        raise typer.Exit(2) from None
+        fail(f"{exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", 2)
     except KamError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        fail(str(exc))
     typer.echo(f"saved {username} ({role}) in {directory.path}")
 
 
@@ -71,8 +70,7 @@ def list_users(
     try:
         directory = _directory(file)
     except KamError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        fail(str(exc))
     for user in directory.users.values():
         extra = f" trainer={user.trainer}" if user.trainer else ""
         typer.echo(f"{user.username}\t{user.role}{extra}\tinternal={user.sees_internal}")

@@ -168,8 +168,8 @@ def test_hard_wrapped_sentences_are_joined_but_headings_and_lists_are_not() -> N
     from assistant.chunking import split_sentences
 
     wrapped = (
-        "Payers care about total cost of care, budget impact and predictable spending across their\n"
-        "covered population. A payer medical director asks for evidence."
+        "Payers care about total cost of care, budget impact and predictable spending across "
+        "their\ncovered population. A payer medical director asks for evidence."
     )
     assert split_sentences(wrapped) == [
         "Payers care about total cost of care, budget impact and predictable spending across "

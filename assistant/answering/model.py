@@ -19,10 +19,7 @@ class Citation:
     def as_dict(self) -> dict[str, Any]:
         return {
             "n": self.n,
-            "source": self.passage.source,
-            "page": self.passage.page,
-            "section": self.passage.section,
-            "title": self.passage.title,
+            **self.passage.location(),
             "quote": self.quote,
             "passage_id": self.passage.id,
         }

@@ -8,16 +8,11 @@ from pathlib import Path
 
 import typer
 
+from assistant.cli_common import access_filters, fail, write_output
 from assistant.coaching.kpi_rubric import KpiMessages
 from assistant.coaching.report import CoachReport
 
-ACCESS_LEVELS = ("public", "internal")
 _MARKS = {"met": "✓", "partly": "~", "missing": "✗"}
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def run_metrics(
@@ -34,28 +29,24 @@ def run_metrics(
     from assistant.coaching.metrics import MetricCoach
     from assistant.config import Settings
     from assistant.errors import KamError
-    from assistant.retrieval import SearchFilters
     from assistant.services import build_services
 
-    unknown = sorted(set(access or ()) - set(ACCESS_LEVELS))
-    if unknown:
-        _fail(f"--access must be {' or '.join(ACCESS_LEVELS)} (got {', '.join(unknown)})", 2)
+    filters = access_filters(access)
     try:
         account, kpis = load_metrics_file(file)
         services = build_services(Settings())
         try:
-            filters = SearchFilters(access=tuple(access or ()))
             coach = MetricCoach(services.coach_context(filters))
             report = coach.review(account, kpis)
         finally:
             services.close()
         rows = report.extras["scorecard"]
         if csv_path:
-            _write(Path(csv_path), to_csv(rows, coach.messages, report.language), excel=True)
+            write_output(Path(csv_path), to_csv(rows, coach.messages, report.language), excel=True)
         if markdown_path:
-            _write(Path(markdown_path), to_markdown(report, coach.messages))
+            write_output(Path(markdown_path), to_markdown(report, coach.messages))
     except KamError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if json_out:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -63,17 +54,6 @@ def run_metrics(
     for written in (csv_path, markdown_path):
         if written:
             typer.echo(f"→ {written}")
-
-
-def _write(path: Path, text: str, excel: bool = False) -> None:
-    """CSV gets a byte-order mark so spreadsheet programs read Chinese correctly."""
-    from assistant.errors import KamError
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8-sig" if excel else "utf-8")
-    except OSError as exc:
-        raise KamError(f"cannot write {path} ({exc.strerror})") from None
 
 
 def render_text(report: CoachReport, messages: KpiMessages) -> str:

@@ -45,10 +45,7 @@ class CoachCitation:
     def as_dict(self) -> dict[str, Any]:
         return {
             "n": self.n,
-            "source": self.passage.source,
-            "page": self.passage.page,
-            "section": self.passage.section,
-            "title": self.passage.title,
+            **self.passage.location(),
             "quote": self.passage.text[:400],
             "reason": self.reason,
         }

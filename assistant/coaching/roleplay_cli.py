@@ -10,12 +10,9 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli_common import fail
+
 END, QUIT = "/end", "/quit"
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _service():
@@ -70,7 +67,7 @@ def register(app: typer.Typer, coach_app: typer.Typer) -> None:
                 for problem in service.scenarios.errors():
                     typer.echo(f"warning: {problem}", err=True)
                 if scenario is None and not list_scenarios:
-                    _fail("name a scenario to play, e.g. kamcoach roleplay " + _first_id(service))
+                    fail("name a scenario to play, e.g. kamcoach roleplay " + _first_id(service))
                 return
             path = Path(scenario)
             chosen = (
@@ -80,7 +77,7 @@ def register(app: typer.Typer, coach_app: typer.Typer) -> None:
             )
             session_id, opening = service.start_scenario(trainee or _default_trainee(), chosen)
         except KamError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         messages = RolePlayMessages(service.context.library)
         lang = chosen.language
         typer.echo(
@@ -101,7 +98,7 @@ def register(app: typer.Typer, coach_app: typer.Typer) -> None:
         try:
             scorecard = service.end(session_id)
         except KamError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         _print_scorecard(scorecard, json_out, service.context.library)
 
     @coach_app.command("score")
@@ -127,7 +124,7 @@ def register(app: typer.Typer, coach_app: typer.Typer) -> None:
             service = _service()
             scorecard = service.score_transcript(loaded, scenario)
         except KamError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         _print_scorecard(scorecard, json_out, service.context.library)
 
 

@@ -8,17 +8,12 @@ from pathlib import Path
 
 import typer
 
+from assistant.cli_common import access_filters, fail, write_output
 from assistant.coaching.report import CoachReport
 from assistant.coaching.value_prop_messages import ValuePropMessages
 from assistant.coaching.value_prop_rewrite import ValuePropRewrite
 
-ACCESS_LEVELS = ("public", "internal")
 _MARKS = {"met": "✓", "partly": "~", "missing": "✗"}
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def run_value_prop(
@@ -29,20 +24,15 @@ def run_value_prop(
     from assistant.coaching.value_prop import ValuePropCoach, parse_input
     from assistant.config import Settings
     from assistant.errors import KamError
-    from assistant.retrieval import SearchFilters
     from assistant.services import build_services
 
-    unknown = sorted(set(access or ()) - set(ACCESS_LEVELS))
-    if unknown:
-        _fail(f"--access must be {' or '.join(ACCESS_LEVELS)} (got {', '.join(unknown)})", 2)
+    filters = access_filters(access)
     rewritten: ValuePropRewrite | None = None
     try:
         account, draft = parse_input(load_coach_file(file), file)
         services = build_services(Settings())
         try:
-            coach = ValuePropCoach(
-                services.coach_context(SearchFilters(access=tuple(access or ())))
-            )
+            coach = ValuePropCoach(services.coach_context(filters))
             if rewrite:
                 coach.ensure_llm()
             report = coach.review(account, draft)
@@ -51,9 +41,9 @@ def run_value_prop(
         finally:
             services.close()
         if canvas_path:
-            _write(Path(canvas_path), coach.canvas_markdown(report))
+            write_output(Path(canvas_path), coach.canvas_markdown(report), "the canvas")
     except KamError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     messages = coach.messages
     if json_out:
         data = report.as_dict()
@@ -64,16 +54,6 @@ def run_value_prop(
     typer.echo(render_text(report, messages, rewritten))
     if canvas_path:
         typer.echo(f"\n→ {canvas_path}")
-
-
-def _write(path: Path, text: str) -> None:
-    from assistant.errors import KamError
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise KamError(f"cannot write the canvas to {path} ({exc.strerror})") from None
 
 
 def render_text(

@@ -29,7 +29,7 @@ class AppContext:
     users: UserDirectory
     links: DocumentLinks = field(default_factory=DocumentLinks)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _roleplay: dict[SearchFilters, Any] = field(default_factory=dict, repr=False)
+    _coaches: dict[tuple[str, SearchFilters], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, services: Services, users: UserDirectory | None = None) -> AppContext:
@@ -65,8 +65,24 @@ class AppContext:
         return FirstStartIndexer(self.library, settings.corpus_dir, settings.collection)
 
     def coaching(self, name: str, user: User) -> Any:
-        """A coach wired with the user's access rights (built per call: they are light)."""
-        context = self.services.coach_context(user.search_filters())
+        """A coach (``value_prop``, ``metrics`` or ``roleplay``) wired with the user's access
+        rights. Each is built once per access level (they read their rubrics, embed their
+        exemplars, and the role-play service holds a database connection) and shared by
+        every request with the same rights."""
+        filters = user.search_filters()
+        with self._lock:
+            coach = self._coaches.get((name, filters))
+            if coach is None:
+                coach = self._build_coach(name, filters)
+                self._coaches[(name, filters)] = coach
+            return coach
+
+    def _build_coach(self, name: str, filters: SearchFilters) -> Any:
+        if name == "roleplay":
+            from assistant.coaching.roleplay.service import build_roleplay_service
+
+            return build_roleplay_service(self.services, filters)
+        context = self.services.coach_context(filters)
         if name == "value_prop":
             from assistant.coaching.value_prop import ValuePropCoach
 
@@ -78,23 +94,14 @@ class AppContext:
         raise KamError(f"unknown coach '{name}'")
 
     def roleplay(self, user: User) -> Any:
-        """One role-play service per access level (it holds a database connection and the
-        embedded cue examples), shared by every request with the same rights."""
-        from assistant.coaching.roleplay.service import build_roleplay_service
-
-        filters = user.search_filters()
-        with self._lock:
-            service = self._roleplay.get(filters)
-            if service is None:
-                service = build_roleplay_service(self.services, filters)
-                self._roleplay[filters] = service
-            return service
+        return self.coaching("roleplay", user)
 
     def close(self) -> None:
         with self._lock:
-            for service in self._roleplay.values():
-                service.close()
-            self._roleplay.clear()
+            for (name, _), coach in self._coaches.items():
+                if name == "roleplay":
+                    coach.close()
+            self._coaches.clear()
 
     # -- who is asking -----------------------------------------------------------------------
 

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.errors import KamError
-from assistant.prompts import PromptLibrary
+from assistant.prompts import Messages, PromptLibrary
 
 LANGUAGES = {"English": "en", "繁體中文": "zh-Hant"}
 
 
 class Labels:
-    """Reads ``prompts/ui_labels.yaml``; both languages must have the same keys."""
+    """Labels from ``prompts/ui_labels.yaml`` (both languages hold the same keys), and the
+    components that show them."""
 
     def __init__(self, library: PromptLibrary) -> None:
-        self._table: dict[str, dict[str, str]] = library.data("ui_labels.yaml")
-        missing = set(self._table["en"]) ^ set(self._table.get("zh-Hant", {}))
-        if missing:
-            raise KamError(f"ui_labels.yaml: keys not in both languages: {sorted(missing)}")
+        self._messages = Messages(library, "ui_labels.yaml")
         self._registry: list[tuple[Any, str, str]] = []
 
     def get(self, key: str, language: str = "en", **values: Any) -> str:
-        text = self._table.get(language, self._table["en"]).get(key) or self._table["en"][key]
-        return text.format(**values) if values else text
+        return self._messages.get(key, language, **values)
 
     def bind(self, component: Any, key: str, attribute: str = "label") -> Any:
         """Remember that ``component``'s ``attribute`` shows label ``key`` (English at build)."""

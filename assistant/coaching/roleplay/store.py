@@ -8,8 +8,7 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from assistant.coaching.roleplay.records import (
 from assistant.coaching.roleplay.scenario import Scenario
 from assistant.coaching.roleplay.schema import open_store
 from assistant.coaching.roleplay.scorecard import YES_NO, Override, Scorecard
+from assistant.database import write_transaction
 from assistant.errors import KamError
 from assistant.prompts import PromptLibrary, default_library
 
@@ -199,16 +199,8 @@ class SessionStore:
 
     # -- internals -----------------------------------------------------------------------
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
     def _require_active(self, db: sqlite3.Connection, session_id: str) -> None:
         row = db.execute("SELECT status FROM sessions WHERE id = ?", (session_id,)).fetchone()
