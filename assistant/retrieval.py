@@ -140,8 +140,14 @@ class HybridSearcher:
             fused = weighted_score_fusion(rankings, weights)
         else:
             fused = reciprocal_rank_fusion(rankings, weights)
-        passages = self._passages(fused[: max(k * 4, 20)], dense_scores, lexical_scores)
-        return diversify(passages, k, self._max_per_source)
+        # Read passages for the best of the fused list, widening the window while one
+        # document's many near-identical chunks leave too few others to diversify over.
+        window = max(k * 4, 20)
+        while True:
+            passages = self._passages(fused[:window], dense_scores, lexical_scores)
+            if window >= len(fused) or _enough_sources(passages, k, self._max_per_source):
+                return diversify(passages, k, self._max_per_source)
+            window *= 2
 
     def _lexical(
         self, query: str, query_chinese: bool, pool: int, filters: SearchFilters
@@ -221,6 +227,16 @@ class HybridSearcher:
                 )
             )
         return passages
+
+
+def _enough_sources(passages: list[Passage], k: int, max_per_source: int) -> bool:
+    """Whether ``k`` passages can be chosen with at most ``max_per_source`` per document."""
+    if max_per_source <= 0:
+        return len(passages) >= k
+    per_source: dict[str, int] = {}
+    for passage in passages:
+        per_source[passage.source] = per_source.get(passage.source, 0) + 1
+    return sum(min(n, max_per_source) for n in per_source.values()) >= k
 
 
 def diversify(passages: list[Passage], k: int, max_per_source: int) -> list[Passage]:

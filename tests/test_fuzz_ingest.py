@@ -67,8 +67,7 @@ class Batch:
     def chunks_of(self, case: Case) -> list:
         manifest = self.services.index.manifest
         (doc_hash,) = {f.doc_hash for f in manifest.files() if f.path == str(case.path)}
-        ids = [i for i in manifest.chunk_ids() if i.startswith(doc_hash[:24])]
-        return manifest.chunks(ids)
+        return manifest.document_chunks(doc_hash)
 
 
 @pytest.fixture(scope="module")

@@ -75,3 +75,25 @@ def test_lexical_index_is_rebuilt_when_stale(services, small_corpus: Path) -> No
     services.index._lexical = None
     assert services.searcher.search("escalation", 3, mode="lexical")
     assert lexical_file.exists()
+
+
+def test_a_document_of_many_alike_chunks_does_not_crowd_out_the_others(tmp_path: Path) -> None:
+    """At most two passages per document in the top k, even when one document's near-identical
+    chunks (30, more than the first window of 20 fused candidates, fewer than the 40 each
+    retriever proposes) rank above every other document."""
+    from tests.conftest import make_services
+    from tests.factories import write
+
+    paragraph = "Formulary review committee budget impact formulary review committee budget."
+    sections = "\n\n".join(f"## Part {n}\n\n{paragraph}" for n in range(30))
+    write(tmp_path / "docs" / "crowd.md", f"# Crowd\n\n{sections}\n")
+    write(
+        tmp_path / "docs" / "other.md",
+        "# Other\n\nThe formulary review committee weighs the budget impact of each medicine.\n",
+    )
+    services, _ = make_services(tmp_path / "data")
+    services.ingestor.ingest([tmp_path / "docs"], "kb")
+    hits = services.searcher.search("formulary review committee budget impact", 3)
+    assert [h.source for h in hits].count("crowd.md") == 2
+    assert "other.md" in {h.source for h in hits}
+    services.close()
