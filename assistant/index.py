@@ -11,6 +11,7 @@ import numpy as np
 from assistant.embeddings import NamedEmbeddings
 from assistant.lexical import LexicalIndex, LexicalRecord
 from assistant.manifest import ChunkRecord, Manifest
+from assistant.model_change import carry_over
 from assistant.vectorstore import VectorStore
 
 
@@ -19,6 +20,7 @@ class ReconcileReport:
     orphans_deleted: int
     chunks_restored: int
     rebuilt: bool = False
+    carried_over: int = 0  # passages embedded again after the embedding model changed
 
 
 def chunk_fields(meta: dict) -> dict[str, str]:
@@ -43,7 +45,8 @@ class KnowledgeIndex:
         self.store_dir = store_dir
         self.embeddings = embeddings
         self.vectors = vectors
-        self.manifest = Manifest(store_dir / f"manifest-{vectors.collection_name}.sqlite")
+        self.manifest_path = store_dir / f"manifest-{vectors.collection_name}.sqlite"
+        self.manifest = Manifest(self.manifest_path)
         self._lexical_path = store_dir / f"lexical-{vectors.collection_name}.npz"
         self._lexical: LexicalIndex | None = None
         self._committed: tuple[int, frozenset[str]] | None = None
@@ -100,7 +103,10 @@ class KnowledgeIndex:
 
         A write that was never confirmed (a killed ingest), or a vector index that lost recent
         additions (Chroma's on-disk HNSW index can lag its metadata after a kill), leads to a
-        rebuild from the vectors stored in the manifest; no text is embedded again."""
+        rebuild from the vectors stored in the manifest; no text is embedded again. An empty
+        index whose embedding model just changed first takes over the previous model's
+        documents (``assistant.model_change``)."""
+        carried = carry_over(self)
         if self.manifest.vectors_dirty or not self._recent_vectors_searchable():
             report = ReconcileReport(0, self.rebuild_vectors(), rebuilt=True)
         else:
@@ -113,6 +119,8 @@ class KnowledgeIndex:
             if missing:
                 self.add_vectors(self.manifest.chunks(missing))
             report = ReconcileReport(orphans_deleted=len(orphans), chunks_restored=len(missing))
+        if carried:
+            report = ReconcileReport(report.orphans_deleted, report.chunks_restored, True, carried)
         self._vectors_checked = True  # this process has seen the store match the manifest
         return report
 

@@ -147,6 +147,32 @@ class Manifest:
         sql = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_hash=? ORDER BY idx"
         return _chunk_records(self._query(sql, (doc_hash,)))
 
+    def document_record(self, doc_hash: str) -> DocumentRecord | None:
+        """A document with its chunks, as ``commit`` takes it."""
+        rows = self._query(
+            "SELECT doc_hash, source, path, meta FROM documents WHERE doc_hash=?", (doc_hash,)
+        )
+        if not rows:
+            return None
+        h, source, path, meta = rows[0]
+        return DocumentRecord(h, source, path, json.loads(meta), self.document_chunks(h))
+
+    def state(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM state WHERE key=?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_state(self, key: str, value: str | None) -> None:
+        """Set (or, with None, clear) one entry of the state table."""
+        with self._transaction() as db:
+            if value is None:
+                db.execute("DELETE FROM state WHERE key=?", (key,))
+            else:
+                db.execute(
+                    "INSERT INTO state VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    (key, value),
+                )
+
     def newest_chunk_ids(self, n: int) -> list[str]:
         return [
             row[0] for row in self._query("SELECT id FROM chunks ORDER BY rowid DESC LIMIT ?", (n,))
@@ -160,16 +186,10 @@ class Manifest:
     @property
     def vectors_dirty(self) -> bool:
         """True while (or if) a write to the vector store has not been confirmed complete."""
-        rows = self._query("SELECT value FROM state WHERE key='vectors_dirty'")
-        return bool(rows) and rows[0][0] == "1"
+        return self.state("vectors_dirty") == "1"
 
     def set_vectors_dirty(self, dirty: bool) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO state VALUES ('vectors_dirty', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                ("1" if dirty else "0",),
-            )
+        self.set_state("vectors_dirty", "1" if dirty else "0")
 
     # -- writing -----------------------------------------------------------------------------
 

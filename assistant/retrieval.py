@@ -12,7 +12,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.fusion import reciprocal_rank_fusion, weighted_score_fusion
+from assistant.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
 from assistant.glossary import Glossary
 from assistant.index import KnowledgeIndex
 from assistant.language import detect_language, is_chinese
@@ -127,17 +127,19 @@ class HybridSearcher:
         if mode in ("hybrid", "dense"):
             same, cross = self._dense(query, query_chinese, pool, filters)
             rankings += [same, cross]
-            share = self._dense_weight if self._fusion == "weighted" else 1.0
+            share = self._dense_weight if self._fusion != "rrf" else 1.0
             weights += [share, share * self._cross_weight]
             dense_scores = {**dict(cross), **dict(same)}
         if mode in ("hybrid", "lexical"):
             same, cross = self._lexical(query, query_chinese, pool, filters)
             rankings += [same, cross]
-            share = 1.0 - self._dense_weight if self._fusion == "weighted" else 1.0
+            share = 1.0 - self._dense_weight if self._fusion != "rrf" else 1.0
             weights += [share, share * self._cross_weight]
             lexical_scores = {**dict(cross), **dict(same)}
         if self._fusion == "weighted" and mode == "hybrid":
             fused = weighted_score_fusion(rankings, weights)
+        elif self._fusion == "zscore" and mode == "hybrid":
+            fused = zscore_fusion(rankings, weights)
         else:
             fused = reciprocal_rank_fusion(rankings, weights)
         # Read passages for the best of the fused list, widening the window while one

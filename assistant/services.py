@@ -49,7 +49,12 @@ def build_services(
     chat_model: BaseChatModel | None = None,
 ) -> Services:
     """Wire the services. Models load lazily, on first use."""
-    embeddings = embeddings or build_embeddings(settings.embeddings, settings.torch_threads)
+    if embeddings is None:
+        torch_runtime = settings.encoder_runtime == "torch"
+        threads = settings.torch_threads if torch_runtime else settings.encoder_threads or None
+        embeddings = build_embeddings(
+            settings.embeddings, threads, settings.encoder_runtime, settings.models_dir()
+        )
     store_dir = settings.store_dir()
     vectors = VectorStore(
         embeddings,

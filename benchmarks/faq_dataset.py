@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
-from assistant.config import EmbeddingName
+from assistant.config import EmbeddingName, EncoderRuntime
 from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
 
 DOC_ROOT = Path("/usr/share/doc/python3.11/html")
@@ -160,6 +160,24 @@ def add_faq_arguments(
         parser.add_argument("--embeddings", default=embeddings, choices=choices)
     else:
         parser.add_argument("--embeddings", nargs="+", default=list(embeddings), choices=choices)
+    parser.add_argument(
+        "--runtimes",
+        nargs="+",
+        default=["onnx-int8", "torch"],
+        choices=list(get_args(EncoderRuntime)),
+        help="how MiniLM runs (setups without MiniLM run once)",
+    )
+
+
+def embedding_setups(embeddings: list[str], runtimes: list[str]) -> list[tuple[str, str, str]]:
+    """(label, KAM_EMBEDDINGS, KAM_ENCODER_RUNTIME) for every setup to measure."""
+    setups = []
+    for name in embeddings:
+        if name in ("minilm", "ensemble"):
+            setups += [(f"{name} ({runtime})", name, runtime) for runtime in runtimes]
+        else:
+            setups.append((name, name, runtimes[0]))
+    return setups
 
 
 def load_queries(out: Path = DEFAULT_OUT) -> list[dict[str, str]]:

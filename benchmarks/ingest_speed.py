@@ -20,7 +20,7 @@ from assistant.documents import load_document
 from assistant.offline import go_offline
 from assistant.services import Services
 from benchmarks.baseline import build_baseline
-from benchmarks.faq_dataset import add_faq_arguments, ensure_dataset
+from benchmarks.faq_dataset import add_faq_arguments, embedding_setups, ensure_dataset
 from benchmarks.instrument import TimedEmbeddings, TimedVectorStore
 from benchmarks.kam import temporary_services
 from benchmarks.reporting import markdown_table, save_results
@@ -42,10 +42,10 @@ def time_parse_and_chunk(folder: Path, chunk_tokens: int) -> tuple[float, int]:
 
 
 def measure_kam(
-    name: EmbeddingName, folder: Path, source_mb: float
+    label: str, name: EmbeddingName, runtime: str, folder: Path, source_mb: float
 ) -> tuple[dict[str, object], dict[str, object]]:
     """(speed row, time-breakdown row) for one embedding choice."""
-    with temporary_services(name) as services:
+    with temporary_services(name, encoder_runtime=runtime) as services:
         timed_embeddings, timed_vectors = instrument(services)
         started = time.perf_counter()
         timed_embeddings.warm_up()
@@ -60,11 +60,11 @@ def measure_kam(
         parse_s, _ = time_parse_and_chunk(folder, services.settings.chunk_tokens)
     if first.failed or second.added or second.replaced:
         print(
-            f"  WARNING {name}: first failed {len(first.failed)}, "
+            f"  WARNING {label}: first failed {len(first.failed)}, "
             f"second added {len(second.added)} replaced {len(second.replaced)}"
         )
     speed = {
-        "system": f"KAM {name}",
+        "system": f"KAM {label}",
         "chunks": first.chunks_added,
         "ingest_s": round(first.seconds, 2),
         "mb_per_s": source_mb / first.seconds,
@@ -75,7 +75,7 @@ def measure_kam(
     }
     rest = first.seconds - embed_s - upsert_s - lexical_s - parse_s
     breakdown = {
-        "system": f"KAM {name}",
+        "system": f"KAM {label}",
         "total_s": first.seconds,
         "parse+chunk_s": parse_s,
         "embed_s": embed_s,
@@ -138,8 +138,8 @@ def main() -> None:
     baselines = list(speed_rows)
 
     breakdowns: list[dict[str, object]] = []
-    for name in args.embeddings:
-        speed, breakdown = measure_kam(name, folder, source_mb)
+    for label, name, runtime in embedding_setups(args.embeddings, args.runtimes):
+        speed, breakdown = measure_kam(label, name, runtime, folder, source_mb)
         speed_rows.append(speed)
         breakdowns.append(breakdown)
 

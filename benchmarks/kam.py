@@ -9,14 +9,25 @@ from pathlib import Path
 
 from assistant.config import EmbeddingName, Settings
 from assistant.services import Services, build_services
+from benchmarks.reporting import RESULTS_DIR
+
+MODELS_DIR = RESULTS_DIR / "models"
 
 
 @contextmanager
-def temporary_services(embeddings: EmbeddingName, **settings: object) -> Iterator[Services]:
-    """Fresh services over an empty temporary ``KAM_DATA_DIR``; deleted afterwards."""
+def temporary_services(
+    embeddings: EmbeddingName, models_dir: Path | None = None, **settings: object
+) -> Iterator[Services]:
+    """Fresh services over an empty temporary ``KAM_DATA_DIR``; deleted afterwards. Files
+    made from the packaged models (the int8 ONNX MiniLM) are kept in ``models_dir`` (by
+    default the benchmarks' results folder) so that a run does not time their making."""
     with tempfile.TemporaryDirectory(prefix=f"kam-bench-{embeddings}-") as tmp:
+        data_dir = Path(tmp)
+        models = models_dir or MODELS_DIR
+        models.mkdir(parents=True, exist_ok=True)
+        (data_dir / "models").symlink_to(models, target_is_directory=True)
         services = build_services(
-            Settings(data_dir=Path(tmp), embeddings=embeddings, **settings)  # type: ignore[arg-type]
+            Settings(data_dir=data_dir, embeddings=embeddings, **settings)  # type: ignore[arg-type]
         )
         try:
             yield services

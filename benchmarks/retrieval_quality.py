@@ -19,7 +19,12 @@ from assistant.config import EmbeddingName
 from assistant.offline import go_offline
 from assistant.retrieval import HybridSearcher
 from benchmarks.baseline import build_baseline
-from benchmarks.faq_dataset import add_faq_arguments, ensure_dataset, load_queries
+from benchmarks.faq_dataset import (
+    add_faq_arguments,
+    embedding_setups,
+    ensure_dataset,
+    load_queries,
+)
 from benchmarks.kam import temporary_services, variant
 from benchmarks.metrics import first_rank, score_ranks
 from benchmarks.reporting import markdown_table, save_results
@@ -31,9 +36,11 @@ KAM_CONFIGS: tuple[tuple[str, str, str, float], ...] = (
     ("dense", "dense", "rrf", 0.5),
     ("lexical (BM25)", "lexical", "rrf", 0.5),
     ("hybrid rrf", "hybrid", "rrf", 0.5),
-    ("hybrid weighted 0.3", "hybrid", "weighted", 0.3),
-    ("hybrid weighted 0.5", "hybrid", "weighted", 0.5),
+    ("hybrid weighted 0.5 (default)", "hybrid", "weighted", 0.5),
     ("hybrid weighted 0.7", "hybrid", "weighted", 0.7),
+    ("hybrid zscore 0.5", "hybrid", "zscore", 0.5),
+    ("hybrid zscore 0.6", "hybrid", "zscore", 0.6),
+    ("hybrid zscore 0.7", "hybrid", "zscore", 0.7),
 )
 REPORTED_BASELINE = {"recall@5": 0.865, "mrr@10": 0.710, "ndcg@10": 0.759}
 
@@ -49,18 +56,20 @@ def evaluate(search: SearchFn, queries: Sequence[dict[str, str]]) -> dict[str, f
 
 
 def run_kam(
+    label: str,
     embeddings: EmbeddingName,
+    runtime: str,
     docs: Path,
     queries: Sequence[dict[str, str]],
     depth: int,
     candidates: int,
 ) -> tuple[dict[str, object], list[dict[str, object]]]:
     """Ingest once with ``embeddings``, then score every query-time configuration."""
-    with temporary_services(embeddings, candidates=candidates) as services:
+    with temporary_services(embeddings, encoder_runtime=runtime, candidates=candidates) as services:
         services.index.embeddings.warm_up()
         report = services.ingestor.ingest([docs], "faq")
         ingest = {
-            "embeddings": embeddings,
+            "embeddings": label,
             "chunks": report.chunks_added,
             "ingest_s": round(report.seconds, 2),
             "failed": len(report.failed),
@@ -68,7 +77,7 @@ def run_kam(
         for path, why in report.failed:
             print(f"  FAILED {path}: {why}")
         rows = []
-        for label, mode, fusion, weight in KAM_CONFIGS:
+        for name, mode, fusion, weight in KAM_CONFIGS:
             with variant(services, fusion=fusion, dense_weight=weight) as configured:
                 searcher = configured.searcher
 
@@ -76,7 +85,7 @@ def run_kam(
                     passages = s.search(query, k=depth, mode=m)  # type: ignore[arg-type]
                     return [p.source for p in passages]
 
-                rows.append({"system": f"KAM {embeddings} / {label}", **evaluate(search, queries)})
+                rows.append({"system": f"KAM {label} / {name}", **evaluate(search, queries)})
             print(f"  {rows[-1]['system']}: nDCG@10 {rows[-1]['ndcg@10']:.3f}", flush=True)
         return ingest, rows
 
@@ -125,8 +134,8 @@ def main() -> None:
         finally:
             baseline.close()
 
-    for name in args.embeddings:
-        ingest, kam_rows = run_kam(name, docs, queries, args.depth, args.candidates)
+    for label, name, runtime in embedding_setups(args.embeddings, args.runtimes):
+        ingest, kam_rows = run_kam(label, name, runtime, docs, queries, args.depth, args.candidates)
         ingests.append(ingest)
         rows += kam_rows
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,25 @@ from tests.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, write
 go_offline()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One folder for model files made from the packaged models (the int8 ONNX MiniLM), so
+    that the whole session makes them once; set before any module fixture starts services
+    or servers."""
+    import os
+
+    folder = tmp_path_factory.mktemp("models")
+    previous = os.environ.get("KAM_MODEL_CACHE_DIR")
+    os.environ["KAM_MODEL_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("KAM_MODEL_CACHE_DIR", None)
+    else:
+        os.environ["KAM_MODEL_CACHE_DIR"] = previous
+
+
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> None:
     """Every test gets its own data folder and no stray KAM_ settings from the shell."""
     import os
 
@@ -22,6 +40,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         if key.startswith("KAM_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("KAM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KAM_MODEL_CACHE_DIR", str(model_cache))
 
 
 class CountingHashEmbeddings(HashEmbeddings):

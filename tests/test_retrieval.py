@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.fusion import reciprocal_rank_fusion, weighted_score_fusion
+from assistant.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
 from assistant.lexical import LexicalIndex, LexicalRecord
 from assistant.retrieval import KamRetriever, SearchFilters
 
@@ -19,6 +19,38 @@ def test_weighted_fusion_by_hand() -> None:
     fused = dict(weighted_score_fusion([[("a", 0.8), ("b", 0.4)], [("b", 10.0)]], [0.5, 0.5]))
     assert fused["a"] == 0.5 * 1.0
     assert abs(fused["b"] - (0.5 * 0.5 + 0.5 * 1.0)) < 1e-12
+
+
+def test_zscore_fusion_by_hand() -> None:
+    dense = [("a", 0.62), ("b", 0.60), ("c", 0.50)]  # cosines bunched together
+    lexical = [("c", 9.0), ("d", 3.0)]
+    fused = dict(zscore_fusion([dense, lexical], [0.6, 0.4]))
+    mean = (0.62 + 0.60 + 0.50) / 3
+    spread = (sum((s - mean) ** 2 for s in (0.62, 0.60, 0.50)) / 3) ** 0.5
+    z = {k: (v - mean) / spread for k, v in dense}
+    lex = {"c": 1.0, "d": -1.0}  # two scores: one spread above and below their mean
+    assert abs(fused["a"] - (0.6 * z["a"] + 0.4 * lex["d"])) < 1e-9  # absent: the list's floor
+    assert abs(fused["c"] - (0.6 * z["c"] + 0.4 * lex["c"])) < 1e-9
+    assert abs(fused["d"] - (0.6 * z["c"] + 0.4 * lex["d"])) < 1e-9
+
+
+def test_zscore_fusion_lets_the_dense_weight_decide_against_a_loud_lexical_list() -> None:
+    """Scaled by the best score, a strong BM25 hit outweighs the dense ranking even at a
+    dense weight of 0.6; as standard scores, the dense side's clear winner stays first."""
+    dense = [("answer", 0.62), ("reference", 0.55), ("x", 0.50), ("y", 0.49), ("z", 0.48)]
+    lexical = [("reference", 12.0), ("answer", 6.0), ("x", 4.0), ("y", 3.0), ("z", 2.0)]
+    by_max = weighted_score_fusion([dense, lexical], [0.6, 0.4])
+    by_z = zscore_fusion([dense, lexical], [0.6, 0.4])
+    assert by_max[0][0] == "reference"
+    assert by_z[0][0] == "answer"
+
+
+def test_zscore_fusion_edge_cases() -> None:
+    assert zscore_fusion([[], []], [0.5, 0.5]) == []
+    same = zscore_fusion([[("a", 0.5), ("b", 0.5)], [("b", 2.0)]], [0.5, 0.5])
+    assert dict(same) == {"a": 0.0, "b": 0.0}  # no spread: no list prefers anything
+    ignored = zscore_fusion([[("a", 0.9), ("b", 0.1)], [("b", 5.0), ("a", 1.0)]], [1.0, 0.0])
+    assert [item for item, _ in ignored] == ["a", "b"]
 
 
 def test_bm25_ranks_and_filters(tmp_path: Path) -> None:
