@@ -3,7 +3,7 @@
     python -m benchmarks.calibrate_abstention [--sets A.yaml ...] [--report HELD_OUT.yaml ...]
 
 The default sets are corpus_questions.yaml, corpus_answers.yaml and abstention_dev.yaml;
-evals/abstention_holdout.yaml is for --report only.
+evals/abstention_holdout.yaml and abstention_holdout2.yaml are for --report only.
 
 For every non-compliance question, computes the evidence the answer service looks at (the
 same code path as an answer), then searches the thresholds of the soft rules:
@@ -46,7 +46,8 @@ DEFAULT_SETS = [
     ROOT / "evals" / "corpus_answers.yaml",
     ROOT / "evals" / "abstention_dev.yaml",
 ]
-HELD_OUT = ROOT / "evals" / "abstention_holdout.yaml"  # score with --report; never fit on it
+# Score these with --report; never fit on them.
+HELD_OUT = (ROOT / "evals" / "abstention_holdout.yaml", ROOT / "evals" / "abstention_holdout2.yaml")
 MIN_TERMS = AnswerSettings().coverage_min_terms
 GRID = {
     "semantic": np.round(np.arange(0.0, 0.52, 0.02), 2),
@@ -233,8 +234,9 @@ def main() -> None:
     parser.add_argument("--floor", type=float, default=0.02, help="abstain_lexical_floor")
     parser.add_argument("--data-dir", type=Path, help="an index to reuse (ingested if needed)")
     args = parser.parse_args()
-    if HELD_OUT.resolve() in {path.resolve() for path in args.sets}:
-        raise SystemExit(f"{HELD_OUT.name} is held out: pass it with --report, not --sets")
+    for held_out in HELD_OUT:
+        if held_out.resolve() in {path.resolve() for path in args.sets}:
+            raise SystemExit(f"{held_out.name} is held out: pass it with --report, not --sets")
     with tempfile.TemporaryDirectory() as tmp:
         services = build_services(Settings(data_dir=args.data_dir or Path(tmp)))
         try:
