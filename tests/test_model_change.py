@@ -47,7 +47,10 @@ def test_new_model_takes_over_the_documents(tmp_path: Path, small_corpus: Path) 
     assert new.index.manifest.files() == old_files
     hits = new.searcher.search("payer budget impact", 3)
     assert hits and hits[0].source == "payer-value.md"
-    for_kams = new.searcher.search("escalation", 5, SearchFilters(access=("public",)))
+    question = "escalation to the regional director within four business hours"
+    everyone = new.searcher.search(question, 5)
+    assert everyone[0].source == "escalation.md" and everyone[0].access == "internal"
+    for_kams = new.searcher.search(question, 5, SearchFilters(access=("public",)))
     assert for_kams and all(p.access == "public" for p in for_kams)
 
     embeddings.embedded = 0
