@@ -48,6 +48,10 @@ def backup(data_dir: Path, destination: Path, include_vectors: bool = False) -> 
             if len(relative.parts) == 2:
                 report.skipped.append("index/chroma (rebuilt from the manifest's vectors)")
             continue
+        if relative.parts[0] == "models":  # made again from the packaged model on first use
+            if len(relative.parts) == 1:
+                report.skipped.append("models (made again from the packaged model)")
+            continue
         if path.is_dir() or path.name.endswith(_SKIP_SUFFIXES):
             continue
         target = destination / relative

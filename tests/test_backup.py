@@ -76,3 +76,14 @@ def test_cli_backup_and_restore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert FeedbackStore(tmp_path / "new" / "feedback.sqlite").items()[0].question == "q"
     failed = CliRunner().invoke(app, ["restore", str(tmp_path / "b")])
     assert failed.exit_code == 1 and "not empty" in failed.output
+
+
+def test_backup_leaves_out_model_files_made_from_packages(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "models").mkdir(parents=True)
+    (data / "models" / "minilm-l6-int8-x.onnx").write_bytes(b"\0" * 1024)
+    (data / "feedback.txt").write_text("kept")
+    report = backup(data, tmp_path / "copy")
+    assert (tmp_path / "copy" / "feedback.txt").read_text() == "kept"
+    assert not (tmp_path / "copy" / "models").exists()
+    assert "models (made again from the packaged model)" in report.skipped
