@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.embeddings import NamedEmbeddings
 from assistant.lexical import LexicalIndex, LexicalRecord
-from assistant.manifest import ChunkRecord, Manifest
+from assistant.manifest import ChunkRecord, DocumentRecord, FileRecord, Manifest
 from assistant.model_change import carry_over
 from assistant.vectorstore import VectorStore
 
@@ -155,6 +155,22 @@ class KnowledgeIndex:
                 self.add_vectors(chunks)
         self.manifest.set_vectors_dirty(False)
         return len(ids)
+
+    def commit_documents(self, documents: list[DocumentRecord], files: list[FileRecord]) -> int:
+        """Embed and store the documents' passages, then record them in the manifest; the
+        passages of documents no file refers to any more leave the vector store. Vectors go
+        first and the manifest second, with the store marked dirty (the caller clears the
+        mark when its whole run ends): a kill in between leaves orphans that reconcile
+        drops. Returns the number of passages embedded."""
+        chunks = [c for d in documents for c in d.chunks]
+        if not self.manifest.vectors_dirty:
+            self.manifest.set_vectors_dirty(True)
+        vectors = self.add_vectors(chunks)
+        dropped = self.manifest.commit(
+            documents, files, {c.id: v for c, v in zip(chunks, vectors, strict=True)}
+        )
+        self.vectors.delete(dropped)
+        return len(chunks)
 
     def add_vectors(
         self, chunks: list[ChunkRecord], vectors: np.ndarray | None = None

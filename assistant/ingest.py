@@ -256,19 +256,8 @@ class Ingestor:
     def _flush(self, pending: _Pending, report: IngestReport) -> None:
         if not pending.files:
             return
-        chunks = [c for d in pending.documents for c in d.chunks]
-        manifest = self._index.manifest
-        if not manifest.vectors_dirty:
-            manifest.set_vectors_dirty(True)  # cleared when the ingest ends cleanly
-        # Vectors first, manifest second: a kill in between leaves orphans that reconcile drops.
-        vectors = self._index.add_vectors(chunks)
-        dropped = manifest.commit(
-            pending.documents,
-            pending.files,
-            {c.id: v for c, v in zip(chunks, vectors, strict=True)},
-        )
-        self._index.vectors.delete(dropped)
-        report.chunks_added += len(chunks)
+        # The dirty mark it sets is cleared when the ingest ends cleanly.
+        report.chunks_added += self._index.commit_documents(pending.documents, pending.files)
         for kind, key in pending.outcomes:
             if kind == "added":
                 report.added.append(key)

@@ -62,7 +62,8 @@ def carry_over(index: KnowledgeIndex, batch_chunks: int = 256) -> int:
         files_by_doc: dict[str, list[FileRecord]] = defaultdict(list)
         for record in other.files():
             files_by_doc[record.doc_hash].append(record)
-        pending: list[tuple[DocumentRecord, list[FileRecord]]] = []
+        documents: list[DocumentRecord] = []
+        pending_files: list[FileRecord] = []
         log.warning(
             "the embedding model changed: indexing %d documents of %s again with %s",
             len(files_by_doc),
@@ -75,29 +76,16 @@ def carry_over(index: KnowledgeIndex, batch_chunks: int = 256) -> int:
             document = other.document_record(doc_hash)
             if document is None:
                 continue
-            pending.append((document, files))
-            if sum(len(d.chunks) for d, _ in pending) >= batch_chunks:
-                embedded += _commit(index, pending)
-                pending = []
-        embedded += _commit(index, pending)
+            documents.append(document)
+            pending_files += files
+            if sum(len(d.chunks) for d in documents) >= batch_chunks:
+                embedded += index.commit_documents(documents, pending_files)
+                documents, pending_files = [], []
+        if documents:
+            embedded += index.commit_documents(documents, pending_files)
     finally:
         other.close()
+    if manifest.vectors_dirty:
+        manifest.set_vectors_dirty(False)
     manifest.set_state(_STATE_KEY, None)
     return embedded
-
-
-def _commit(index: KnowledgeIndex, pending: list[tuple[DocumentRecord, list[FileRecord]]]) -> int:
-    """Vectors first, manifest second (as an ingest does): a kill in between leaves
-    orphan vectors that the next reconcile drops."""
-    if not pending:
-        return 0
-    chunks = [c for document, _ in pending for c in document.chunks]
-    index.manifest.set_vectors_dirty(True)
-    vectors = index.add_vectors(chunks)
-    index.manifest.commit(
-        [document for document, _ in pending],
-        [f for _, files in pending for f in files],
-        {c.id: v for c, v in zip(chunks, vectors, strict=True)},
-    )
-    index.manifest.set_vectors_dirty(False)
-    return len(chunks)

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -34,13 +35,11 @@ def minilm_model_dir() -> Path:
 
 
 def _fingerprint(model_dir: Path) -> str:
-    """Changes when the weights or the tools that convert them change."""
-    import onnxruntime
-    import torch
-
+    """Changes when the weights or the tools that convert them change (versions read from
+    package metadata: importing torch only to name the file would cost seconds at start)."""
     weights = model_dir / "model.safetensors"
     stat = weights.stat()
-    text = f"{stat.st_size}:{torch.__version__}:{onnxruntime.__version__}:v1"
+    text = f"{stat.st_size}:{version('torch')}:{version('onnxruntime')}:v1"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

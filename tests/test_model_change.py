@@ -72,24 +72,23 @@ def test_an_interrupted_carry_over_resumes(
     expected = old.index.manifest.chunk_count()
     old.close()
 
-    real_commit = model_change._commit
+    new, _ = _new_model_services(data)
+    real_commit = new.index.commit_documents
     calls = {"n": 0}
 
-    def dies_after_one_batch(index, pending):
+    def dies_after_one_batch(documents, files):
         calls["n"] += 1
         if calls["n"] > 1:
             raise KeyboardInterrupt("killed")
-        return real_commit(index, pending)
+        return real_commit(documents, files)
 
-    monkeypatch.setattr(model_change, "_commit", dies_after_one_batch)
-    new, _ = _new_model_services(data)
+    monkeypatch.setattr(new.index, "commit_documents", dies_after_one_batch)
     with pytest.raises(KeyboardInterrupt):
         model_change.carry_over(new.index, batch_chunks=1)
     partial = new.index.manifest.chunk_count()
     assert 0 < partial < expected
     new.close()
 
-    monkeypatch.setattr(model_change, "_commit", real_commit)
     again, _ = _new_model_services(data)
     again.searcher.search("payer", 3)
     assert again.index.manifest.chunk_count() == expected
