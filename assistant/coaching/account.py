@@ -10,6 +10,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from assistant.documents.metadata import yaml_line
 from assistant.errors import KamError
 
 ACCOUNT_TYPES = ("health_system", "payer", "hospital_chain", "wholesaler", "pharmacy_chain")
@@ -194,9 +195,7 @@ def load_coach_file(path: Path | str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise AccountFileError(f"{path}: not valid YAML{where}") from None
+        raise AccountFileError(f"{path}: not valid YAML{yaml_line(exc)}") from None
     if data is None:
         raise AccountFileError(f"{path}: the file is empty")
     if not isinstance(data, dict):

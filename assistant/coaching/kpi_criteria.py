@@ -128,15 +128,19 @@ class SetCriteria:
         }
         if not account.objectives:
             return "missing", 0.0, "", {_MESSAGE: "no_objectives"}
-        thresholds = self._rubric.thresholds
-        if share >= thresholds["objective_met"]:
-            result = "met"
-        elif share >= thresholds["objective_partly"]:
-            result = "partly"
-        else:
-            result = "missing"
+        result = self._grade(share, "objective")
         evidence = "; ".join(f"{quote(p.kpi.name, language)} → {p.objective}" for p in linked[:4])
         return result, share, evidence, values
+
+    def _grade(self, value: float, threshold: str) -> str:
+        """met, partly or missing against the rubric's ``<threshold>_met`` and
+        ``<threshold>_partly`` thresholds."""
+        thresholds = self._rubric.thresholds
+        if value >= thresholds[f"{threshold}_met"]:
+            return "met"
+        if value >= thresholds[f"{threshold}_partly"]:
+            return "partly"
+        return "missing"
 
     def _lifecycle(
         self, profiles: Sequence[KpiProfile], account: AccountProfile, language: str
@@ -178,13 +182,7 @@ class SetCriteria:
         self, profiles: Sequence[KpiProfile], attribute: str, language: str
     ) -> tuple[str, float, str, Values]:
         score = sum(getattr(p, attribute) for p in profiles) / len(profiles)
-        thresholds = self._rubric.thresholds
-        if score >= thresholds["average_met"]:
-            result = "met"
-        elif score >= thresholds["average_partly"]:
-            result = "partly"
-        else:
-            result = "missing"
+        result = self._grade(score, "average")
         weak = [p for p in profiles if getattr(p, attribute) < 1.0]
         evidence = names(weak, language)
         values: Values = {"weak_names": names(weak, language), "n": len(profiles)}

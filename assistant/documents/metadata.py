@@ -71,6 +71,12 @@ def yaml_problem(exc: yaml.YAMLError, first_line: int = 1) -> str:
     return " ".join(f"{problem}{where}".split())
 
 
+def yaml_line(exc: yaml.YAMLError) -> str:
+    """`` (line N)`` where PyYAML found the problem, or nothing when it does not say."""
+    mark = getattr(exc, "problem_mark", None)
+    return f" (line {mark.line + 1})" if mark is not None else ""
+
+
 def split_front_matter(text: str, where: str) -> tuple[DocMeta, str]:
     """Separate a leading ``---`` YAML block from Markdown text."""
     stripped = text.lstrip("\ufeff")

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.coaching.account import normalise_account_type
+from assistant.documents.metadata import yaml_line
 from assistant.errors import KamError
 
 Language = Literal["en", "zh-Hant"]
@@ -196,9 +197,7 @@ def parse_scenario(text: str, origin: str) -> Scenario:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise ScenarioError(f"scenario {origin}: not valid YAML{where}") from None
+        raise ScenarioError(f"scenario {origin}: not valid YAML{yaml_line(exc)}") from None
     if not isinstance(raw, dict):
         raise ScenarioError(f"scenario {origin}: expected a mapping of fields (id, title, ...)")
     try:
