@@ -17,7 +17,7 @@ from assistant.embeddings import HashEmbeddings
 from assistant.services import build_services
 from assistant.ui.context import AppContext
 from tests.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, write
-from tests.ui_server import PASSWORDS, running_server, write_users
+from tests.ui_server import PASSWORDS, client_for, running_server, write_users
 
 QUESTION = "What does an outcomes-based contract tie the price to?"
 
@@ -28,7 +28,7 @@ class RunningApp:
     ctx: AppContext
 
     def client(self, user: str = "ada") -> Client:
-        return Client(self.url, auth=(user, PASSWORDS[user]), verbose=False)
+        return client_for(self.url, user)
 
     def http(self, user: str = "ada") -> httpx.Client:
         """An HTTP client signed in through Gradio's login form (cookie kept)."""

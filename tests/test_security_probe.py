@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from gradio_client import Client
 
 from tests.fault_app import serve_app
-from tests.ui_server import PASSWORDS
+from tests.ui_server import client_for
 
 pytestmark = pytest.mark.slow
 
@@ -82,10 +81,6 @@ def server(tmp_path_factory):
         app.ctx.close()
 
 
-def _client(url: str, user: str) -> Client:
-    return Client(url, auth=(user, PASSWORDS[user]), verbose=False)
-
-
 def _leaks(payload, query: str = "") -> list[str]:
     """Every internal passage, or secret phrase the query did not itself contain, anywhere in
     a JSON payload."""
@@ -110,7 +105,7 @@ def test_at_least_fifty_crafted_queries() -> None:
 
 
 def test_search_and_chat_never_leak_to_a_kam(server) -> None:
-    kam = _client(server, "mei")
+    kam = client_for(server, "mei")
     leaks = []
     for query in CRAFTED:
         leaks += _leaks(kam.predict(query, 20, [], [], api_name="/search"), query)
@@ -121,13 +116,13 @@ def test_search_and_chat_never_leak_to_a_kam(server) -> None:
 
 def test_the_probe_would_see_a_leak(server) -> None:
     """The same probe finds internal passages for a trainer: the check can fail."""
-    trainer = _client(server, "tom")
+    trainer = client_for(server, "tom")
     found = sum(bool(_leaks(trainer.predict(q, 20, api_name="/search"))) for q in CRAFTED[:10])
     assert found >= 5
 
 
 def test_library_and_source_viewer_never_leak_to_a_kam(server) -> None:
-    kam, admin = _client(server, "mei"), _client(server, "ada")
+    kam, admin = client_for(server, "mei"), client_for(server, "ada")
     assert _leaks(kam.predict(api_name="/documents")) == []
     internal = next(d for d in admin.predict(api_name="/documents") if d["access"] == "internal")
     with pytest.raises(Exception, match="no such document"):
@@ -145,7 +140,7 @@ def test_library_and_source_viewer_never_leak_to_a_kam(server) -> None:
 
 
 def test_evaluations_are_closed_to_a_kam(server) -> None:
-    kam = _client(server, "mei")
+    kam = client_for(server, "mei")
     for endpoint, args in (("/run_eval", ("corpus_answers.yaml",)), ("/question_sets", ())):
         with pytest.raises(Exception, match="only trainers"):
             kam.predict(*args, api_name=endpoint)
@@ -168,7 +163,7 @@ ACCOUNT = {
 
 
 def test_coaching_never_cites_internal_passages_to_a_kam(server) -> None:
-    kam = _client(server, "mei")
+    kam = client_for(server, "mei")
     leaks, cited = [], 0
     for query in CRAFTED:
         draft = f"We propose a partnership. {query}. For the medical director, evidence."
@@ -190,7 +185,7 @@ def test_coaching_never_cites_internal_passages_to_a_kam(server) -> None:
 
 
 def test_roleplay_debrief_never_cites_internal_passages_to_a_kam(server) -> None:
-    kam = _client(server, "mei")
+    kam = client_for(server, "mei")
     scenario = kam.predict(api_name="/roleplay_scenarios")[0]["id"]
     session = kam.predict(scenario, api_name="/roleplay_start")["session_id"]
     for query in CRAFTED[:10]:

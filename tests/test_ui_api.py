@@ -8,7 +8,7 @@ from gradio_client import Client, handle_file
 
 from tests.factories import write
 from tests.fault_app import serve_app
-from tests.ui_server import PASSWORDS
+from tests.ui_server import client_for
 
 pytestmark = pytest.mark.slow
 
@@ -28,20 +28,16 @@ def app_url(tmp_path_factory):
         yield app.url
 
 
-def client(url: str, user: str) -> Client:
-    return Client(url, auth=(user, PASSWORDS[user]), verbose=False)
-
-
 def test_login_is_required(app_url):
     with pytest.raises(Exception):  # noqa: B017  (gradio_client raises a plain error)
         Client(app_url, verbose=False).predict(api_name="/status")
     with pytest.raises(Exception):  # noqa: B017
         Client(app_url, auth=("mei", "wrong"), verbose=False)
-    assert client(app_url, "mei").predict(api_name="/status")["role"] == "kam"
+    assert client_for(app_url, "mei").predict(api_name="/status")["role"] == "kam"
 
 
 def test_status_reports_model_mode_and_index(app_url):
-    status = client(app_url, "ada").predict(api_name="/status")
+    status = client_for(app_url, "ada").predict(api_name="/status")
     assert status["embeddings"] == "hash"
     assert status["answer_mode"] == "extractive"
     assert status["documents"] == 3 and status["chunks"] > 0
@@ -49,7 +45,7 @@ def test_status_reports_model_mode_and_index(app_url):
 
 
 def test_ask_streams_a_cited_answer_with_openable_sources(app_url):
-    c = client(app_url, "mei")
+    c = client_for(app_url, "mei")
     parts = list(c.submit("What do payers care about?", [], [], [], api_name="/ask"))
     final = parts[-1]
     assert final["done"] is True and not final["abstained"]
@@ -61,7 +57,7 @@ def test_ask_streams_a_cited_answer_with_openable_sources(app_url):
 
 
 def test_tampered_or_foreign_document_links_are_refused(app_url):
-    hits = client(app_url, "ada").predict(
+    hits = client_for(app_url, "ada").predict(
         "red-flag escalation regional director", 5, api_name="/search"
     )
     link = next(h["link"] for h in hits if h["source"] == "escalation.md")
@@ -83,7 +79,7 @@ def test_tampered_or_foreign_document_links_are_refused(app_url):
     ],
 )
 def test_kam_never_receives_internal_passages(app_url, query):
-    kam, trainer = client(app_url, "mei"), client(app_url, "tom")
+    kam, trainer = client_for(app_url, "mei"), client_for(app_url, "tom")
     assert all(p["access"] == "public" for p in kam.predict(query, 10, api_name="/search"))
     answer = kam.predict(query, [], [], [], api_name="/ask")
     assert all(p["access"] == "public" for p in answer["passages"])
@@ -92,14 +88,14 @@ def test_kam_never_receives_internal_passages(app_url, query):
 
 
 def test_filters_restrict_language(app_url):
-    hits = client(app_url, "ada").predict("客戶 層級", 5, [], ["zh-Hant"], api_name="/search")
+    hits = client_for(app_url, "ada").predict("客戶 層級", 5, [], ["zh-Hant"], api_name="/search")
     assert hits and all(h["language"] == "zh-Hant" for h in hits)
 
 
 def test_feedback_becomes_draft_questions_for_trainers(app_url):
     import yaml
 
-    client(app_url, "mei").predict(
+    client_for(app_url, "mei").predict(
         "Which KPIs suit a wholesaler?",
         "an answer",
         [],
@@ -109,14 +105,14 @@ def test_feedback_becomes_draft_questions_for_trainers(app_url):
         api_name="/feedback",
     )
     with pytest.raises(Exception, match="only trainers"):
-        client(app_url, "mei").predict(api_name="/feedback_drafts")
-    drafts = yaml.safe_load(client(app_url, "tom").predict(api_name="/feedback_drafts"))
+        client_for(app_url, "mei").predict(api_name="/feedback_drafts")
+    drafts = yaml.safe_load(client_for(app_url, "tom").predict(api_name="/feedback_drafts"))
     questions = {q["question"]: q for q in drafts["questions"]}
     assert questions["Which KPIs suit a wholesaler?"]["review"]["comment"] == "too vague"
 
 
 def test_feedback_is_stored(app_url):
-    result = client(app_url, "mei").predict(
+    result = client_for(app_url, "mei").predict(
         "What do payers care about?",
         "an answer",
         ["payer-value.md"],
@@ -129,7 +125,7 @@ def test_feedback_is_stored(app_url):
 
 
 def test_library_is_for_admins(app_url, tmp_path):
-    kam, admin = client(app_url, "mei"), client(app_url, "ada")
+    kam, admin = client_for(app_url, "mei"), client_for(app_url, "ada")
     names = {d["source"] for d in kam.predict(api_name="/documents")}
     assert names == {"payer-value.md", "zh-typology.md"}  # internal one hidden
     doc = next(d for d in admin.predict(api_name="/documents") if d["source"] == "payer-value.md")
@@ -140,7 +136,7 @@ def test_library_is_for_admins(app_url, tmp_path):
 
 
 def test_upload_replace_delete_cycle(app_url, tmp_path):
-    admin = client(app_url, "ada")
+    admin = client_for(app_url, "ada")
     good = write(tmp_path / "../weird name?.md", "# Hospital CFO\n\nA CFO asks for budget impact.")
     empty = write(tmp_path / "empty.md", "")
     rows, _ = admin.predict(
@@ -158,13 +154,15 @@ def test_upload_replace_delete_cycle(app_url, tmp_path):
 def test_upload_is_refused_for_a_kam(app_url, tmp_path):
     note = write(tmp_path / "note.md", "# Note\n\nSome text.")
     with pytest.raises(Exception, match="only admins"):
-        client(app_url, "mei").predict([handle_file(str(note))], "public", "kb", api_name="/upload")
+        client_for(app_url, "mei").predict(
+            [handle_file(str(note))], "public", "kb", api_name="/upload"
+        )
 
 
 def test_evaluation_runs_for_trainers_only(app_url):
     with pytest.raises(Exception, match="only trainers"):
-        client(app_url, "mei").predict("tiny.yaml", api_name="/run_eval")
-    trainer = client(app_url, "tom")
+        client_for(app_url, "mei").predict("tiny.yaml", api_name="/run_eval")
+    trainer = client_for(app_url, "tom")
     assert trainer.predict(api_name="/question_sets") == ["tiny.yaml"]
     first = trainer.predict("tiny.yaml", api_name="/run_eval")
     metrics = {m["metric"]: m["value"] for m in first["metrics"]}

@@ -4,10 +4,9 @@ and the trainer's view with its visibility rules."""
 from __future__ import annotations
 
 import pytest
-from gradio_client import Client
 
 from tests.fault_app import serve_app
-from tests.ui_server import PASSWORDS
+from tests.ui_server import client_for
 
 pytestmark = pytest.mark.slow
 
@@ -45,12 +44,8 @@ def server(tmp_path_factory):
         app.ctx.close()
 
 
-def _client(url: str, user: str) -> Client:
-    return Client(url, auth=(user, PASSWORDS[user]), verbose=False)
-
-
 def test_value_proposition_review(server) -> None:
-    result = _client(server, "mei").predict(ACCOUNT, DRAFT, False, api_name="/coach_value_prop")
+    result = client_for(server, "mei").predict(ACCOUNT, DRAFT, False, api_name="/coach_value_prop")
     assert 0 <= result["score"] <= 1
     assert {c["result"] for c in result["criteria"]} <= {"met", "partly", "missing"}
     assert len(result["criteria"]) >= 8 and result["canvas_markdown"].strip()
@@ -59,24 +54,24 @@ def test_value_proposition_review(server) -> None:
 
 def test_value_proposition_rewrite_without_llm_is_a_clear_message(server) -> None:
     with pytest.raises(Exception, match="(?i)llm|language model"):
-        _client(server, "mei").predict(ACCOUNT, DRAFT, True, api_name="/coach_value_prop")
+        client_for(server, "mei").predict(ACCOUNT, DRAFT, True, api_name="/coach_value_prop")
 
 
 def test_bad_account_is_a_clear_message(server) -> None:
     with pytest.raises(Exception, match="(?i)level"):
-        _client(server, "mei").predict(
+        client_for(server, "mei").predict(
             {**ACCOUNT, "level": 7}, DRAFT, False, api_name="/coach_value_prop"
         )
 
 
 def test_kpi_review(server) -> None:
-    result = _client(server, "mei").predict(ACCOUNT, KPIS, api_name="/coach_metrics")
+    result = client_for(server, "mei").predict(ACCOUNT, KPIS, api_name="/coach_metrics")
     assert 0 <= result["score"] <= 1 and result["criteria"]
     assert all(c["source"] != "escalation.md" for c in result["citations"])
 
 
 def test_roleplay_session_and_trainer_view(server) -> None:
-    mei, kai, tom, ada = (_client(server, u) for u in ("mei", "kai", "tom", "ada"))
+    mei, kai, tom, ada = (client_for(server, u) for u in ("mei", "kai", "tom", "ada"))
     scenarios = mei.predict(api_name="/roleplay_scenarios")
     assert len(scenarios) >= 8
     scenario = next(s for s in scenarios if s["language"] == "en")
@@ -113,7 +108,7 @@ def test_roleplay_session_and_trainer_view(server) -> None:
 
 
 def test_scenario_editor_is_for_trainers(server) -> None:
-    mei, tom = _client(server, "mei"), _client(server, "tom")
+    mei, tom = client_for(server, "mei"), client_for(server, "tom")
     with pytest.raises(Exception, match="only trainers"):
         mei.predict("id: x", api_name="/scenario_save")
     with pytest.raises(Exception):  # noqa: B017  (a validation message names the field)

@@ -16,6 +16,13 @@ from assistant.users import hash_password
 PASSWORDS = {"mei": "mei-pass-1", "tom": "tom-pass-1", "ada": "ada-pass-1", "kai": "kai-pass-1"}
 
 
+def client_for(url: str, user: str):  # -> gradio_client.Client (imported when used)
+    """A gradio_client signed in as one of the test users."""
+    from gradio_client import Client
+
+    return Client(url, auth=(user, PASSWORDS[user]), verbose=False)
+
+
 def write_users(path: Path) -> Path:
     """A KAM (mei, trained by tom), a second KAM (kai, no trainer), a trainer and an admin."""
     users = [
