@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -348,4 +349,6 @@ _register_coaching()
 
 def main() -> None:
     go_offline()
+    # Index, uploads, feedback and sessions may hold internal text: readable by the owner only.
+    os.umask(0o077)
     app()

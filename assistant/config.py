@@ -184,6 +184,28 @@ class Settings(BaseSettings):
         default=4, ge=1, le=64, description="Requests of one kind the web app handles at once."
     )
 
+    max_question_chars: int = Field(
+        default=2000,
+        ge=50,
+        description="Longest question (and role-play line) the app accepts; longer ones are "
+        "refused with a message, so one user cannot stall answers for everyone.",
+    )
+    max_text_chars: int = Field(
+        default=20000,
+        ge=500,
+        description="Longest free text of another kind (a draft, a comment, scenario YAML).",
+    )
+    max_history_turns: int = Field(
+        default=20, ge=0, description="Most earlier chat turns a question may carry."
+    )
+    max_table_rows: int = Field(default=60, ge=1, description="Most rows of a KPI table.")
+    user_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Questions one user may have running at once in the web app; more are "
+        "refused with a message so that others are not kept waiting.",
+    )
+
     def store_dir(self) -> Path:
         return self.data_dir / "index"
 

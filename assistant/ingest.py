@@ -14,7 +14,7 @@ from assistant.chunking import chunk_document
 from assistant.discovery import discover
 from assistant.documents import load_document
 from assistant.documents.loader import file_format
-from assistant.documents.metadata import read_sidecar, sidecar_path
+from assistant.documents.metadata import read_sidecar, sidecar_path, stricter_access
 from assistant.errors import DocumentError, KamError
 from assistant.index import KnowledgeIndex
 from assistant.manifest import ChunkRecord, DocumentRecord, FileRecord
@@ -38,6 +38,8 @@ class IngestReport:
     seconds: float = 0.0
     restored_chunks: int = 0
     orphans_deleted: int = 0
+    # (path, note): a file indexed, but not quite as asked (a stricter access level kept)
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def succeeded(self) -> bool:
@@ -50,6 +52,7 @@ class IngestReport:
         out += [f"replaced  {p}" for p in self.replaced]
         out += [f"duplicate {p} (same content as {o}; indexed once)" for p, o in self.duplicates]
         out += [f"removed   {p}" for p in self.removed]
+        out += [f"note      {p}: {why}" for p, why in self.notes]
         out += [f"FAILED    {p}: {why}" for p, why in self.failed]
         out.append(
             f"{len(self.added)} added, {len(self.replaced)} replaced, "
@@ -67,6 +70,7 @@ class IngestReport:
             "duplicates": [list(d) for d in self.duplicates],
             "failed": [{"path": p, "error": e} for p, e in self.failed],
             "removed": self.removed,
+            "notes": [{"path": p, "note": n} for p, n in self.notes],
             "chunks_added": self.chunks_added,
             "seconds": round(self.seconds, 3),
         }
@@ -92,6 +96,13 @@ def _stat_signature(path: Path) -> tuple[int, int]:
         side = sidecar.stat()
         size, mtime = size + side.st_size, max(mtime, side.st_mtime_ns)
     return size, mtime
+
+
+def _collection_of(record: FileRecord) -> str | None:
+    try:
+        return json.loads(record.options).get("collection")
+    except (ValueError, AttributeError):
+        return None
 
 
 class Ingestor:
@@ -123,12 +134,12 @@ class Ingestor:
         )
         files, missing = discover(paths)
         report.failed += [(str(p), "no such file or folder") for p in missing]
-        options = json.dumps({"collection": collection, "access": access}, sort_keys=True)
         pending = _Pending()
         manifest = self._index.manifest
         generation_before = manifest.generation
+        stored_access = self._stored_access()
         for number, path in enumerate(files, start=1):
-            self._ingest_one(path, collection, access, options, pending, report)
+            self._ingest_one(path, collection, access, stored_access, pending, report)
             if pending.chunk_total >= self._group_chunks:
                 self._flush(pending, report)
             if progress is not None:
@@ -162,20 +173,48 @@ class Ingestor:
 
     # -- internals ---------------------------------------------------------------------------
 
+    def _stored_access(self) -> dict[str, str]:
+        """The access level each indexed file has now (by path)."""
+        level_of = {
+            h: str(meta.get("access", "public"))
+            for h, _, meta, _ in self._index.manifest.documents()
+        }
+        return {
+            f.path: level_of[f.doc_hash]
+            for f in self._index.manifest.files()
+            if f.doc_hash in level_of
+        }
+
     def _ingest_one(
         self,
         path: Path,
         collection: str,
-        access: str | None,
-        options: str,
+        requested: str | None,
+        stored_access: dict[str, str],
         pending: _Pending,
         report: IngestReport,
     ) -> None:
         key = str(path)
         try:
+            # A file keeps the stricter of the level asked for and the level it has: a
+            # re-index (which asks for none) or a re-upload never makes it more visible.
+            stored = stored_access.get(key)
+            access = stricter_access(requested, stored)
+            if requested and access != requested:
+                report.notes.append(
+                    (
+                        key,
+                        f"kept access '{access}' (it was already indexed as '{stored}'; "
+                        "delete it first to lower its access)",
+                    )
+                )
+            known = self._index.manifest.file(key)
+            if requested is None and known is not None and _collection_of(known) == collection:
+                options = known.options  # a re-index reads a file as it was first indexed
+            else:
+                options = json.dumps({"collection": collection, "access": access}, sort_keys=True)
             file_format(path)
             size, mtime = _stat_signature(path)
-            known = self._index.manifest.file(key)
             if known and (known.size, known.mtime_ns, known.options) == (size, mtime, options):
                 report.unchanged.append(key)
                 return
@@ -217,7 +256,8 @@ class Ingestor:
         document = load_document(path, data, sidecar)
         meta = document.meta
         if access:
-            meta = meta.model_copy(update={"access": access})
+            # The stricter of the sidecar's level and the one asked for.
+            meta = meta.model_copy(update={"access": stricter_access(access, meta.access)})
         chunks = chunk_document(document, self._max_tokens)
         if not chunks:
             raise DocumentError(f"{path.name}: no text found")

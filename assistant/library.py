@@ -3,16 +3,19 @@ One ingest runs at a time; uploads are copied under ``<data_dir>/uploads`` with 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
 import unicodedata
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant.documents.loader import SUPPORTED_SUFFIXES
+from assistant.documents.metadata import ACCESS_LEVELS
 from assistant.errors import KamError
 from assistant.ingest import Ingestor, IngestReport
 from assistant.manifest import ChunkRecord
@@ -56,6 +59,10 @@ def shown_name(name: str, limit: int = 60) -> str:
     """A name as it may appear in a message: control characters shown as '?', shortened."""
     clean = "".join("?" if unicodedata.category(ch)[0] == "C" else ch for ch in name or "")
     return clean if len(clean) <= limit else clean[: limit - 3] + "..."
+
+
+def _backup_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.previous")
 
 
 def _size_text(size: int) -> str:
@@ -146,10 +153,15 @@ class DocumentLibrary:
         access: str | None = None,
         progress: Progress | None = None,
     ) -> IngestReport:
+        with self._exclusive():
+            return self._ingestor.ingest(paths, collection, access, False, progress)
+
+    @contextmanager
+    def _exclusive(self):
         if not self._ingest_lock.acquire(timeout=600):
             raise KamError("another ingest is still running; try again shortly")
         try:
-            return self._ingestor.ingest(paths, collection, access, False, progress)
+            yield
         finally:
             self._ingest_lock.release()
 
@@ -164,15 +176,23 @@ class DocumentLibrary:
         access: str = "public",
         progress: Progress | None = None,
     ) -> list[UploadResult]:
-        """Copy each (original name, temporary path) under the uploads folder and ingest it."""
-        if access not in ("public", "internal"):
-            raise UploadError("access must be 'public' or 'internal'")
+        """Copy each (original name, temporary path) under the uploads folder and ingest it.
+
+        Staging and ingest run under the ingest lock, so two uploads of one name are taken one
+        after the other: the first is "added", the second "replaced" (or "unchanged"), and
+        each caller is told what happened to its own file."""
+        if access not in ACCESS_LEVELS:
+            raise UploadError(f"access must be {' or '.join(map(repr, ACCESS_LEVELS))}")
         try:
             safe_filename(collection)
         except UploadError:
             raise UploadError(
                 f"'{shown_name(collection)}' is not a usable collection name"
             ) from None
+        with self._exclusive():
+            return self._upload_locked(files, collection, access, progress)
+
+    def _upload_locked(self, files, collection, access, progress) -> list[UploadResult]:
         results: list[UploadResult] = []
         staged: list[tuple[str, Path]] = []
         for original, temp in files:
@@ -185,16 +205,35 @@ class DocumentLibrary:
                 why = f"{shown_name(original)}: could not be stored ({exc.strerror or 'I/O error'})"
                 results.append(UploadResult(original, "failed", why))
         if staged:
-            report = self.ingest_paths([p for _, p in staged], collection, access, progress)
+            try:
+                report = self._ingestor.ingest(
+                    [p for _, p in staged], collection, access, False, progress
+                )
+            except Exception:
+                # Nothing was indexed (a vector store outage, say): leave no staged file behind.
+                for _, path in staged:
+                    self._unstage(path)
+                raise
             results += [self._result(original, path, report) for original, path in staged]
         return results
 
     def replace(self, doc_hash: str, original: str, temp: Path, viewer: User) -> UploadResult:
-        """Put a new version in place of a document (same collection and access)."""
+        """Put a new version in place of a document (same collection, same or stricter access).
+        The old version is dropped only once the new one is indexed: a broken replacement
+        loses nothing."""
         row = self.document(doc_hash, viewer)
-        self.delete(row.doc_hash, viewer)
-        results = self.upload([(original, temp)], row.collection, row.access)
-        return results[0]
+        with self._exclusive():
+            result = self._upload_locked([(original, temp)], row.collection, row.access, None)[0]
+            if result.status in ("added", "replaced"):
+                manifest = self._index.manifest
+                # Files still holding the old version (none when the new one took its name).
+                old_files = [Path(f.path) for f in manifest.files() if f.doc_hash == row.doc_hash]
+                if old_files:
+                    self._ingestor.remove(old_files)
+                    for path in old_files:
+                        if self._uploads in path.parents:
+                            path.unlink(missing_ok=True)
+        return result
 
     def delete(self, doc_hash: str, viewer: User) -> list[str]:
         row = self.document(doc_hash, viewer)
@@ -264,21 +303,40 @@ class DocumentLibrary:
             number += 1
         if folder.resolve() not in target.parents:
             raise UploadError(f"'{shown_name(original)}' is not a usable file name")
+        if target.exists():
+            # A same-name re-upload: keep the indexed version's file until the new one is in.
+            os.replace(target, _backup_path(target))
         shutil.copyfile(temp, target)
         return target
+
+    @staticmethod
+    def _unstage(path: Path) -> None:
+        """A staged file that did not make it in: put back the file it displaced, if any."""
+        backup = _backup_path(path)
+        if backup.exists():
+            os.replace(backup, path)
+        else:
+            path.unlink(missing_ok=True)
+
+    @staticmethod
+    def _keep(path: Path) -> None:
+        _backup_path(path).unlink(missing_ok=True)
 
     @staticmethod
     def _result(original: str, path: Path, report: IngestReport) -> UploadResult:
         key = str(path)
         for failed, why in report.failed:
             if failed == key:
-                path.unlink(missing_ok=True)
+                DocumentLibrary._unstage(path)
                 return UploadResult(original, "failed", why)
+        DocumentLibrary._keep(path)
+        notes = [note for noted, note in report.notes if noted == key]
         for dup, other in report.duplicates:
             if dup == key:
                 return UploadResult(original, "duplicate", f"same content as {Path(other).name}")
+        extra = "".join(f"; {note}" for note in notes)
         if key in report.replaced:
-            return UploadResult(original, "replaced", "new version indexed")
+            return UploadResult(original, "replaced", "new version indexed" + extra)
         if key in report.unchanged:
-            return UploadResult(original, "unchanged", "already indexed")
-        return UploadResult(original, "added", "indexed")
+            return UploadResult(original, "unchanged", "already indexed" + extra)
+        return UploadResult(original, "added", "indexed" + extra)

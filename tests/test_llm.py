@@ -114,7 +114,7 @@ def test_openai_client_is_configured_and_describe_hides_secrets() -> None:
     assert isinstance(model, ChatOpenAI)
     assert model.openai_api_base == "http://user:hunter2@llm.example.test:8000/v1"
     assert model.openai_api_key.get_secret_value() == SECRET
-    assert (model.model_name, model.request_timeout, model.max_retries) == ("qwen2.5-7b", 12, 1)
+    assert (model.model_name, model.request_timeout, model.max_retries) == ("qwen2.5-7b", 12, 0)
     assert (model.max_tokens, model.temperature) == (64, 0.0)
     line = describe_llm(settings)
     assert line == "openai-compatible: qwen2.5-7b at llm.example.test:8000"

@@ -11,6 +11,7 @@ from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
+from assistant.documents.limits import check_zip_package
 from assistant.documents.model import Section
 from assistant.documents.sections import SectionBuilder
 from assistant.errors import DocumentError
@@ -31,6 +32,7 @@ def _reason(exc: Exception) -> str:
 
 def parse_docx(data: bytes, name: str) -> tuple[str | None, list[Section]]:
     """Return the document's title and its sections; any damage is one clear error."""
+    check_zip_package(data, name)
     try:
         return _read(docx.Document(io.BytesIO(data)))
     except RecursionError:

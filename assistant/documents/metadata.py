@@ -13,7 +13,19 @@ from assistant.errors import DocumentError
 
 DocType = Literal["research", "best_practice", "playbook", "template", "other"]
 Access = Literal["public", "internal"]
+# Access levels from the least to the most restricted: the one home of this fact.
+ACCESS_LEVELS: tuple[str, ...] = ("public", "internal")
 SIDECAR_SUFFIX = ".meta.yaml"
+
+
+def stricter_access(*levels: str | None) -> str | None:
+    """The most restricted of the given levels (``None`` entries ignored; ``None`` if all are).
+    A document's level is only ever raised implicitly: lowering it takes a delete first."""
+    known = [level for level in levels if level]
+    for level in known:
+        if level not in ACCESS_LEVELS:
+            raise DocumentError(f"unknown access level '{level}' ({' or '.join(ACCESS_LEVELS)})")
+    return max(known, key=ACCESS_LEVELS.index) if known else None
 
 
 class DocMeta(BaseModel):

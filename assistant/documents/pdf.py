@@ -8,6 +8,7 @@ import logging
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PdfStreamError
 
+from assistant.documents.limits import TextBudget, check_pages
 from assistant.documents.model import Section
 from assistant.errors import DocumentError
 
@@ -22,12 +23,14 @@ def parse_pdf(data: bytes, name: str) -> tuple[str | None, list[Section]]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _opens_without_password(reader):
             raise DocumentError(f"{name}: PDF is encrypted with a password; save an unlocked copy")
+        check_pages(len(reader.pages), name)
+        budget = TextBudget(name)
         outline = _outline_by_page(reader)
         sections: list[Section] = []
         heading: tuple[str, ...] = ()
         for number, page in enumerate(reader.pages, start=1):
             heading = outline.get(number, heading)
-            text = (page.extract_text() or "").strip()
+            text = budget.spend((page.extract_text() or "").strip())
             if text:
                 sections.append(Section(text=text, heading_path=heading, page=number))
         title = _title(reader)

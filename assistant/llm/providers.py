@@ -28,7 +28,8 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
     if settings.llm_provider == "openai":
         base_url, model = _remote_endpoint(settings)
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        return _chat_openai(base_url, model, key or _PLACEHOLDER_KEY, settings, max_retries=1)
+        # No retry: KAM_LLM_TIMEOUT_S is the whole wait before the extractive fallback.
+        return _chat_openai(base_url, model, key or _PLACEHOLDER_KEY, settings, max_retries=0)
     server = local_server(settings)
     return _chat_openai(server.base_url, server.model_name, server.api_key, settings, 0)
 

@@ -4,12 +4,18 @@ access rights and shape the results for display."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, get_args
 
 from assistant.answering.model import Answer
+from assistant.documents.metadata import DocType
 from assistant.retrieval import Passage
+from assistant.ui import inputs
 from assistant.ui.context import AppContext
+from assistant.ui.inputs import bounded_text
 from assistant.users import User
+
+DOC_TYPES = list(get_args(DocType))
+SOURCE_LANGUAGES = ["en", "zh-Hant"]
 
 
 def passage_link(ctx: AppContext, user: User, passage: Passage) -> str:
@@ -39,21 +45,34 @@ def stream_answer(
 ) -> Iterator[dict[str, Any]]:
     """Yield ``{"text": partial, "done": False}`` while the answer grows, then the full
     payload with ``"done": True``. Extractive answers are revealed line by line."""
-    turns = [(str(q), str(a)) for q, a, *_ in history if q]
-    filters = ctx.filters(user, doc_types, languages)
-    text = ""
-    for event in ctx.services.answers.stream(question, turns, filters):
-        if event.kind == "delta":
-            text += event.text
-            yield {"text": text, "done": False}
-        elif event.answer is not None:
-            final = event.answer
-            if not text:
-                shown = ""
-                for line in final.text.split("\n")[:-1]:
-                    shown += line + "\n"
-                    yield {"text": shown, "done": False}
-            yield {**answer_payload(ctx, user, final), "text": final.text, "done": True}
+    settings = ctx.services.settings
+    question = bounded_text(question, "the question", settings.max_question_chars, True).strip()
+    turns = [
+        (q, a)
+        for q, a in inputs.chat_history(
+            history, settings.max_history_turns, settings.max_question_chars
+        )
+        if q
+    ]
+    filters = ctx.filters(
+        user,
+        inputs.text_list(doc_types, "document types", DOC_TYPES),
+        inputs.text_list(languages, "languages", SOURCE_LANGUAGES),
+    )
+    with ctx.slots.hold(user.username):
+        text = ""
+        for event in ctx.services.answers.stream(question, turns, filters):
+            if event.kind == "delta":
+                text += event.text
+                yield {"text": text, "done": False}
+            elif event.answer is not None:
+                final = event.answer
+                if not text:
+                    shown = ""
+                    for line in final.text.split("\n")[:-1]:
+                        shown += line + "\n"
+                        yield {"text": shown, "done": False}
+                yield {**answer_payload(ctx, user, final), "text": final.text, "done": True}
 
 
 def search(
@@ -64,7 +83,17 @@ def search(
     doc_types: list[str] | None = None,
     languages: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    passages = ctx.services.searcher.search(query, k, ctx.filters(user, doc_types, languages))
+    settings = ctx.services.settings
+    query = bounded_text(query, "the query", settings.max_question_chars, True)
+    if not 1 <= int(k) <= 50:
+        raise inputs.InputError("k must be between 1 and 50")
+    filters = ctx.filters(
+        user,
+        inputs.text_list(doc_types, "document types", DOC_TYPES),
+        inputs.text_list(languages, "languages", SOURCE_LANGUAGES),
+    )
+    with ctx.slots.hold(user.username):
+        passages = ctx.services.searcher.search(query, int(k), filters)
     return [{**p.as_dict(), "link": passage_link(ctx, user, p)} for p in passages]
 
 
@@ -78,8 +107,15 @@ def record_feedback(
     evidence_wrong: bool = False,
     comment: str = "",
 ) -> int:
+    limit = ctx.services.settings.max_text_chars
+    question = bounded_text(question, "the question", limit)
+    answer = bounded_text(answer, "the answer", limit * 5)
+    comment = bounded_text(comment, "the comment", limit)
+    sources = inputs.text_list(sources, "sources")
+    if rating not in (1, -1):
+        raise inputs.InputError("rating must be 1 or -1")
     return ctx.feedback.record(
-        question, answer, sources, rating, evidence_wrong, comment, user=user.username
+        question, answer, sources, rating, bool(evidence_wrong), comment, user=user.username
     )
 
 

@@ -3,12 +3,10 @@
 import gradio as gr
 
 from assistant.ui import chat_api
+from assistant.ui.chat_api import DOC_TYPES, SOURCE_LANGUAGES
 from assistant.ui.context import AppContext
 from assistant.ui.errors import friendly
 from assistant.ui.render import markdown_safe, sources_html
-
-DOC_TYPES = ["research", "best_practice", "playbook", "template", "other"]
-SOURCE_LANGUAGES = ["en", "zh-Hant"]
 
 
 def build_chat_tab(ctx: AppContext) -> None:
@@ -56,13 +54,16 @@ def build_chat_tab(ctx: AppContext) -> None:
             )
             gr.Markdown(f"### {labels.get('sources')}")
             sources = gr.HTML(elem_id="kam-sources")
+    # The conversation lives on the server (gr.State): the Chatbot is display only and never
+    # an input, so a client cannot hand the server a "file" message to copy and serve.
     history = gr.State([])
+    shown_state = gr.State([])
     last = gr.State({})
 
     @friendly
     def respond(message, shown, turns, types, langs, request: gr.Request):
         user = ctx.user(request)
-        message = (message or "").strip()
+        message = (message or "").strip() if isinstance(message, str) else message
         if not message:
             raise gr.Error(labels.get("no_answer_yet"))
         shown = [*shown, {"role": "user", "content": markdown_safe(message)}]
@@ -70,7 +71,7 @@ def build_chat_tab(ctx: AppContext) -> None:
         for part in chat_api.stream_answer(ctx, user, message, turns, types, langs):
             reply["content"] = markdown_safe(part["text"])
             if not part["done"]:
-                yield shown + [reply], gr.update(), turns, gr.update(), ""
+                yield shown + [reply], gr.update(), turns, gr.update(), "", gr.update()
                 continue
             done = {
                 "question": message,
@@ -83,17 +84,18 @@ def build_chat_tab(ctx: AppContext) -> None:
                 [*turns, [message, part["text"]]],
                 done,
                 "",
+                shown + [reply],
             )
 
-    outputs = [chat, sources, history, last, question]
-    inputs = [question, chat, history, doc_types, languages]
+    outputs = [chat, sources, history, last, question, shown_state]
+    inputs = [question, shown_state, history, doc_types, languages]
     send.click(respond, inputs, outputs, api_visibility="private")
     question.submit(respond, inputs, outputs, api_visibility="private")
 
     def reset():
-        return [], "", [], {}
+        return [], "", [], {}, []
 
-    clear.click(reset, None, [chat, sources, history, last], api_visibility="private")
+    clear.click(reset, None, [chat, sources, history, last, shown_state], api_visibility="private")
 
     def make_feedback(rating: int):
         @friendly

@@ -8,6 +8,7 @@ from typing import Any
 from assistant.coaching.account import AccountProfile
 from assistant.errors import KamError
 from assistant.ui.context import AccessDenied, AppContext
+from assistant.ui.inputs import InputError, bounded_text
 from assistant.users import User
 
 KPI_FIELDS = ["name", "definition", "formula", "data_source", "target", "time_frame", "owner"]
@@ -41,11 +42,21 @@ def account_from_form(
     return AccountProfile.from_mapping(data, "the account form")
 
 
+def _account(ctx: AppContext, account: Any) -> dict[str, Any]:
+    """An account mapping of bounded size (its text fields are free text)."""
+    if not isinstance(account, dict):
+        raise InputError("the account must be a mapping of fields")
+    limit = ctx.services.settings.max_text_chars
+    bounded_text(repr(account), "the account", limit)
+    return account
+
+
 def review_value_prop(
     ctx: AppContext, user: User, account: dict[str, Any], draft: str, rewrite: bool = False
 ) -> dict[str, Any]:
+    draft = bounded_text(draft, "the draft", ctx.services.settings.max_text_chars)
     coach = ctx.coaching("value_prop", user)
-    profile = AccountProfile.from_mapping(account, "the account")
+    profile = AccountProfile.from_mapping(_account(ctx, account), "the account")
     report = coach.review(profile, draft)
     result = report.as_dict()
     result["canvas_markdown"] = coach.canvas_markdown(report)
@@ -59,8 +70,18 @@ def review_kpis(
 ) -> dict[str, Any]:
     from assistant.coaching.kpi_model import parse_kpis
 
+    settings = ctx.services.settings
+    if not isinstance(kpis, list) or not all(isinstance(k, dict) for k in kpis):
+        raise InputError("the KPI table must be a list of rows")
+    if len(kpis) > settings.max_table_rows:
+        raise InputError(
+            f"the KPI table has {len(kpis)} rows; the limit is {settings.max_table_rows}"
+        )
+    for kpi in kpis:
+        for key, value in kpi.items():
+            bounded_text(str(value), f"the KPI field '{str(key)[:40]}'", 2000)
     coach = ctx.coaching("metrics", user)
-    profile = AccountProfile.from_mapping(account, "the account")
+    profile = AccountProfile.from_mapping(_account(ctx, account), "the account")
     rows = [
         {k: str(v).strip() for k, v in kpi.items() if k in KPI_FIELDS and str(v).strip()}
         for kpi in kpis
@@ -92,6 +113,8 @@ def _own_session(ctx: AppContext, user: User, session_id: int | str) -> Any:
 
 
 def say(ctx: AppContext, user: User, session_id: int | str, text: str) -> dict[str, Any]:
+    limit = ctx.services.settings.max_question_chars
+    text = bounded_text(text, "your line", limit, required=True)
     service = _own_session(ctx, user, session_id)
     return {"persona": service.say(session_id, text)}
 
@@ -133,6 +156,7 @@ def override(
     record = store.session(session_id)
     if not ctx.users.may_view_session_of(user, record.trainee):
         raise AccessDenied("you may not score this trainee's sessions")
+    comment = bounded_text(comment, "the comment", ctx.services.settings.max_text_chars)
     if not comment.strip():
         raise KamError("an override needs a comment explaining it")
     store.override(session_id, criterion_id, result, comment.strip(), user.username)
@@ -147,4 +171,5 @@ def progress(ctx: AppContext, user: User, trainee: str) -> dict[str, Any]:
 
 def save_scenario(ctx: AppContext, user: User, yaml_text: str) -> dict[str, Any]:
     ctx.require_trainer(user)
+    yaml_text = bounded_text(yaml_text, "the scenario", ctx.services.settings.max_text_chars)
     return ctx.roleplay(user).scenarios.save(yaml_text, user.username).summary()

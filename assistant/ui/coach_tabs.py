@@ -102,7 +102,7 @@ def build_coach_tab(ctx: AppContext) -> None:
             vp_file = labels.bind(gr.File(label=labels.get("export")), "export")
 
             @friendly
-            def run_review(*values, request: gr.Request):
+            def run_review(request: gr.Request, *values):
                 *fields, text, wants_rewrite = values
                 result = coach_api.review_value_prop(
                     ctx, ctx.user(request), _account(*fields), text, bool(wants_rewrite)
@@ -146,7 +146,7 @@ def build_coach_tab(ctx: AppContext) -> None:
             )
 
             @friendly
-            def run_metrics(*values, request: gr.Request):
+            def run_metrics(request: gr.Request, *values):
                 *fields, table = values
                 rows = table.values.tolist() if hasattr(table, "values") else list(table or [])
                 kpi_rows = [dict(zip(coach_api.KPI_FIELDS, row, strict=False)) for row in rows]
@@ -181,6 +181,8 @@ def build_coach_tab(ctx: AppContext) -> None:
                     "value",
                 )
             dialogue = gr.Chatbot(height=380, elem_id="kam-roleplay-chat", show_label=False)
+            # What the Chatbot shows, kept on the server: the Chatbot is never an input.
+            dialogue_state = gr.State([])
             line = labels.bind(
                 gr.Textbox(lines=2, label=labels.get("your_line"), elem_id="kam-roleplay-line"),
                 "your_line",
@@ -212,7 +214,7 @@ def build_coach_tab(ctx: AppContext) -> None:
                     raise gr.Error("choose a scenario")
                 started = coach_api.start_session(ctx, ctx.user(request), scenario_id)
                 opening = [{"role": "assistant", "content": markdown_safe(started["persona"])}]
-                return started["session_id"], opening, ""
+                return started["session_id"], opening, "", opening
 
             @friendly
             def speak(session_id, text, shown, request: gr.Request):
@@ -224,7 +226,7 @@ def build_coach_tab(ctx: AppContext) -> None:
                     {"role": "user", "content": markdown_safe(text)},
                     {"role": "assistant", "content": markdown_safe(reply["persona"])},
                 ]
-                return shown, ""
+                return shown, "", shown
 
             @friendly
             def finish(session_id, request: gr.Request):
@@ -234,9 +236,10 @@ def build_coach_tab(ctx: AppContext) -> None:
                 return None, report_markdown(card, labels)
 
             private = {"api_visibility": "private"}
-            start.click(begin, scenario, [session, dialogue, result], **private)
-            say.click(speak, [session, line, dialogue], [dialogue, line], **private)
-            line.submit(speak, [session, line, dialogue], [dialogue, line], **private)
+            start.click(begin, scenario, [session, dialogue, result, dialogue_state], **private)
+            spoken = [dialogue, line, dialogue_state]
+            say.click(speak, [session, line, dialogue_state], spoken, **private)
+            line.submit(speak, [session, line, dialogue_state], spoken, **private)
             end.click(finish, session, [session, result], **private)
     return [(load_scenarios, None, scenario)]
 

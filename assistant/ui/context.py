@@ -13,7 +13,9 @@ from assistant.library import DocumentLibrary
 from assistant.prompts import PromptLibrary
 from assistant.retrieval import SearchFilters
 from assistant.services import Services
+from assistant.ui.hardening import LoginThrottle
 from assistant.ui.indexing import FirstStartIndexer
+from assistant.ui.inputs import UserSlots
 from assistant.ui.labels import Labels
 from assistant.ui.links import DocumentLinks
 from assistant.users import User, UserDirectory
@@ -48,6 +50,14 @@ class AppContext:
     @cached_property
     def feedback(self) -> FeedbackStore:
         return FeedbackStore(self.services.settings.data_dir / "feedback.sqlite")
+
+    @cached_property
+    def login_throttle(self) -> LoginThrottle:
+        return LoginThrottle()
+
+    @cached_property
+    def slots(self) -> UserSlots:
+        return UserSlots(self.services.settings.user_concurrency)
 
     @cached_property
     def library(self) -> DocumentLibrary:

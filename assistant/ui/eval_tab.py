@@ -1,5 +1,6 @@
 """The Evaluations tab: run a question set, see metrics, plots, failures and the change."""
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -83,7 +84,10 @@ def build_eval_tab(ctx: AppContext) -> None:
             ]
             for c in result["comparison"]
         ]
-        return table, text, result["plots"], changes, failures_markdown(result["failing"])
+        # The page gets copies: Gradio never serves anything from the data folder itself.
+        shown = Path(tempfile.mkdtemp(prefix="kamcoach-plots-"))
+        plots = [shutil.copy(p, shown / Path(p).name) for p in result["plots"]]
+        return table, text, plots, changes, failures_markdown(result["failing"])
 
     run.click(
         execute,

@@ -1,12 +1,11 @@
 """The Library tab: upload, list, inspect, replace, delete and re-index documents (admins)."""
 
-from pathlib import Path
-
 import gradio as gr
 
 from assistant.ui import admin_api
 from assistant.ui.context import AppContext
 from assistant.ui.errors import friendly
+from assistant.ui.inputs import uploaded_file
 from assistant.ui.render import esc
 
 DOC_COLUMNS = ["source", "title", "doc_type", "language", "access", "collection", "chunks"]
@@ -78,7 +77,9 @@ def build_library_tab(ctx: AppContext) -> None:
     @friendly
     def upload(paths, level, name, request: gr.Request, progress=gr.Progress()):
         user = ctx.user(request)
-        pairs = [(Path(p).name, Path(p)) for p in (paths or [])]
+        ctx.require_admin(user)
+        checked = [uploaded_file(p) for p in (paths or [])]
+        pairs = [(p.name, p) for p in checked]
         rows = admin_api.upload_files(ctx, user, pairs, level, name, _progress_callback(progress))
         return [[r["name"], r["status"], r["message"]] for r in rows], None
 
@@ -93,9 +94,10 @@ def build_library_tab(ctx: AppContext) -> None:
     def replace(doc_hash, path, request: gr.Request):
         if not doc_hash or not path:
             raise gr.Error("choose a document and a replacement file")
-        result = admin_api.replace_document(
-            ctx, ctx.user(request), doc_hash, Path(path).name, Path(path)
-        )
+        user = ctx.user(request)
+        ctx.require_admin(user)
+        checked = uploaded_file(path)
+        result = admin_api.replace_document(ctx, user, doc_hash, checked.name, checked)
         gr.Info(esc(f"{result['name']}: {result['status']} ({result['message']})"))
         return None
 

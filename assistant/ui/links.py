@@ -1,5 +1,6 @@
-"""Signed links to documents: a link names the user it was made for and expires, so a source
-viewer never hands a document to someone who may not read it."""
+"""Signed links to documents: a link names the user it was made for and expires after 30
+minutes; the server also opens it only in that user's signed-in session, so a source viewer
+never hands a document to someone who may not read it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 
 class DocumentLinks:
-    def __init__(self, secret: bytes | None = None, lifetime_s: int = 8 * 3600) -> None:
+    def __init__(self, secret: bytes | None = None, lifetime_s: int = 30 * 60) -> None:
         self._secret = secret or os.urandom(32)
         self._lifetime = lifetime_s
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from assistant.manifest import ChunkRecord
+from assistant.markup import escape_markup
 
 
 def esc(value: Any) -> str:
@@ -16,7 +17,7 @@ def esc(value: Any) -> str:
 
 def markdown_safe(text: str) -> str:
     """Answer text for a Markdown view: HTML in it is shown, not interpreted."""
-    return html.escape(text, quote=False)
+    return escape_markup(text)
 
 
 def sources_html(citations: Iterable[dict[str, Any]], page_word: str = "p.") -> str:

@@ -8,12 +8,14 @@ import threading
 from pathlib import Path
 
 import gradio as gr
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from assistant.errors import KamError
+from assistant.ui import hardening
 from assistant.ui.app import CSS, build_app
 from assistant.ui.context import AppContext
+from assistant.ui.hardening import signed_in_user
 from assistant.ui.render import document_page
 
 log = logging.getLogger(__name__)
@@ -23,13 +25,22 @@ def create_server(ctx: AppContext) -> FastAPI:
     server = FastAPI(title="KAM Coach", docs_url=None, redoc_url=None, openapi_url=None)
 
     @server.get("/health")
-    def health() -> JSONResponse:
-        return JSONResponse(health_report(ctx))
+    def health(request: Request) -> JSONResponse:
+        report = health_report(ctx)
+        if ctx.users.login_required and signed_in_user(server, request) is None:
+            # Monitors get the verdict; what the index holds is for signed-in users.
+            report = {key: _verdict(value) for key, value in report.items()}
+        return JSONResponse(report)
 
     @server.get("/documents/{doc_hash}")
-    def document(doc_hash: str, u: str, exp: int, sig: str, chunk: str | None = None):
+    def document(
+        request: Request, doc_hash: str, u: str, exp: int, sig: str, chunk: str | None = None
+    ):
         if not ctx.links.verify(u, doc_hash, exp, sig):
             raise HTTPException(403, "this link has expired or is not valid; open it again")
+        # A link is no bearer token: it opens only in the session of the user it was made for.
+        if ctx.users.login_required and signed_in_user(server, request) != u:
+            raise HTTPException(403, "sign in as the user this link was made for")
         user = ctx.users.get(u)
         if user is None:
             raise HTTPException(403, "unknown user")
@@ -50,7 +61,7 @@ def create_server(ctx: AppContext) -> FastAPI:
     users = ctx.users
     auth = users.authenticate if users.login_required else None
     blocks = build_app(ctx)
-    return gr.mount_gradio_app(
+    mounted = gr.mount_gradio_app(
         server,
         blocks,
         path="/",
@@ -60,7 +71,32 @@ def create_server(ctx: AppContext) -> FastAPI:
         show_error=False,
         max_file_size=f"{int(ctx.services.settings.max_file_mb)}mb",
         footer_links=["api"],
+        allowed_paths=[],
+        blocked_paths=[str(p) for p in private_paths(ctx)],
     )
+    # Gradio checks that a file named in a request was uploaded through it (and not any path
+    # the client names) only once it counts the app as launched, which mount_gradio_app never
+    # sets: without this, any signed-in user could have the server copy and serve any file.
+    blocks.has_launched = True
+    hardening.install(mounted, ctx.login_throttle, lambda: len(blocks.fns))
+    return mounted
+
+
+def _verdict(value):
+    """A health entry without counts or details: ``ok`` flags and the overall status only."""
+    if isinstance(value, dict):
+        return {"ok": bool(value.get("ok", "error" not in value))}
+    return value if isinstance(value, (bool, str)) and value in ("ok", "degraded") else "-"
+
+
+def private_paths(ctx: AppContext) -> list[Path]:
+    """What Gradio must never copy or serve, whatever a request says: the data folder (index,
+    uploads, databases), the users file and the folder of prompts and rules."""
+    settings = ctx.services.settings
+    paths = [settings.data_dir, settings.models_dir()]
+    if settings.users_file is not None:
+        paths.append(settings.users_file)
+    return [Path(p).expanduser().resolve() for p in paths]
 
 
 def health_report(ctx: AppContext) -> dict:
@@ -101,9 +137,20 @@ def _warm_up(ctx: AppContext) -> None:
         log.warning("model warm-up failed: %s", exc)
 
 
+def _owner_only(folder: Path) -> None:
+    """The data folder (index, uploads, databases) closed to other local accounts, also when
+    an older version made it world-readable."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    except OSError as exc:
+        log.warning("could not restrict %s to its owner: %s", folder, exc)
+
+
 def run_server(ctx: AppContext, host: str, port: int, index_corpus: bool = True) -> None:
     import uvicorn
 
+    _owner_only(ctx.services.settings.data_dir)
     if index_corpus:
         ctx.indexer.start(show_bar=True)
     # Load the models while the page opens, so the first question does not wait for them.

@@ -12,6 +12,7 @@ from assistant.coaching.roleplay.records import (
     SessionRecord,
     TraineeProgress,
 )
+from assistant.markup import escape_markup
 from assistant.prompts import PromptLibrary
 
 
@@ -24,12 +25,13 @@ def session_markdown(record: SessionRecord, library: PromptLibrary) -> str:
     def say(key: str) -> str:
         return messages.get(key, lang)
 
-    persona = record.scenario.persona.name
+    persona = escape_markup(record.scenario.persona.name)
+    title = escape_markup(summary.scenario_title)
     lines = [
-        f"# {summary.scenario_title}",
+        f"# {title}",
         "",
-        f"- {say('trainee')}: {summary.trainee}",
-        f"- {say('scenario')}: {summary.scenario_title} (`{summary.scenario_id}`)",
+        f"- {say('trainee')}: {escape_markup(summary.trainee)}",
+        f"- {say('scenario')}: {title} (`{escape_markup(summary.scenario_id)}`)",
         f"- {say('date')}: {summary.started_at}",
         "",
         f"## {say('transcript')}",
@@ -37,7 +39,7 @@ def session_markdown(record: SessionRecord, library: PromptLibrary) -> str:
     ]
     for turn in record.turns:
         speaker = say("kam") if turn.role == "kam" else persona
-        lines.append(f"**{speaker}**: {turn.text}")
+        lines.append(f"**{speaker}**: {escape_markup(turn.text)}")
         lines.append("")
     scorecard = record.scorecard
     if scorecard is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from assistant.coaching.report import CoachCitation, CoachReport, CriterionResult
 from assistant.coaching.roleplay.behaviour import RolePlayMessages
 from assistant.coaching.roleplay.compliance import Breach
+from assistant.markup import escape_markup
 from assistant.prompts import PromptLibrary, default_library
 from assistant.retrieval import Passage
 
@@ -176,22 +177,27 @@ class Scorecard(CoachReport):
                 note = say(
                     "override_note",
                     result=say(override.result),
-                    by=override.by,
-                    comment=override.comment,
+                    by=escape_markup(override.by),
+                    comment=escape_markup(override.comment),
                 )
                 result = f"{result} ({say('automatic')}: {automatic}; {note})"
             quote = _cell(criterion.evidence) if criterion.evidence else say("evidence_none")
             lines.append(f"| {_cell(criterion.name)} | {result} | {quote} |")
         for heading, items in (("strengths", self.strengths), ("improvements", self.improvements)):
             if items:
-                lines += ["", f"### {say(heading)}", *[f"- {item}" for item in items]]
+                lines += [
+                    "",
+                    f"### {say(heading)}",
+                    *[f"- {escape_markup(item)}" for item in items],
+                ]
         if self.citations:
             lines += ["", f"### {say('study')}"]
             for citation in self.citations:
                 passage = citation.passage
-                where = " > ".join(p for p in (passage.title, passage.section) if p)
+                where = " > ".join(escape_markup(p) for p in (passage.title, passage.section) if p)
                 page = f", p. {passage.page}" if passage.page else ""
-                lines.append(f"{citation.n}. {where} ({passage.source}{page}): {citation.reason}")
+                source, reason = escape_markup(passage.source), escape_markup(citation.reason)
+                lines.append(f"{citation.n}. {where} ({source}{page}): {reason}")
         return "\n".join(lines) + "\n"
 
 
@@ -203,4 +209,4 @@ def weighted_score(criteria: list[CriterionResult], weights: dict[str, float]) -
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").split())
+    return " ".join(escape_markup(text).replace("|", "\\|").split())

@@ -1,0 +1,169 @@
+"""HTTP-level protections around the Gradio app: a login throttle with lockout, security
+headers, refusal of malformed queue calls, and who is signed in (for routes outside Gradio)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+SECURITY_HEADERS = {
+    # Gradio's page needs inline scripts and styles; nothing may load from another host.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        "media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; "
+        "form-action 'self'; base-uri 'self'; object-src 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@dataclass
+class LoginThrottle:
+    """Failed sign-ins per user name and per client address. After ``max_failures`` within
+    ``window_s`` the name (or address) is locked for ``lockout_s``: even the right password
+    is refused until then."""
+
+    max_failures: int = 5
+    # A client address (many users behind one proxy share one) locks only after many more.
+    max_address_failures: int = 50
+    window_s: float = 900.0
+    lockout_s: float = 900.0
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, list[float]] = field(default_factory=dict)
+    _locked_until: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def locked(self, *keys: str) -> float:
+        """Seconds until the longest lock among ``keys`` ends (0: not locked)."""
+        now = self.clock()
+        with self._lock:
+            return max([0.0, *(self._locked_until.get(k, 0.0) - now for k in keys)])
+
+    def failed(self, *keys: str) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                recent = [t for t in self._failures.get(key, []) if now - t < self.window_s]
+                recent.append(now)
+                self._failures[key] = recent
+                limit = (
+                    self.max_address_failures if key.startswith("addr:") else self.max_failures
+                )
+                if len(recent) >= limit:
+                    self._locked_until[key] = now + self.lockout_s
+                    self._failures[key] = []
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def install(server: FastAPI, throttle: LoginThrottle, fn_count: Callable[[], int]) -> None:
+    """Add the protections to ``server`` (the FastAPI app the Gradio app is mounted in)."""
+
+    @server.middleware("http")
+    async def protect(request: Request, call_next):
+        path = request.url.path.rstrip("/")
+        if request.method == "POST" and path.endswith("/login"):
+            response = await _guarded_login(request, call_next, throttle)
+        elif request.method == "POST" and path.endswith("/queue/join"):
+            problem = await _bad_queue_call(request, fn_count())
+            response = problem or await call_next(request)
+        else:
+            response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if _over_https(request):
+            _drop_insecure_cookie(response)
+        return response
+
+
+async def _guarded_login(request: Request, call_next, throttle: LoginThrottle) -> Response:
+    body = await request.body()
+    from urllib.parse import parse_qs
+
+    try:
+        username = parse_qs(body.decode("utf-8", "replace")).get("username", [""])[0]
+    except ValueError:
+        username = ""
+    keys = (f"user:{username.strip().lower()}", f"addr:{_client_address(request)}")
+    wait = throttle.locked(*keys)
+    if wait > 0:
+        return JSONResponse(
+            {"detail": f"too many failed sign-ins; try again in {int(wait // 60) + 1} min"},
+            status_code=429,
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
+    response = await call_next(request)
+    if response.status_code == 200:
+        throttle.succeeded(*keys)
+    else:
+        throttle.failed(*keys)
+    return response
+
+
+async def _bad_queue_call(request: Request, functions: int) -> Response | None:
+    """A queue call naming no real handler gets a 4xx with a message, not a server error."""
+    try:
+        data = json.loads(await request.body() or b"{}")
+    except ValueError:
+        return JSONResponse({"detail": "the request body is not JSON"}, status_code=400)
+    if not isinstance(data, dict):
+        return JSONResponse({"detail": "the request body must be an object"}, status_code=400)
+    number = data.get("fn_index")
+    if number is not None and (
+        not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < functions
+    ):
+        return JSONResponse({"detail": f"no handler number {number!r}"}, status_code=422)
+    if "data" in data and not isinstance(data["data"], list):
+        return JSONResponse({"detail": "'data' must be a list"}, status_code=422)
+    return None
+
+
+def _over_https(request: Request) -> bool:
+    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
+    return proto.split(",")[0].strip().lower() == "https"
+
+
+def _drop_insecure_cookie(response: Response) -> None:
+    """Behind HTTPS the session cookie Gradio also sets without ``Secure`` is not needed."""
+    kept = [
+        (name, value)
+        for name, value in response.raw_headers
+        if not (name.lower() == b"set-cookie" and value.startswith(b"access-token-unsecure"))
+    ]
+    response.raw_headers[:] = kept
+
+
+def signed_in_user(server: FastAPI, request: Request) -> str | None:
+    """The user name of the Gradio session cookie on ``request`` (None when not signed in)."""
+    gradio_app = _gradio_app(server)
+    if gradio_app is None:
+        return None
+    cookie_id = gradio_app.cookie_id
+    token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
+        f"access-token-unsecure-{cookie_id}"
+    )
+    return gradio_app.tokens.get(token) if token else None
+
+
+def _gradio_app(server: FastAPI):
+    for route in server.routes:
+        app = getattr(route, "app", None)
+        if app is not None and hasattr(app, "tokens") and hasattr(app, "cookie_id"):
+            return app
+    return None
