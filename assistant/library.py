@@ -61,6 +61,11 @@ def shown_name(name: str, limit: int = 60) -> str:
     return clean if len(clean) <= limit else clean[: limit - 3] + "..."
 
 
+def _matches(path: Path, record) -> bool:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns)
+
+
 def _backup_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.previous")
 
@@ -110,6 +115,35 @@ class DocumentLibrary:
         self._max_bytes = int(max_file_mb * 1024 * 1024)
         self._max_file_mb = max_file_mb
         self._ingest_lock = threading.Lock()
+        self.recovered: list[str] = []
+
+    # -- after a restart ---------------------------------------------------------------------
+
+    def recover_staged(self) -> list[str]:
+        """Finish what an upload interrupted by a crash left in the uploads folder: a file that
+        never made it into the index is removed, and a file it displaced is put back. Returns
+        one line per file, for the Library to show (also kept in ``recovered``)."""
+        lines: list[str] = []
+        if not self._uploads.is_dir():
+            return lines
+        with self._exclusive():
+            indexed = {f.path: f for f in self._index.manifest.files()}
+            for backup in sorted(self._uploads.rglob(".*.previous")):
+                target = backup.with_name(backup.name[1 : -len(".previous")])
+                record = indexed.get(str(target))
+                if record is not None and target.exists() and _matches(target, record):
+                    backup.unlink(missing_ok=True)  # the new version made it in
+                    continue
+                os.replace(backup, target)
+                lines.append(
+                    f"{target.name}: an interrupted upload was undone (previous version kept)"
+                )
+            for path in sorted(self._uploads.rglob("*")):
+                if path.is_file() and not path.name.startswith(".") and str(path) not in indexed:
+                    path.unlink(missing_ok=True)
+                    lines.append(f"{path.name}: an interrupted upload was removed; upload it again")
+        self.recovered = lines
+        return lines
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -12,12 +13,14 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.errors import StoreUnavailableError
 from assistant.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
 from assistant.glossary import Glossary
 from assistant.index import KnowledgeIndex
 from assistant.language import detect_language, is_chinese
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,15 @@ class SearchFilters:
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class SearchResults(list):
+    """Passages, best first; ``dense_unavailable`` when the vector store was down and only the
+    lexical index was searched."""
+
+    def __init__(self, passages=(), dense_unavailable: bool = False) -> None:
+        super().__init__(passages)
+        self.dense_unavailable = dense_unavailable
 
 
 @dataclass(frozen=True)
@@ -124,8 +136,17 @@ class HybridSearcher:
         weights: list[float] = []
         dense_scores: dict[str, float] = {}
         lexical_scores: dict[str, float] = {}
-        if mode in ("hybrid", "dense"):
+        dense_unavailable = False
+        if mode == "hybrid":
+            try:
+                same, cross = self._dense(query, query_chinese, pool, filters)
+            except StoreUnavailableError as exc:
+                # The vector store is down: answer from the lexical index, and say so.
+                log.warning("vector store unavailable, searching lexically: %s", exc)
+                dense_unavailable, mode = True, "lexical"
+        elif mode == "dense":
             same, cross = self._dense(query, query_chinese, pool, filters)
+        if mode in ("hybrid", "dense"):
             rankings += [same, cross]
             share = self._dense_weight if self._fusion != "rrf" else 1.0
             weights += [share, share * self._cross_weight]
@@ -148,7 +169,9 @@ class HybridSearcher:
         while True:
             passages = self._passages(fused[:window], dense_scores, lexical_scores)
             if window >= len(fused) or _enough_sources(passages, k, self._max_per_source):
-                return diversify(passages, k, self._max_per_source)
+                return SearchResults(
+                    diversify(passages, k, self._max_per_source), dense_unavailable
+                )
             window *= 2
 
     def _lexical(

@@ -279,3 +279,46 @@ def test_data_files_are_readable_by_their_owner_only(app) -> None:
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     manifest = next(data.rglob("*.sqlite"))
     assert stat.S_IMODE(manifest.stat().st_mode) & 0o077 == 0
+
+
+def test_a_kam_cannot_tell_whether_internal_documents_name_something(app) -> None:
+    """The answer to a question naming a term found only in an internal document reads exactly
+    like the answer naming a term found nowhere."""
+    kam = client_for(app.url, "mei")
+    internal = kam.predict("What is the Zorblax volume rebate?", [], [], [], api_name="/ask")
+    nowhere = kam.predict("What is the Quuxbar volume rebate?", [], [], [], api_name="/ask")
+    assert internal["abstained"] and nowhere["abstained"]
+    assert internal["text"].replace("Zorblax", "X") == nowhere["text"].replace("Quuxbar", "X")
+    # A trainer, who may read it, is not told it is never mentioned.
+    trainer = client_for(app.url, "tom")
+    seen = trainer.predict("What is the Zorblax volume rebate?", [], [], [], api_name="/ask")
+    assert "Zorblax" not in seen["text"].split("\n")[0] or not seen["abstained"]
+
+
+def test_staged_files_of_an_interrupted_upload_are_finished_at_restart(tmp_path) -> None:
+    """What a crash mid-upload leaves in uploads/ is cleaned at the next start, and said."""
+    from assistant.config import Settings
+    from assistant.embeddings import HashEmbeddings
+    from assistant.services import build_services
+    from assistant.ui.context import AppContext
+
+    settings = Settings(data_dir=tmp_path / "data", embeddings="hash", corpus_dir=tmp_path)
+    services = build_services(settings, HashEmbeddings())
+    try:
+        ctx = AppContext.build(services)
+        kept = tmp_path / "kept.md"
+        kept.write_text("# Kept\nThe indexed version about payers.\n")
+        assert ctx.library.upload([("kept.md", kept)], "kb")[0].status == "added"
+        folder = settings.data_dir / "uploads" / "kb"
+        # A crash during a re-upload of kept.md, and during a first upload of lost.md.
+        (folder / ".kept.md.previous").write_bytes((folder / "kept.md").read_bytes())
+        (folder / "kept.md").write_text("# Kept\nA half-written new version.\n")
+        (folder / "lost.md").write_text("# Lost\nNever indexed.\n")
+        lines = ctx.library.recover_staged()
+        assert len(lines) == 2 and any("lost.md" in line for line in lines)
+        assert "indexed version" in (folder / "kept.md").read_text()
+        assert not (folder / "lost.md").exists()
+        assert not (folder / ".kept.md.previous").exists()
+        assert ctx.library.recover_staged() == []  # nothing left to do
+    finally:
+        services.close()

@@ -20,6 +20,8 @@ from assistant.answering.coverage import (
 )
 from assistant.answering.extractive import Selection
 from assistant.glossary import Glossary
+from assistant.index import chunk_fields
+from assistant.lexical import LexicalIndex, LexicalRecord
 
 if TYPE_CHECKING:
     from assistant.index import KnowledgeIndex
@@ -63,27 +65,47 @@ class AbstentionJudge:
         self._index = index
         self._glossary = glossary
         self._thresholds = thresholds
-        self._checks: tuple[int, CoverageChecker, TermCoverageMeter] | None = None
+        self._checks: dict[tuple[str, ...], tuple[int, CoverageChecker, TermCoverageMeter]] = {}
 
-    def _coverage(self) -> tuple[CoverageChecker, TermCoverageMeter]:
-        """Name and term checks for the committed index, rebuilt when it changes."""
+    def _coverage(self, access: tuple[str, ...] = ()) -> tuple[CoverageChecker, TermCoverageMeter]:
+        """Name and term checks for the committed index, rebuilt when it changes. With
+        ``access`` they read only documents of those levels: whether the knowledge base
+        "mentions" a name must never reveal a document the user may not see."""
         index = self._index
         generation = index.manifest.generation
-        if self._checks is None or self._checks[0] != generation:
-            lexical = index.lexical()
-            texts = [f"{c.header}\n{c.text}" for c in index.manifest.chunks()]
+        key = tuple(sorted(access))
+        cached = self._checks.get(key)
+        if cached is None or cached[0] != generation:
+            chunks = index.manifest.chunks()
+            if key:
+                chunks = [c for c in chunks if str(c.meta.get("access", "public")) in key]
+                lexical = LexicalIndex.build(
+                    (
+                        LexicalRecord(c.id, f"{c.header}\n{c.text}", chunk_fields(c.meta))
+                        for c in chunks
+                    ),
+                    generation,
+                )
+            else:
+                lexical = index.lexical()
+            texts = [f"{c.header}\n{c.text}" for c in chunks]
             cased = cased_words(texts)
-            self._checks = (
+            cached = (
                 generation,
                 CoverageChecker(lexical, self._glossary, cased, unmentioned_places(texts, cased)),
                 TermCoverageMeter(lexical, self._glossary),
             )
-        return self._checks[1], self._checks[2]
+            self._checks[key] = cached
+        return cached[1], cached[2]
 
     def evidence(
-        self, question: str, selection: Selection, passages: Sequence[Passage]
+        self,
+        question: str,
+        selection: Selection,
+        passages: Sequence[Passage],
+        access: tuple[str, ...] = (),
     ) -> Evidence:
-        checker, meter = self._coverage()
+        checker, meter = self._coverage(access)
         kinds = figure_kinds(question)
         # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
         strongest = sorted(selection.sentences, key=lambda c: -c.relevance)[:4]

@@ -132,13 +132,18 @@ class AnswerService:
         answer.passages = passages
         expansion = " ".join(self._glossary.translations(standalone)) if self._glossary else ""
         selection = self._composer.select(standalone, passages, expansion)
-        evidence = self.evidence(standalone, selection, passages)
+        degraded = getattr(passages, "dense_unavailable", False)
+        notice = self._messages.get("lexical_only", language) if degraded else None
+        access = filters.access if filters is not None else ()
+        evidence = self.evidence(standalone, selection, passages, access)
         if self.too_weak(evidence, selection):
             answer.abstained = True
             message = self._messages.get("abstain", language)
             if evidence.unknown_terms:
                 terms = ", ".join(evidence.unknown_terms[:5])
                 message = self._messages.get("unknown_terms", language, terms=terms) + " " + message
+            if notice:
+                message = f"{notice} {message}"
             answer.text = render_closest(
                 self._messages.get("closest_heading", language),
                 message,
@@ -151,15 +156,21 @@ class AnswerService:
         if self._chat_model is not None:
             yield from self._generate(answer, selection, started)
             return
-        self._compose_extractive(answer, selection)
+        self._compose_extractive(answer, selection, notice)
         yield from self._finish(answer, started)
 
     # -- decisions ---------------------------------------------------------------------------
 
     def evidence(
-        self, question: str, selection: Selection, passages: Sequence[Passage]
+        self,
+        question: str,
+        selection: Selection,
+        passages: Sequence[Passage],
+        access: tuple[str, ...] = (),
     ) -> Evidence:
-        return self._judge.evidence(question, selection, passages)
+        """``access``: the levels the asking user may see (empty: all); every name and term
+        check reads only documents of those levels."""
+        return self._judge.evidence(question, selection, passages, access)
 
     def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
         return self._judge.too_weak(evidence, selection)

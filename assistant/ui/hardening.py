@@ -55,9 +55,7 @@ class LoginThrottle:
                 recent = [t for t in self._failures.get(key, []) if now - t < self.window_s]
                 recent.append(now)
                 self._failures[key] = recent
-                limit = (
-                    self.max_address_failures if key.startswith("addr:") else self.max_failures
-                )
+                limit = self.max_address_failures if key.startswith("addr:") else self.max_failures
                 if len(recent) >= limit:
                     self._locked_until[key] = now + self.lockout_s
                     self._failures[key] = []

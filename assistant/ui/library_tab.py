@@ -52,6 +52,7 @@ def build_library_tab(ctx: AppContext) -> None:
         "documents",
     )
     doc_ids = gr.State([])
+    recovery = gr.Markdown(elem_id="kam-upload-recovery")
     with gr.Row():
         chosen = labels.bind(gr.Dropdown([], label=labels.get("document")), "document")
         replacement = labels.bind(gr.File(label=labels.get("replace")), "replace")
@@ -72,7 +73,13 @@ def build_library_tab(ctx: AppContext) -> None:
         rows = admin_api.list_documents(ctx, user)
         table = [[row[c] for c in DOC_COLUMNS] for row in rows]
         choices = [(f"{row['source']} ({row['chunks']})", row["doc_hash"]) for row in rows]
-        return table, gr.update(choices=choices, value=None), [r["doc_hash"] for r in rows]
+        notes = "\n".join(f"- {esc(line)}" for line in ctx.library.recovered)
+        return (
+            table,
+            gr.update(choices=choices, value=None),
+            [r["doc_hash"] for r in rows],
+            notes,
+        )
 
     @friendly
     def upload(paths, level, name, request: gr.Request, progress=gr.Progress()):
@@ -112,7 +119,7 @@ def build_library_tab(ctx: AppContext) -> None:
     def rebuild(request: gr.Request, progress=gr.Progress()):
         return "\n".join(admin_api.reindex(ctx, ctx.user(request), _progress_callback(progress)))
 
-    listing = [documents, chosen, doc_ids]
+    listing = [documents, chosen, doc_ids, recovery]
     private = {"api_visibility": "private"}
     ingest.click(upload, [files, access, collection], [results, files], api_name="upload").then(
         refresh, None, listing, **private
