@@ -110,21 +110,3 @@ class ComplianceGuard:
         if trap_score - benign_score <= self._margin:
             return None
         return Counter(trap_rules[i] for i in nearest).most_common(1)[0][0]
-
-
-# Sentences in documents that address the assistant rather than inform the reader.
-_INJECTION = re.compile(
-    r"(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+)?(previous|prior|above|earlier|your)\s+"
-    r"(instructions|rules|prompts?|directions)"
-    r"|(reveal|print|show|repeat|output)\s+(your|the)\s+(system\s+)?prompt"
-    r"|\b(you are now|act as|from now on,? you)\b"
-    r"|\bcite\s+this\s+(document|passage|source)\s+(for|in)\s+(everything|every|all)"
-    r"|\b(as an ai|language model)\b.{0,40}\b(must|should|will)\b"
-    r"|忽略(之前|先前|以上|所有)(的)?(指示|指令|規則)|顯示(你的)?系統提示",
-    re.IGNORECASE,
-)
-
-
-def looks_like_injection(sentence: str) -> bool:
-    """True for text that tries to instruct the assistant (it is dropped from evidence)."""
-    return bool(_INJECTION.search(sentence))

@@ -78,9 +78,18 @@ class KnowledgeIndex:
         return index
 
     def committed_ids(self) -> frozenset[str]:
+        """The passages the manifest holds; when another process changed it (an ingest from
+        the command line while the app runs), the vector store is reopened first so that
+        searches see its writes."""
         generation = self.manifest.generation
         with self._lock:
             if self._committed is None or self._committed[0] != generation:
+                manifest = self.manifest
+                if self._committed is not None and (
+                    generation != manifest.own_generation or manifest.foreign_writes
+                ):
+                    manifest.foreign_writes = False
+                    self.vectors.reopen()
                 self._committed = (generation, frozenset(self.manifest.chunk_ids()))
             return self._committed[1]
 

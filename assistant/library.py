@@ -281,7 +281,7 @@ class DocumentLibrary:
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
         """Re-read every indexed file that changed on disk, then rebuild the lexical index and
-        the vector store from the stored vectors."""
+        bring the vector store in line with the manifest (from the stored vectors)."""
         manifest = self._index.manifest
         files = manifest.files()
         paths = [Path(f.path) for f in files]
@@ -308,7 +308,10 @@ class DocumentLibrary:
                 if not p.exists()
             ]
             self._index.rebuild_lexical()
-            self._index.rebuild_vectors()
+            # Repair the vector store in place (orphans out, missing passages back from their
+            # stored vectors); it is rebuilt whole only when damaged, so searches running
+            # meanwhile never meet a dropped collection.
+            self._index.reconcile()
         return report
 
     # -- internals ---------------------------------------------------------------------------

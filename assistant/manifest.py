@@ -81,6 +81,10 @@ class Manifest:
     def __init__(self, path: Path) -> None:
         self._lock = threading.RLock()
         self._db = open_database(path, _SCHEMA)
+        # The generation this process's last write made, and whether another process wrote
+        # in between: a reader then reopens the vector store to see what that process wrote.
+        self.own_generation: int | None = None
+        self.foreign_writes = False
 
     def close(self) -> None:
         with self._lock:
@@ -266,6 +270,10 @@ class Manifest:
             "INSERT INTO state VALUES ('generation', '1') ON CONFLICT(key) "
             "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
+        after = int(db.execute("SELECT value FROM state WHERE key='generation'").fetchone()[0])
+        if self.own_generation is not None and after != self.own_generation + 1:
+            self.foreign_writes = True  # another process wrote since this one last did
+        self.own_generation = after
         return dropped
 
 

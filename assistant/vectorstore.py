@@ -102,6 +102,24 @@ class VectorStore:
                 raise StoreUnavailableError(self._unavailable(exc)) from None
         return self._collections[chinese]
 
+    def reopen(self) -> None:
+        """Forget open handles and, for the embedded store, the cached Chroma system of this
+        folder, so the next call reads what another process wrote since."""
+        self._collections.clear()
+        if self._host:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        try:
+            identifier = _client(self._persist_dir, None, self._port)._identifier
+        except Exception as exc:
+            raise StoreUnavailableError(self._unavailable(exc)) from None
+        system = SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        if system is not None:
+            with contextlib.suppress(Exception):
+                system.stop()
+
     def reset(self) -> None:
         """Drop both collections and start empty ones (the caller refills them)."""
         try:
@@ -126,13 +144,18 @@ class VectorStore:
         return f"vector store unavailable ({self.location}): {reason}"
 
     def _call(self, chinese: bool, method: str, **kwargs: Any) -> Any:
-        collection = self._get(chinese)
-        try:
-            return getattr(collection, method)(**kwargs)
-        except Exception as exc:
-            if self._host:  # drop the handles so the next call reconnects
-                self._collections.clear()
-            raise StoreUnavailableError(self._unavailable(exc)) from None
+        for attempt in (1, 2):
+            collection = self._get(chinese)
+            try:
+                return getattr(collection, method)(**kwargs)
+            except Exception as exc:
+                stale = "does not exist" in str(exc)
+                if self._host or stale:  # drop the handles so the next call reconnects
+                    self._collections.clear()
+                if stale and attempt == 1:
+                    continue  # another process or thread recreated the collection: retry
+                raise StoreUnavailableError(self._unavailable(exc)) from None
+        raise AssertionError("unreachable")
 
     def upsert(
         self,

@@ -17,7 +17,7 @@ from assistant.embeddings import HashEmbeddings
 from assistant.services import build_services
 from assistant.ui.context import AppContext
 from tests.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, write
-from tests.ui_server import PASSWORDS, client_for, running_server, write_users
+from tests.ui_server import client_for, running_server, signed_in, write_users
 
 QUESTION = "What does an outcomes-based contract tie the price to?"
 
@@ -32,10 +32,7 @@ class RunningApp:
 
     def http(self, user: str = "ada") -> httpx.Client:
         """An HTTP client signed in through Gradio's login form (cookie kept)."""
-        session = httpx.Client(base_url=self.url, timeout=30)
-        answer = session.post("login", data={"username": user, "password": PASSWORDS[user]})
-        assert answer.status_code == 200, answer.text
-        return session
+        return signed_in(self.url, user)
 
 
 def write_corpus(folder: Path, extra: dict[str, str] | None = None) -> Path:

@@ -9,7 +9,8 @@ import pytest
 
 from assistant.embeddings import USEEmbeddings
 from assistant.evaluation.questions import load_question_set
-from assistant.guardrails import ComplianceGuard, looks_like_injection
+from assistant.guardrails import ComplianceGuard
+from assistant.injection import looks_like_injection
 from assistant.prompts import PromptLibrary, default_library
 
 EVALS = Path(__file__).resolve().parents[1] / "evals"

@@ -108,7 +108,7 @@ def test_web_app_ask_survives_a_model_that_drops_midway(tmp_path: Path) -> None:
         assert second["done"] and second["mode"] == "llm" and second["notice"] is None
         assert second["citations"]
         assert client.predict(api_name="/status")["documents"] == 2  # a KAM: public only
-        assert httpx.get(app.url + "health").json()["index"]["documents"] == 3
+        assert app.http("ada").get("health").json()["index"]["documents"] == 3
 
 
 @pytest.mark.integration

@@ -23,6 +23,16 @@ def client_for(url: str, user: str):  # -> gradio_client.Client (imported when u
     return Client(url, auth=(user, PASSWORDS[user]), verbose=False)
 
 
+def signed_in(url: str, user: str):  # -> httpx.Client
+    """An HTTP client signed in through Gradio's login form (its session cookie kept)."""
+    import httpx
+
+    session = httpx.Client(base_url=url, timeout=30)
+    answer = session.post("login", data={"username": user, "password": PASSWORDS[user]})
+    assert answer.status_code == 200, answer.text
+    return session
+
+
 def write_users(path: Path) -> Path:
     """A KAM (mei, trained by tom), a second KAM (kai, no trainer), a trainer and an admin."""
     users = [

@@ -3,6 +3,7 @@ answers, and citations assigned by the app. One service for the CLI, the UI and 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,10 +24,13 @@ from assistant.answering.support import (
 )
 from assistant.chunking import split_sentences
 from assistant.glossary import Glossary
-from assistant.guardrails import ComplianceGuard, looks_like_injection
+from assistant.guardrails import ComplianceGuard
+from assistant.injection import looks_like_injection
 from assistant.language import detect_language, is_chinese
 from assistant.prompts import Messages, PromptLibrary
 from assistant.retrieval import HybridSearcher, Passage, SearchFilters
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -129,10 +133,12 @@ class AnswerService:
         standalone = self._rewriter.rewrite(question, history)
         answer.standalone_question = standalone
         passages = self._searcher.search(standalone, self._settings.passages, filters)
+        degraded = getattr(passages, "dense_unavailable", False)
+        # A passage holding text addressed to the assistant is not evidence for anything.
+        passages = [p for p in passages if not self._planted(p)]
         answer.passages = passages
         expansion = " ".join(self._glossary.translations(standalone)) if self._glossary else ""
         selection = self._composer.select(standalone, passages, expansion)
-        degraded = getattr(passages, "dense_unavailable", False)
         notice = self._messages.get("lexical_only", language) if degraded else None
         access = filters.access if filters is not None else ()
         evidence = self.evidence(standalone, selection, passages, access)
@@ -249,6 +255,13 @@ class AnswerService:
             return
         self._cite_generated(answer, "".join(pieces), selection)
         yield from self._finish(answer, started)
+
+    @staticmethod
+    def _planted(passage: Passage) -> bool:
+        planted = [s for s in split_sentences(passage.text) if looks_like_injection(s)]
+        if planted:
+            log.warning("left out %s: it addresses the assistant (%r)", passage.id, planted[0])
+        return bool(planted)
 
     @staticmethod
     def _data_only(text: str) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 
 from assistant.chunking import split_sentences
 from assistant.embeddings import NamedEmbeddings
-from assistant.guardrails import looks_like_injection
+from assistant.injection import looks_like_injection
 from assistant.tokens import lexical_tokens
 
 _MARKUP = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s*)|\*\*|__|`")

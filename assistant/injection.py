@@ -1,0 +1,90 @@
+"""Sentences in documents that address the assistant (an automated reader) rather than inform a
+person: planted instructions are kept out of evidence, answers and prompts.
+
+Not a phrase list: a sentence is scored from groups of signals (who is addressed, what is acted
+on, overriding, output control, role change, exfiltration, model-style markers, a directive),
+read from ``prompts/injection_signals.yaml``; it counts as an injection when the score reaches
+``THRESHOLD``. Ordinary imperatives of business text ("Ignore the list price", "Always answer
+the payer's questions with evidence") reach one or two groups, not the threshold."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
+
+THRESHOLD = 4
+SIGNALS_FILE = "injection_signals.yaml"
+
+
+class InjectionSignals(BaseModel):
+    """The file's shape; every entry must compile as a regular expression."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    addressee: list[str]
+    conversation: list[str]
+    override: list[str]
+    output_control: list[str]
+    role_change: list[str]
+    exfiltration: list[str]
+    markers_case_sensitive: list[str]
+    directive: list[str]
+
+
+@dataclass(frozen=True)
+class InjectionDetector:
+    groups: dict[str, tuple[re.Pattern[str], ...]]
+
+    @classmethod
+    def load(cls, library: PromptLibrary) -> InjectionDetector:
+        signals = InjectionSignals.model_validate(library.data(SIGNALS_FILE))
+        groups: dict[str, tuple[re.Pattern[str], ...]] = {}
+        for name, patterns in signals.model_dump().items():
+            flags = 0 if name.endswith("case_sensitive") else re.IGNORECASE
+            groups[name] = tuple(re.compile(p, flags) for p in patterns)
+        return cls(groups)
+
+    def signals(self, sentence: str) -> set[str]:
+        return {
+            name
+            for name, patterns in self.groups.items()
+            if any(p.search(sentence) for p in patterns)
+        }
+
+    def score(self, sentence: str) -> int:
+        found = self.signals(sentence)
+        strong = ("addressee", "role_change", "exfiltration", "markers_case_sensitive")
+        weak = ("conversation", "override", "output_control", "directive")
+        score = sum(2 for name in strong if name in found)
+        score += sum(1 for name in weak if name in found)
+        if {"override", "conversation"} <= found:
+            score += 2  # overriding the reader's instructions, rules or prompt
+        if "addressee" in found and found & {"conversation", "output_control", "override"}:
+            score += 1  # telling an automated reader what to do with its output
+        if "markers_case_sensitive" in found and found & set(weak):
+            score += 1  # a model-style header in front of a request
+        return score
+
+    def is_injection(self, sentence: str) -> bool:
+        return self.score(sentence) >= THRESHOLD
+
+
+@cache
+def _detector(folder: Path) -> InjectionDetector:
+    return InjectionDetector.load(PromptLibrary(folder))
+
+
+def detector(library: PromptLibrary | None = None) -> InjectionDetector:
+    """The detector for a prompts folder (loaded once per folder)."""
+    return _detector((library.folder if library else DEFAULT_PROMPTS_DIR).resolve())
+
+
+def looks_like_injection(sentence: str, library: PromptLibrary | None = None) -> bool:
+    """True for text that tries to instruct the assistant (it is dropped from evidence)."""
+    return detector(library).is_injection(sentence)
