@@ -10,6 +10,7 @@ the payer's questions with evidence") reach one or two groups, not the threshold
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -32,6 +33,7 @@ class InjectionSignals(BaseModel):
     override: list[str]
     output_control: list[str]
     role_change: list[str]
+    vocative: list[str]
     exfiltration: list[str]
     markers_case_sensitive: list[str]
     directive: list[str]
@@ -51,6 +53,7 @@ class InjectionDetector:
         return cls(groups)
 
     def signals(self, sentence: str) -> set[str]:
+        sentence = normalise(sentence)
         return {
             name
             for name, patterns in self.groups.items()
@@ -59,7 +62,7 @@ class InjectionDetector:
 
     def score(self, sentence: str) -> int:
         found = self.signals(sentence)
-        strong = ("addressee", "role_change", "exfiltration", "markers_case_sensitive")
+        strong = ("addressee", "vocative", "role_change", "exfiltration", "markers_case_sensitive")
         weak = ("conversation", "override", "output_control", "directive")
         score = sum(2 for name in strong if name in found)
         score += sum(1 for name in weak if name in found)
@@ -73,6 +76,16 @@ class InjectionDetector:
 
     def is_injection(self, sentence: str) -> bool:
         return self.score(sentence) >= THRESHOLD
+
+
+_SPACED = re.compile(r"\b(?:[A-Za-z] ){3,}[A-Za-z]\b")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+
+
+def normalise(sentence: str) -> str:
+    """Undo cheap disguises: full-width forms, invisible characters, s p a c e d letters."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", sentence))
+    return _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
 
 
 @cache

@@ -293,3 +293,55 @@ def test_kam_plays_one_roleplay_turn_and_ends_it(browser, app_url, shots):
     assert_no_error(page)
     shots.take(page, "roleplay-scorecard")
     page.context.close()
+
+
+HOSTILE = (
+    '<div id="kam-overlay" style="position:fixed;inset:0;background:red">X</div>'
+    '<form><input name="password"></form><img src="http://evil.example/x.png">'
+)
+HOSTILE_ELEMENTS = "#kam-overlay, form, input[name=password], img[src*='evil.example']"
+
+
+def test_hostile_markup_in_a_roleplay_line_and_a_question_renders_as_text(browser, app_url, shots):
+    """A KAM's role-play line and chat question holding HTML show as text, for the KAM and in
+    the trainer's transcript view; nothing becomes an element or loads from another host."""
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, app_url, "mei")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.locator("#kam-question textarea").fill("What do payers care about? " + HOSTILE)
+    page.locator("#kam-send").click()
+    chat = page.locator("#kam-chat")
+    expect(chat).to_contain_text('<form><input name="password"></form>')
+    assert chat.locator(HOSTILE_ELEMENTS).count() == 0
+
+    open_tab(page, "Coach")
+    open_tab(page, "Role-play")
+    page.locator("#kam-scenario input").click()
+    page.get_by_role("option").first.click()
+    page.locator("#kam-roleplay-start").click()
+    roleplay = page.locator("#kam-roleplay-chat")
+    expect(roleplay.locator("[data-testid=bot]")).to_have_count(1)
+    page.locator("#kam-roleplay-line textarea").fill("Hello. " + HOSTILE)
+    page.locator("#kam-roleplay-say").click()
+    expect(roleplay.locator("[data-testid=user]")).to_contain_text(["<form>"])
+    assert roleplay.locator(HOSTILE_ELEMENTS).count() == 0
+    page.locator("#kam-roleplay-end").click()
+    expect(page.locator("#kam-roleplay-scorecard")).to_contain_text(re.compile(r"\d+ ?%"))
+    assert page.locator(HOSTILE_ELEMENTS).count() == 0
+    shots.take(page, "hostile-markup-kam")
+    page.context.close()
+
+    trainer = sign_in(browser, app_url, "tom")
+    trainer.on("request", lambda request: requests.append(request.url))
+    open_tab(trainer, "Trainer")
+    trainer.locator("#kam-trainer-session input").click()
+    trainer.get_by_role("option").last.click()
+    transcript = trainer.locator("#kam-trainer-transcript")
+    expect(transcript).to_contain_text('<input name="password">')
+    assert trainer.locator(HOSTILE_ELEMENTS).count() == 0
+    assert not [url for url in requests if "evil.example" in url]
+    assert_no_error(trainer)
+    shots.take(trainer, "hostile-markup-trainer")
+    trainer.context.close()

@@ -257,8 +257,12 @@ def build_trainer_tab(ctx: AppContext) -> None:
         ),
         "sessions",
     )
-    chosen = labels.bind(gr.Dropdown([], label=labels.get("session")), "session")
-    transcript = labels.bind(gr.Markdown(label=labels.get("transcript")), "transcript")
+    chosen = labels.bind(
+        gr.Dropdown([], label=labels.get("session"), elem_id="kam-trainer-session"), "session"
+    )
+    transcript = labels.bind(
+        gr.Markdown(label=labels.get("transcript"), elem_id="kam-trainer-transcript"), "transcript"
+    )
     with gr.Row():
         criterion = labels.bind(gr.Dropdown([], label=labels.get("criterion")), "criterion")
         verdict = labels.bind(
