@@ -105,6 +105,7 @@ def build_answer_service(
         support_threshold=settings.support_threshold,
         require_figures=settings.require_figures,
         mode_label=label,
+        llm_timeout_s=settings.llm_timeout_s,
     )
     return AnswerService(
         searcher,

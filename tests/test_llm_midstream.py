@@ -153,3 +153,31 @@ def test_real_llama_server_stopped_while_streaming(tmp_path: Path) -> None:
     _assert_fallback(services.answers.answer(QUESTION))  # keeps serving: refused at once now
     assert time.perf_counter() - started < 10
     services.close()
+
+
+class Trickles(GenericFakeChatModel):
+    """Sends one piece, then a piece every ``pause`` seconds: never stalls long enough for a
+    read timeout, yet would take far longer than the configured timeout."""
+
+    pause: float = 0.4
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        for chunk in super()._stream(messages, stop, run_manager, **kwargs):
+            time.sleep(self.pause)
+            yield chunk
+
+
+def test_the_llm_timeout_is_the_whole_wait(tmp_path: Path) -> None:
+    model = Trickles(messages=iter([AIMessage(REPLY * 5)]))
+    settings = Settings(data_dir=tmp_path / "data", embeddings="hash", llm_timeout_s=1.5)
+    services = build_services(settings, CountingHashEmbeddings(), chat_model=model)
+    try:
+        services.ingestor.ingest([write(tmp_path / "docs" / "payer-value.md", PAYER_MD)], "kb")
+        started = time.monotonic()
+        answer = services.answers.answer(QUESTION)
+        waited = time.monotonic() - started
+        assert waited < 1.5 + 1.0, waited  # the budget, plus the extractive fallback
+        assert answer.mode == "extractive" and "timed out" in (answer.notice or "")
+        assert answer.citations
+    finally:
+        services.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from importlib import resources
 
@@ -10,6 +11,7 @@ import yaml
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
+from assistant.llm.deadline import invoke_within
 from assistant.prompts import PromptLibrary
 
 _FOLLOW_UP_START = re.compile(
@@ -87,7 +89,14 @@ class FollowUpRewriter:
         self._chat_model = chat_model
         self._slots = SlotSubstitution()
 
-    def rewrite(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+    def rewrite(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]],
+        deadline: float | None = None,
+    ) -> str:
+        """The question as it stands alone; a model (if any) is asked within ``deadline``
+        (``time.monotonic()``; default: 30 s from now)."""
         user_turns = [text for role, text in history if role == "user"]
         if not user_turns or not looks_like_follow_up(question):
             return question
@@ -97,7 +106,8 @@ class FollowUpRewriter:
                 "rewrite_followup.md", history=transcript, question=question
             )
             try:
-                rewritten = str(self._chat_model.invoke([HumanMessage(prompt)]).content).strip()
+                until = deadline if deadline is not None else time.monotonic() + 30
+                rewritten = invoke_within(self._chat_model, [HumanMessage(prompt)], until).strip()
             except Exception:  # an unavailable model must not block answering
                 rewritten = ""
             if 3 <= len(rewritten) <= 400 and "\n" not in rewritten.strip():

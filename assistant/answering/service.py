@@ -27,6 +27,7 @@ from assistant.glossary import Glossary
 from assistant.guardrails import ComplianceGuard
 from assistant.injection import looks_like_injection
 from assistant.language import detect_language, is_chinese
+from assistant.llm.deadline import stream_within
 from assistant.prompts import Messages, PromptLibrary
 from assistant.retrieval import HybridSearcher, Passage, SearchFilters
 
@@ -58,6 +59,7 @@ class AnswerSettings:
     abstain_coverage_floor: float = 0.0
     abstain_absent: float = 0.55
     coverage_min_terms: int = 3
+    llm_timeout_s: float = 30.0  # the whole wait for the model, rewrite and answer together
 
 
 def answer_language(question: str) -> str:
@@ -130,7 +132,8 @@ class AnswerService:
             answer.text = f"{self._messages.get('refusal_heading', language)}\n\n{verdict.message}"
             yield from self._finish(answer, started)
             return
-        standalone = self._rewriter.rewrite(question, history)
+        deadline = time.monotonic() + self._settings.llm_timeout_s
+        standalone = self._rewriter.rewrite(question, history, deadline)
         answer.standalone_question = standalone
         passages = self._searcher.search(standalone, self._settings.passages, filters)
         degraded = getattr(passages, "dense_unavailable", False)
@@ -160,7 +163,7 @@ class AnswerService:
             yield from self._finish(answer, started)
             return
         if self._chat_model is not None:
-            yield from self._generate(answer, selection, started)
+            yield from self._generate(answer, selection, started, deadline)
             return
         self._compose_extractive(answer, selection, notice)
         yield from self._finish(answer, started)
@@ -220,7 +223,7 @@ class AnswerService:
     # -- generative --------------------------------------------------------------------------
 
     def _generate(
-        self, answer: Answer, selection: Selection, started: float
+        self, answer: Answer, selection: Selection, started: float, deadline: float
     ) -> Iterator[AnswerEvent]:
         language_name = self._messages.get("language_name", answer.language)
         numbered = "\n\n".join(
@@ -240,11 +243,9 @@ class AnswerService:
         ]
         pieces: list[str] = []
         try:
-            for chunk in self._chat_model.stream(messages):  # type: ignore[union-attr]
-                delta = str(chunk.content or "")
-                if delta:
-                    pieces.append(delta)
-                    yield AnswerEvent("delta", delta)
+            for delta in stream_within(self._chat_model, messages, deadline):  # type: ignore[arg-type]
+                pieces.append(delta)
+                yield AnswerEvent("delta", delta)
         except Exception as exc:  # unreachable, timed out, or broke off midway
             from assistant.llm import friendly_llm_error
 
