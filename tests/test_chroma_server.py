@@ -57,4 +57,7 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
 
     services, _ = make_services(tmp_path / "data", chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(StoreUnavailableError, match="vector store unavailable"):
-        services.searcher.search("anything", 2)
+        services.searcher.search("anything", 2, mode="dense")
+    # A hybrid search falls back to the lexical index and says so.
+    results = services.searcher.search("anything", 2)
+    assert results.dense_unavailable

@@ -3,6 +3,7 @@ answers, and citations assigned by the app. One service for the CLI, the UI and 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -137,8 +138,8 @@ class AnswerService:
         answer.standalone_question = standalone
         passages = self._searcher.search(standalone, self._settings.passages, filters)
         degraded = getattr(passages, "dense_unavailable", False)
-        # A passage holding text addressed to the assistant is not evidence for anything.
-        passages = [p for p in passages if not self._planted(p)]
+        # Text addressed to the assistant is no evidence and is never shown or quoted.
+        passages = [self._without_planted(p) for p in passages]
         answer.passages = passages
         expansion = " ".join(self._glossary.translations(standalone)) if self._glossary else ""
         selection = self._composer.select(standalone, passages, expansion)
@@ -258,11 +259,20 @@ class AnswerService:
         yield from self._finish(answer, started)
 
     @staticmethod
-    def _planted(passage: Passage) -> bool:
-        planted = [s for s in split_sentences(passage.text) if looks_like_injection(s)]
-        if planted:
-            log.warning("left out %s: it addresses the assistant (%r)", passage.id, planted[0])
-        return bool(planted)
+    def _without_planted(passage: Passage) -> Passage:
+        sentences = split_sentences(passage.text)
+        planted = [s for s in sentences if looks_like_injection(s)]
+        if not planted:
+            return passage
+        log.warning("%s addresses the assistant; left out: %r", passage.id, planted[0][:120])
+        text = passage.text
+        for sentence in planted:
+            if sentence in text:
+                text = text.replace(sentence, "")
+            else:  # the splitter normalised it: rebuild from the sentences that stay
+                text = " ".join(s for s in sentences if s not in planted)
+                break
+        return dataclasses.replace(passage, text=text.strip())
 
     @staticmethod
     def _data_only(text: str) -> str:
