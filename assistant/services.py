@@ -9,16 +9,16 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answering.extractive import ExtractiveComposer
 from assistant.answering.service import AnswerService, AnswerSettings
 from assistant.answering.support import SupportScorer
-from assistant.coaching.context import CoachContext
+from assistant.coaching.common.context import CoachContext
 from assistant.config import Settings
-from assistant.embeddings import NamedEmbeddings, build_embeddings
-from assistant.glossary import Glossary
-from assistant.guardrails import ComplianceGuard
-from assistant.index import KnowledgeIndex
-from assistant.ingest import Ingestor
+from assistant.embeddings.encoders import NamedEmbeddings, build_embeddings
+from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.vector_store import VectorStore
+from assistant.ingest.ingestor import Ingestor
 from assistant.prompts import PromptLibrary
-from assistant.retrieval import HybridSearcher, SearchFilters
-from assistant.vectorstore import VectorStore
+from assistant.retrieval.search import HybridSearcher, SearchFilters
+from assistant.rules.compliance import ComplianceGuard
+from assistant.text.glossary import Glossary
 
 
 @dataclass

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.evaluation.questions import Question, load_question_set
-from assistant.glossary import Glossary
 from assistant.offline import go_offline
-from assistant.retrieval import HybridSearcher
+from assistant.retrieval.search import HybridSearcher
 from assistant.services import build_services
+from assistant.text.glossary import Glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 

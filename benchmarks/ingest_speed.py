@@ -13,10 +13,10 @@ import hashlib
 import time
 from pathlib import Path
 
-from assistant.chunking import chunk_document
 from assistant.config import EmbeddingName
-from assistant.discovery import discover
 from assistant.documents import load_document
+from assistant.ingest.chunking import chunk_document
+from assistant.ingest.discovery import discover
 from assistant.offline import go_offline
 from assistant.services import Services
 from benchmarks.baseline import build_baseline

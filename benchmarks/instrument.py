@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.embeddings import NamedEmbeddings
+from assistant.embeddings.encoders import NamedEmbeddings
 
 
 class TimedEmbeddings(NamedEmbeddings):

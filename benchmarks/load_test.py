@@ -24,9 +24,9 @@ from pathlib import Path
 import httpx
 import yaml
 
+from assistant.admin.users import hash_password
 from assistant.evaluation.metrics import percentile
 from assistant.evaluation.questions import load_question_set
-from assistant.users import hash_password
 from benchmarks.reporting import markdown_table, save_results
 
 ROOT = Path(__file__).resolve().parents[1]

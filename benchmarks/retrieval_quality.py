@@ -17,7 +17,7 @@ from pathlib import Path
 
 from assistant.config import EmbeddingName
 from assistant.offline import go_offline
-from assistant.retrieval import HybridSearcher
+from assistant.retrieval.search import HybridSearcher
 from benchmarks.baseline import build_baseline
 from benchmarks.faq_dataset import (
     add_faq_arguments,

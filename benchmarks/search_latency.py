@@ -19,9 +19,9 @@ import statistics
 import time
 from pathlib import Path
 
-from assistant.chunking import chunk_document
 from assistant.config import Settings
 from assistant.documents import load_document
+from assistant.ingest.chunking import chunk_document
 from assistant.offline import go_offline
 from assistant.services import build_services
 from benchmarks.faq_dataset import (

@@ -6,7 +6,7 @@ of an extractive answer through the UI API (gradio_client, ``/ask``).
 
 Start to ready: from launching ``kamcoach ui --port P`` until ``/health`` answers and a first
 ``/status`` through gradio_client succeeds (baseline in the same run: ``python -c pass`` and
-``python -c "import assistant.cli"``). First output: with one server up and warmed by one
+``python -c "import assistant.cli.main"``). First output: with one server up and warmed by one
 question, the time from ``client.submit(..., api_name="/ask")`` to the first streamed output
 and to the final one (baseline in the same run: ``services.answers.answer(q)`` in-process on
 the same questions, after the server stopped, since one process owns a store at a time).
@@ -188,7 +188,7 @@ def summarise(raw: dict[str, Any]) -> list[dict[str, Any]]:
     pass_p50 = percentile(raw["python_pass_s"], 50)
     rows = [
         ("python -c pass (baseline)", raw["python_pass_s"]),
-        ("python -c 'import assistant.cli' (baseline)", raw["import_cli_s"]),
+        ("python -c 'import assistant.cli.main' (baseline)", raw["import_cli_s"]),
         ("kamcoach ui: /health answers", raw["starts"]["health_s"]),
         ("kamcoach ui: first /status succeeds (ready)", raw["starts"]["ready_s"]),
     ]
@@ -230,7 +230,9 @@ def run(data_dir: Path, starts: int, count: int) -> dict[str, Any]:
         log_dir = Path(logs)
         raw: dict[str, Any] = {
             "python_pass_s": time_command([sys.executable, "-c", "pass"], starts),
-            "import_cli_s": time_command([sys.executable, "-c", "import assistant.cli"], starts),
+            "import_cli_s": time_command(
+                [sys.executable, "-c", "import assistant.cli.main"], starts
+            ),
             "starts": measure_starts(data_dir, starts, log_dir),
             "answers": measure_answers(data_dir, questions, log_dir),
         }

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.embeddings import HashEmbeddings
+from assistant.embeddings.encoders import HashEmbeddings
 from assistant.offline import go_offline
 from assistant.services import Services, build_services
 from tests.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, write

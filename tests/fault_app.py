@@ -13,7 +13,7 @@ from gradio_client import Client
 from langchain_core.language_models import BaseChatModel
 
 from assistant.config import Settings
-from assistant.embeddings import HashEmbeddings
+from assistant.embeddings.encoders import HashEmbeddings
 from assistant.services import build_services
 from assistant.ui.context import AppContext
 from tests.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, write

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.embeddings import HashEmbeddings
-from assistant.ingest import Ingestor
+from assistant.embeddings.encoders import HashEmbeddings
+from assistant.ingest.ingestor import Ingestor
 from assistant.services import build_services
 
 

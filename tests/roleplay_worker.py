@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.coaching.roleplay import build_roleplay_service
 from assistant.config import Settings
-from assistant.embeddings import HashEmbeddings
+from assistant.embeddings.encoders import HashEmbeddings
 from assistant.services import build_services
 
 LINES = [

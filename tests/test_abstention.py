@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.answerability import QuestionTerms, TermCoverageMeter
-from assistant.answering.coverage import (
+from assistant.answering.extractive import Candidate, Selection
+from assistant.answering.service import AnswerSettings, Evidence
+from assistant.answering.term_coverage import QuestionTerms, TermCoverageMeter
+from assistant.answering.unknown_names import (
     CoverageChecker,
     asks_for_a_figure,
     cased_words,
@@ -16,10 +18,8 @@ from assistant.answering.coverage import (
     has_figure,
     unmentioned_places,
 )
-from assistant.answering.extractive import Candidate, Selection
-from assistant.answering.service import AnswerSettings, Evidence
-from assistant.glossary import Glossary
-from assistant.lexical import LexicalIndex, LexicalRecord
+from assistant.index.lexical_index import LexicalIndex, LexicalRecord
+from assistant.text.glossary import Glossary
 from tests.conftest import make_services
 
 TEXTS = [

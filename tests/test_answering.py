@@ -9,7 +9,7 @@ from langchain_core.messages import AIMessage
 from typer.testing import CliRunner
 
 from assistant.answering.followup import looks_like_follow_up
-from assistant.cli import app
+from assistant.cli.main import app
 from assistant.config import Settings
 from assistant.services import build_services
 from tests.conftest import CountingHashEmbeddings

@@ -298,7 +298,7 @@ def test_a_kam_cannot_tell_whether_internal_documents_name_something(app) -> Non
 def test_staged_files_of_an_interrupted_upload_are_finished_at_restart(tmp_path) -> None:
     """What a crash mid-upload leaves in uploads/ is cleaned at the next start, and said."""
     from assistant.config import Settings
-    from assistant.embeddings import HashEmbeddings
+    from assistant.embeddings.encoders import HashEmbeddings
     from assistant.services import build_services
     from assistant.ui.context import AppContext
 

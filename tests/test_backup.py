@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.backup import backup, restore
-from assistant.cli import app
+from assistant.admin.backup import backup, restore
+from assistant.cli.main import app
 from assistant.errors import KamError
-from assistant.feedback import FeedbackStore
+from assistant.evaluation.feedback import FeedbackStore
 from tests.conftest import make_services
 
 

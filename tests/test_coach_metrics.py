@@ -16,17 +16,17 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from assistant.coaching.account import AccountProfile
-from assistant.coaching.kpi_checks import check_fields
-from assistant.coaching.kpi_eval import load_labelled_sets, run_agreement
-from assistant.coaching.kpi_model import Kpi, KpiSetError, load_metrics_file, parse_kpis
-from assistant.coaching.kpi_rubric import KpiMessages, KpiRubric
-from assistant.coaching.kpi_scorecard import to_csv, to_markdown
-from assistant.coaching.metrics import MetricCoach
+from assistant.cli.main import app
+from assistant.coaching.common.account import AccountProfile
+from assistant.coaching.kpi.checks import check_fields
+from assistant.coaching.kpi.coach import MetricCoach
+from assistant.coaching.kpi.evaluation import load_labelled_sets, run_agreement
+from assistant.coaching.kpi.model import Kpi, KpiSetError, load_metrics_file, parse_kpis
+from assistant.coaching.kpi.rubric import KpiMessages, KpiRubric
+from assistant.coaching.kpi.scorecard import to_csv, to_markdown
 from assistant.errors import KamError
 from assistant.prompts import PromptLibrary
-from assistant.retrieval import SearchFilters
+from assistant.retrieval.search import SearchFilters
 from tests.conftest import make_services
 from tests.factories import write
 from tests.test_llm import local_settings  # noqa: F401 (fixture)
@@ -604,7 +604,7 @@ HOLDOUT_FLOOR = 0.75
 def agreement(tmp_path_factory: pytest.TempPathFactory):
     """Dev and holdout agreement with the real multilingual encoder (USE); the knowledge base is
     not needed for the criteria, so the index stays empty."""
-    from assistant.embeddings import build_embeddings
+    from assistant.embeddings.encoders import build_embeddings
 
     built, _ = make_services(tmp_path_factory.mktemp("agreement") / "data")
     context = built.coach_context()

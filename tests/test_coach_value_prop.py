@@ -12,19 +12,19 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from assistant.coaching.account import AccountFileError, AccountProfile, load_coach_file
-from assistant.coaching.context import CoachContext
-from assistant.coaching.value_prop import ValuePropCoach, ValuePropInputError, parse_input
-from assistant.coaching.value_prop_canvas import ValuePropCanvas
-from assistant.coaching.value_prop_checks import split_units
-from assistant.coaching.value_prop_eval import load_labelled, run_agreement
-from assistant.coaching.value_prop_rewrite import RewriteError, new_figures
-from assistant.coaching.value_prop_roles import role_phrases
-from assistant.coaching.value_prop_rubric import load_rubric
+from assistant.cli.main import app
+from assistant.coaching.common.account import AccountFileError, AccountProfile, load_coach_file
+from assistant.coaching.common.context import CoachContext
+from assistant.coaching.value_prop.canvas import ValuePropCanvas
+from assistant.coaching.value_prop.checks import split_units
+from assistant.coaching.value_prop.coach import ValuePropCoach, ValuePropInputError, parse_input
+from assistant.coaching.value_prop.evaluation import load_labelled, run_agreement
+from assistant.coaching.value_prop.rewrite import RewriteError, new_figures
+from assistant.coaching.value_prop.roles import role_phrases
+from assistant.coaching.value_prop.rubric import load_rubric
 from assistant.errors import KamError
 from assistant.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
-from assistant.retrieval import SearchFilters
+from assistant.retrieval.search import SearchFilters
 from tests.conftest import make_services
 from tests.factories import write
 
@@ -278,9 +278,9 @@ def test_role_phrases_use_core_words_and_synonyms() -> None:
 
 
 def test_cue_groups_match_by_exemplar_similarity() -> None:
-    from assistant.coaching.value_prop_checks import ValuePropChecker
-    from assistant.coaching.value_prop_rubric import CueGroup
-    from assistant.embeddings import HashEmbeddings
+    from assistant.coaching.value_prop.checks import ValuePropChecker
+    from assistant.coaching.value_prop.rubric import CueGroup
+    from assistant.embeddings.encoders import HashEmbeddings
 
     checker = ValuePropChecker(load_rubric(PromptLibrary()), HashEmbeddings())
     exemplar = "We hold a joint demand forecasting meeting every month."
@@ -588,7 +588,7 @@ def test_labelled_file_errors(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def real_coach(tmp_path_factory: pytest.TempPathFactory):
-    from assistant.embeddings import build_embeddings
+    from assistant.embeddings.encoders import build_embeddings
 
     built, _ = make_services(tmp_path_factory.mktemp("vp-real"))
     context = built.coach_context()

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.embeddings import HashEmbeddings
+from assistant.embeddings.encoders import HashEmbeddings
 from assistant.services import build_services
 from assistant.ui.context import AppContext
 
@@ -43,7 +43,7 @@ def test_no_search_fails_or_degrades_while_documents_change(tmp_path: Path, capl
                     errors.append(repr(exc))
 
         threads = [threading.Thread(target=search) for _ in range(3)]
-        with caplog.at_level(logging.WARNING, logger="assistant.retrieval"):
+        with caplog.at_level(logging.WARNING, logger="assistant.retrieval.search"):
             for thread in threads:
                 thread.start()
             for round_number in range(8):

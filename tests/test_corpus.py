@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from assistant.config import Settings
-from assistant.discovery import discover
 from assistant.documents import load_document
 from assistant.documents.metadata import read_sidecar, split_front_matter
 from assistant.evaluation.questions import load_question_set
+from assistant.ingest.discovery import discover
 from assistant.services import build_services
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ui.library_tab import DOC_COLUMNS
 from assistant.ui.render import markdown_safe, sources_html
+from assistant.ui.tabs.library import DOC_COLUMNS
 from tests.fault_app import RunningApp, serve_app
 
 pytestmark = pytest.mark.slow

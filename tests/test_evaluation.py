@@ -150,7 +150,7 @@ def test_runner_end_to_end_and_report(services, small_corpus: Path, tmp_path: Pa
 def test_threshold_failure_exits_non_zero(small_corpus: Path, tmp_path: Path, monkeypatch) -> None:
     from typer.testing import CliRunner
 
-    from assistant.cli import app
+    from assistant.cli.main import app
 
     monkeypatch.setenv("KAM_EMBEDDINGS", "hash")
     runner = CliRunner()

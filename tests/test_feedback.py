@@ -6,9 +6,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.main import app
 from assistant.errors import KamError
-from assistant.feedback import FeedbackStore, draft_questions
+from assistant.evaluation.feedback import FeedbackStore, draft_questions
 
 
 def test_store_and_drafts(tmp_path: Path) -> None:

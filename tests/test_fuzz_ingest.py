@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from assistant.documents.html import parse_html
-from assistant.ingest import IngestReport
-from assistant.tokens import estimate_embedder_tokens
+from assistant.ingest.ingestor import IngestReport
+from assistant.text.tokens import estimate_embedder_tokens
 from tests.conftest import make_services
 from tests.consistency import assert_consistent
 from tests.factories import PAYER_MD, write

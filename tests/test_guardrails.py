@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import USEEmbeddings
+from assistant.embeddings.encoders import USEEmbeddings
 from assistant.evaluation.questions import load_question_set
-from assistant.guardrails import ComplianceGuard
-from assistant.injection import looks_like_injection
 from assistant.prompts import PromptLibrary, default_library
+from assistant.rules.compliance import ComplianceGuard
+from assistant.rules.injection import looks_like_injection
 
 EVALS = Path(__file__).resolve().parents[1] / "evals"
 

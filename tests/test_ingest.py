@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.manifest import Manifest
+from assistant.index.manifest import Manifest
 from tests.conftest import make_services
 from tests.consistency import assert_consistent
 from tests.factories import PAYER_MD, make_pdf, write

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from assistant.errors import KamError
-from assistant.injection import InjectionDetector, detector, looks_like_injection, normalise
 from assistant.prompts import PromptLibrary
+from assistant.rules.injection import InjectionDetector, detector, looks_like_injection, normalise
 
 EVALS = Path(__file__).resolve().parents[1] / "evals"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.library import DocumentLibrary, UploadError, safe_filename
+from assistant.admin.document_library import DocumentLibrary, UploadError, safe_filename
 from tests.conftest import make_services
 from tests.factories import PAYER_MD, write
 
@@ -192,6 +192,6 @@ def test_delete_removes_the_stored_upload(library, tmp_path: Path) -> None:
 
 
 def _admin():
-    from assistant.users import LOCAL_USER
+    from assistant.admin.users import LOCAL_USER
 
     return LOCAL_USER

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import assistant.model_change as model_change
+import assistant.index.model_change as model_change
 from assistant.config import Settings
-from assistant.retrieval import SearchFilters
+from assistant.retrieval.search import SearchFilters
 from assistant.services import build_services
 from tests.conftest import CountingHashEmbeddings, make_services
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from assistant.config import Settings
-from assistant.embeddings import MiniLMEmbeddings, OnnxMiniLMEmbeddings, build_embeddings
-from assistant.onnx_encoder import quantized_model_path
+from assistant.embeddings.encoders import MiniLMEmbeddings, OnnxMiniLMEmbeddings, build_embeddings
+from assistant.embeddings.onnx_int8 import quantized_model_path
 
 pytestmark = pytest.mark.integration
 

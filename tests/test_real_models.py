@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assistant.config import Settings
-from assistant.embeddings import MiniLMEmbeddings, USEEmbeddings, build_embeddings
+from assistant.embeddings.encoders import MiniLMEmbeddings, USEEmbeddings, build_embeddings
 from assistant.services import build_services
 from tests.consistency import assert_consistent
 from tests.factories import make_docx, make_pdf, write

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
-from assistant.lexical import LexicalIndex, LexicalRecord
-from assistant.retrieval import KamRetriever, SearchFilters
+from assistant.index.lexical_index import LexicalIndex, LexicalRecord
+from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
+from assistant.retrieval.search import KamRetriever, SearchFilters
 
 
 def test_rrf_by_hand() -> None:

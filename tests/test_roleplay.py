@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.coaching.account import ACCOUNT_TYPES
+from assistant.coaching.common.account import ACCOUNT_TYPES
 from assistant.coaching.roleplay import (
     RolePlayError,
     ScenarioError,

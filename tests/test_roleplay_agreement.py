@@ -10,7 +10,7 @@ import pytest
 from assistant.coaching.roleplay import build_roleplay_service
 from assistant.coaching.roleplay.evaluation import evaluate, load_labelled
 from assistant.config import Settings
-from assistant.embeddings import build_embeddings
+from assistant.embeddings.encoders import build_embeddings
 from assistant.services import build_services
 
 ROOT = Path(__file__).resolve().parents[1]

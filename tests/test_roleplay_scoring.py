@@ -10,12 +10,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.main import app
 from assistant.coaching.roleplay import build_roleplay_service
 from assistant.coaching.roleplay.compliance import UtteranceCompliance
 from assistant.coaching.roleplay.evaluation import load_labelled
 from assistant.coaching.roleplay.transcript import Transcript, Turn, load_transcript
-from assistant.retrieval import SearchFilters
+from assistant.retrieval.search import SearchFilters
 from tests.factories import write
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@ import pytest
 from gradio_client import Client
 from typer.testing import CliRunner
 
-from assistant.cli import app as cli
+from assistant.cli.main import app as cli
 from tests.factories import write
 from tests.fault_app import QUESTION, serve_app
 from tests.ui_server import PASSWORDS

@@ -5,11 +5,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_document, split_sentences
 from assistant.documents.metadata import DocMeta
 from assistant.documents.model import LoadedDocument, Section
-from assistant.language import detect_language
-from assistant.tokens import estimate_embedder_tokens, lexical_tokens
+from assistant.ingest.chunking import chunk_document, split_sentences
+from assistant.text.language import detect_language
+from assistant.text.tokens import estimate_embedder_tokens, lexical_tokens
 
 
 def test_lexical_tokens_english_lowercase_and_plurals() -> None:
@@ -165,7 +165,7 @@ def test_property_sentence_split_loses_nothing(text: str) -> None:
 
 
 def test_hard_wrapped_sentences_are_joined_but_headings_and_lists_are_not() -> None:
-    from assistant.chunking import split_sentences
+    from assistant.ingest.chunking import split_sentences
 
     wrapped = (
         "Payers care about total cost of care, budget impact and predictable spending across "

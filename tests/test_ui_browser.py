@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.embeddings import HashEmbeddings
+from assistant.embeddings.encoders import HashEmbeddings
 from assistant.services import build_services
 from assistant.ui.context import AppContext
 from tests.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, make_pdf, write

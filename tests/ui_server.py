@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.users import hash_password
+from assistant.admin.users import hash_password
 
 PASSWORDS = {"mei": "mei-pass-1", "tom": "tom-pass-1", "ada": "ada-pass-1", "kai": "kai-pass-1"}
 

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from assistant.answering.answerability import TermCoverageMeter
-from assistant.answering.coverage import (
+from assistant.answering.extractive import Selection
+from assistant.answering.term_coverage import TermCoverageMeter
+from assistant.answering.unknown_names import (
     CoverageChecker,
     asks_for_a_figure,
     cased_words,
@@ -18,14 +19,13 @@ from assistant.answering.coverage import (
     has_figure,
     unmentioned_places,
 )
-from assistant.answering.extractive import Selection
-from assistant.glossary import Glossary
-from assistant.index import chunk_fields
-from assistant.lexical import LexicalIndex, LexicalRecord
+from assistant.index.knowledge_index import chunk_fields
+from assistant.index.lexical_index import LexicalIndex, LexicalRecord
+from assistant.text.glossary import Glossary
 
 if TYPE_CHECKING:
-    from assistant.index import KnowledgeIndex
-    from assistant.retrieval import Passage
+    from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.retrieval.search import Passage
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.support import passage_units, token_overlap
-from assistant.embeddings import NamedEmbeddings
-from assistant.language import detect_language, is_chinese
-from assistant.retrieval import Passage
+from assistant.embeddings.encoders import NamedEmbeddings
+from assistant.retrieval.search import Passage
+from assistant.text.language import detect_language, is_chinese
 
 # Sentences about the document itself rather than the subject.
 _META = re.compile(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.retrieval import Passage
+from assistant.retrieval.search import Passage
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.answering.model import AnswerSentence, Citation
 from assistant.prompts import Messages
-from assistant.retrieval import Passage
+from assistant.retrieval.search import Passage
 
 
 def _colon(language: str) -> str:

@@ -23,14 +23,14 @@ from assistant.answering.support import (
     numbers_supported,
     token_overlap,
 )
-from assistant.chunking import split_sentences
-from assistant.glossary import Glossary
-from assistant.guardrails import ComplianceGuard
-from assistant.injection import looks_like_injection
-from assistant.language import detect_language, is_chinese
+from assistant.ingest.chunking import split_sentences
 from assistant.llm.deadline import stream_within
 from assistant.prompts import Messages, PromptLibrary
-from assistant.retrieval import HybridSearcher, Passage, SearchFilters
+from assistant.retrieval.search import HybridSearcher, Passage, SearchFilters
+from assistant.rules.compliance import ComplianceGuard
+from assistant.rules.injection import looks_like_injection
+from assistant.text.glossary import Glossary
+from assistant.text.language import detect_language, is_chinese
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.chunking import split_sentences
-from assistant.embeddings import NamedEmbeddings
-from assistant.injection import looks_like_injection
-from assistant.tokens import lexical_tokens
+from assistant.embeddings.encoders import NamedEmbeddings
+from assistant.ingest.chunking import split_sentences
+from assistant.rules.injection import looks_like_injection
+from assistant.text.tokens import lexical_tokens
 
 _MARKUP = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s*)|\*\*|__|`")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")

@@ -12,7 +12,7 @@ from assistant.documents.model import LoadedDocument, Section
 from assistant.documents.pdf import parse_pdf
 from assistant.documents.text_decoding import decode_text
 from assistant.errors import DocumentError
-from assistant.language import detect_language
+from assistant.text.language import detect_language
 
 SUPPORTED_SUFFIXES = {
     ".pdf": "pdf",

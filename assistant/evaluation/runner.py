@@ -13,8 +13,8 @@ from assistant.answering.support import SupportScorer, numbers_supported
 from assistant.evaluation import metrics as m
 from assistant.evaluation.judge import Judge
 from assistant.evaluation.questions import Question, QuestionSet
-from assistant.language import detect_language, is_chinese
 from assistant.services import Services
+from assistant.text.language import detect_language, is_chinese
 
 LOWER_IS_BETTER = {"wrongful_abstention", "latency_p50_ms", "latency_p95_ms"}
 # A cited passage supports its sentence when most of the sentence's words are in it, or when

@@ -3,14 +3,14 @@
 import gradio as gr
 
 from assistant.errors import KamError
-from assistant.ui import chat_api
-from assistant.ui import coach_tabs as coaching
-from assistant.ui.api_endpoints import register_api
-from assistant.ui.chat_tab import build_chat_tab
+from assistant.ui.api import chat as chat_api
+from assistant.ui.api.endpoints import register_api
 from assistant.ui.context import AppContext
-from assistant.ui.eval_tab import build_eval_tab
 from assistant.ui.labels import LANGUAGES
-from assistant.ui.library_tab import build_library_tab
+from assistant.ui.tabs import coach as coaching
+from assistant.ui.tabs.chat import build_chat_tab
+from assistant.ui.tabs.evaluations import build_eval_tab
+from assistant.ui.tabs.library import build_library_tab
 
 CSS = """
 .kam-source { border-left: 3px solid #6a8caf; padding: .3rem .6rem; margin: .4rem 0; }

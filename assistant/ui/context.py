@@ -7,18 +7,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from assistant.admin.document_library import DocumentLibrary
+from assistant.admin.users import User, UserDirectory
 from assistant.errors import KamError
-from assistant.feedback import FeedbackStore
-from assistant.library import DocumentLibrary
+from assistant.evaluation.feedback import FeedbackStore
 from assistant.prompts import PromptLibrary
-from assistant.retrieval import SearchFilters
+from assistant.retrieval.search import SearchFilters
 from assistant.services import Services
 from assistant.ui.hardening import LoginThrottle
 from assistant.ui.indexing import FirstStartIndexer
 from assistant.ui.inputs import UserSlots
 from assistant.ui.labels import Labels
 from assistant.ui.links import DocumentLinks
-from assistant.users import User, UserDirectory
 
 
 class AccessDenied(KamError):
@@ -94,11 +94,11 @@ class AppContext:
             return build_roleplay_service(self.services, filters)
         context = self.services.coach_context(filters)
         if name == "value_prop":
-            from assistant.coaching.value_prop import ValuePropCoach
+            from assistant.coaching.value_prop.coach import ValuePropCoach
 
             return ValuePropCoach(context)
         if name == "metrics":
-            from assistant.coaching.metrics import MetricCoach
+            from assistant.coaching.kpi.coach import MetricCoach
 
             return MetricCoach(context)
         raise KamError(f"unknown coach '{name}'")

@@ -7,8 +7,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.admin.document_library import DocumentLibrary
 from assistant.errors import KamError
-from assistant.library import DocumentLibrary
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-from assistant.manifest import ChunkRecord
-from assistant.markup import escape_markup
+from assistant.index.manifest import ChunkRecord
+from assistant.text.markup import escape_markup
 
 
 def esc(value: Any) -> str:

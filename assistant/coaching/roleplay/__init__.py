@@ -1,7 +1,7 @@
 """Role-play for trainers: scenarios, a persona that holds to them, scorecards and sessions."""
 
-from assistant.coaching.roleplay.library import ScenarioLibrary
 from assistant.coaching.roleplay.scenario import Scenario, ScenarioError, UnknownScenarioError
+from assistant.coaching.roleplay.scenario_files import ScenarioLibrary
 from assistant.coaching.roleplay.scorecard import Override, Scorecard
 from assistant.coaching.roleplay.service import (
     RolePlayError,

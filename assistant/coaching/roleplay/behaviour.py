@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.coaching.roleplay.matcher import CueMatcher
 from assistant.coaching.roleplay.scenario import describe_validation
-from assistant.embeddings import NamedEmbeddings
+from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.errors import KamError
 from assistant.prompts import PromptLibrary
 

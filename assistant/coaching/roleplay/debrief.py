@@ -3,8 +3,8 @@ study for the criteria that were missed (within the caller's access rights)."""
 
 from __future__ import annotations
 
-from assistant.coaching.context import CoachContext
-from assistant.coaching.report import CoachCitation
+from assistant.coaching.common.context import CoachContext
+from assistant.coaching.common.report import CoachCitation
 from assistant.coaching.roleplay.behaviour import RolePlayMessages
 from assistant.coaching.roleplay.compliance import UtteranceCompliance
 from assistant.coaching.roleplay.rubric import Rubric

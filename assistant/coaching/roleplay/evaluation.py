@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from assistant.coaching.agreement import agreement_by_criterion
+from assistant.coaching.common.agreement import agreement_by_criterion
 from assistant.coaching.roleplay.service import RolePlayService
 from assistant.coaching.roleplay.transcript import Transcript, TranscriptError, turns_from_records
 from assistant.errors import KamError

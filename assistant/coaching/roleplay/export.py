@@ -12,8 +12,8 @@ from assistant.coaching.roleplay.records import (
     SessionRecord,
     TraineeProgress,
 )
-from assistant.markup import escape_markup
 from assistant.prompts import PromptLibrary
+from assistant.text.markup import escape_markup
 
 
 def session_markdown(record: SessionRecord, library: PromptLibrary) -> str:

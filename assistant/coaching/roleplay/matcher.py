@@ -11,8 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.chunking import split_sentences
-from assistant.embeddings import NamedEmbeddings
+from assistant.embeddings.encoders import NamedEmbeddings
+from assistant.ingest.chunking import split_sentences
 
 _CACHE_LIMIT = 4096
 

@@ -18,7 +18,7 @@ from assistant.coaching.roleplay.scenario import Scenario
 from assistant.coaching.roleplay.tracker import ConversationState, Move
 from assistant.coaching.roleplay.transcript import Turn
 from assistant.prompts import PromptLibrary
-from assistant.tokens import lexical_tokens
+from assistant.text.tokens import lexical_tokens
 
 _HISTORY_TURNS = 12
 _MAX_SENTENCES = 4

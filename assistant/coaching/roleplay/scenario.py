@@ -9,7 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assistant.coaching.account import normalise_account_type
+from assistant.coaching.common.account import normalise_account_type
 from assistant.documents.metadata import yaml_line
 from assistant.errors import KamError
 

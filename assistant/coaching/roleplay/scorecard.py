@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.coaching.report import CoachCitation, CoachReport, CriterionResult
+from assistant.coaching.common.report import CoachCitation, CoachReport, CriterionResult
 from assistant.coaching.roleplay.behaviour import RolePlayMessages
 from assistant.coaching.roleplay.compliance import Breach
-from assistant.markup import escape_markup
 from assistant.prompts import PromptLibrary, default_library
-from assistant.retrieval import Passage
+from assistant.retrieval.search import Passage
+from assistant.text.markup import escape_markup
 
 YES_NO = ("met", "missing")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answering.service import answer_language
-from assistant.coaching.context import CoachContext
-from assistant.coaching.report import CriterionResult
+from assistant.coaching.common.context import CoachContext
+from assistant.coaching.common.report import CriterionResult
 from assistant.coaching.roleplay import debrief
 from assistant.coaching.roleplay.behaviour import Behaviour, RolePlayMessages
 from assistant.coaching.roleplay.compliance import Breach, UtteranceCompliance

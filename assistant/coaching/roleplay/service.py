@@ -6,13 +6,13 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from assistant.coaching.context import CoachContext
+from assistant.coaching.common.context import CoachContext
 from assistant.coaching.roleplay.behaviour import Behaviour, RolePlayMessages
 from assistant.coaching.roleplay.compliance import UtteranceCompliance
-from assistant.coaching.roleplay.library import ScenarioLibrary
 from assistant.coaching.roleplay.persona import LLMPersona, PersonaReply, ScriptedPersona
 from assistant.coaching.roleplay.records import SessionRecord
 from assistant.coaching.roleplay.scenario import Scenario
+from assistant.coaching.roleplay.scenario_files import ScenarioLibrary
 from assistant.coaching.roleplay.scorecard import Scorecard
 from assistant.coaching.roleplay.scoring import RolePlayScorer
 from assistant.coaching.roleplay.store import SessionStore
@@ -21,7 +21,7 @@ from assistant.coaching.roleplay.transcript import Transcript, Turn
 from assistant.errors import KamError
 
 if TYPE_CHECKING:
-    from assistant.retrieval import SearchFilters
+    from assistant.retrieval.search import SearchFilters
     from assistant.services import Services
 
 MAX_TURN_CHARS = 2000

@@ -22,11 +22,11 @@ from assistant.coaching.roleplay.records import (
     TraineeProgress,
 )
 from assistant.coaching.roleplay.scenario import Scenario
-from assistant.coaching.roleplay.schema import open_store
 from assistant.coaching.roleplay.scorecard import YES_NO, Override, Scorecard
-from assistant.database import write_transaction
+from assistant.coaching.roleplay.sqlite_schema import open_store
 from assistant.errors import KamError
 from assistant.prompts import PromptLibrary, default_library
+from assistant.storage.sqlite import write_transaction
 
 
 def now() -> str:

@@ -12,7 +12,7 @@ from assistant.coaching.roleplay.behaviour import Behaviour, RolePlayMessages
 from assistant.coaching.roleplay.compliance import Breach, UtteranceCompliance
 from assistant.coaching.roleplay.matcher import CueMatcher, sentences
 from assistant.coaching.roleplay.scenario import HiddenConcern, Objection, Scenario
-from assistant.tokens import lexical_tokens
+from assistant.text.tokens import lexical_tokens
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Library administration, users and roles, backup and restore."""

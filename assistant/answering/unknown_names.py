@@ -1,0 +1,224 @@
+"""Evidence checks beyond similarity: names a question uses that the knowledge base never
+mentions (a product, a company, a country, an acronym), and questions that ask for a figure
+when the best evidence holds none of the kind asked for. Either means the knowledge base cannot
+answer, however similar the wording."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from importlib import resources
+
+import yaml
+
+from assistant.index.lexical_index import LexicalIndex
+from assistant.text.glossary import Glossary
+from assistant.text.tokens import lexical_tokens
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Za-z]")
+_SENTENCE_START = re.compile(r"(^|[.?!:;。？！：；]\s*|\n\s*)$")
+_POSSESSIVE = re.compile(r"'s$")
+_COMMON_CAPS = frozenset({"OK", "I", "AM", "PM", "FAQ", "ID", "AI", "TV", "EU"})
+# "what is the (usual) starting dose", "what response rate": the thing asked for is a figure.
+_WHAT_THE = r"what (is |are |was |were |would be )?(the |a |an |our |their )?(\w+ ){0,2}"
+_QUANTITY = re.compile(
+    rf"\b(how (much|many|long|often|soon)|{_WHAT_THE}(percentage|share|proportion|fee|price|"
+    r"dose|temperature|amount|rate|threshold|salary|budget)s?|(which|what) (month|year|date)|"
+    r"minimum|maximum|percent|percentage|average)\b|多少|幾(個|次|天|月|年|%|成)|多久|比例|百分比|"
+    r"平均|上限|下限|哪一年",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|half"
+)
+_ZH_NUMERAL = r"[\d一二三四五六七八九十百千萬兩半]"
+_FIGURE = re.compile(
+    r"\d|[一二三四五六七八九十百千萬兩]+(個|次|天|月|年|成|%|倍|位|家|項|種|級|層|類|階段|步|點|名|人|份|週|季)"
+    r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|"
+    r"hundred|thousand|half|twice|double|dozen|quarterly|annually|monthly|weekly)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A question that asks for a figure of a particular kind is only answered by that kind: a
+# percentage by a share, a price by an amount of money, a temperature by degrees, a duration
+# or frequency by a span of time.
+_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "share": (
+        re.compile(
+            rf"\b(which (percentage|percent|proportion)|{_WHAT_THE}(percentage|percent|proportion|"
+            r"rate))\b|百分比|幾成|比例是",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            rf"%|％|\bper ?cent\b|百分之|{_ZH_NUMERAL}成|[一二三四五六七八九十兩]分之"
+            rf"|\b(half|thirds?|quarters?|none)\b"
+            rf"|\b({_NUMBER_WORDS}|\d+) (of|in|out of) ({_NUMBER_WORDS}|\d+)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "money": (
+        re.compile(
+            r"\bhow much\b.{0,40}\b(cost|pay|paid|charge|earn|spend|save|worth)"
+            r"|\bwhat (fee|price|salary|budget)\b|\b(price|fee|salary)s? (is|are|of)\b"
+            r"|多少錢|年薪|薪水|價格|費用是多少",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(EUR|USD|GBP|NT\$|US\$|dollars?|euros?|pounds?)\b|[€$£¥]|新台幣|\d\s*(元|萬|億)"
+            r"|\b\d[\d,.]*\s*(k|m|million|billion|thousand)\b|\b(million|billion)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "temperature": (
+        re.compile(r"\btemperatures?\b|溫度", re.IGNORECASE),
+        re.compile(r"°|\bdegrees?\b|攝氏|華氏", re.IGNORECASE),
+    ),
+    "date": (
+        re.compile(r"\b(which|what) (month|year|date)\b|哪一年|哪個月|哪一天|日期", re.IGNORECASE),
+        re.compile(
+            r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|"
+            r"october|november|december)\b|\d+\s*(年|月|日)|[一二三四五六七八九十]+月",
+            re.IGNORECASE,
+        ),
+    ),
+    "duration": (
+        re.compile(
+            r"\bhow (long|soon|often|many (days|weeks|months|years|hours|minutes))\b"
+            r"|\b(average|typical|usual) (time|duration|length)\b|\bhow much time\b"
+            r"|\b(within|after) how\b|多久|多長|幾(天|週|周|個月|年|小時|分鐘)|多少(天|時間)|頻率",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            rf"\b(\d+|{_NUMBER_WORDS})[ -]?(to|or|-)?[ -]?(\d+|{_NUMBER_WORDS})?[ -]?"
+            r"(business |calendar |working )?(days?|weeks?|months?|years?|hours?|minutes?|"
+            r"quarters?|cycles?)\b|\b(daily|weekly|monthly|quarterly|yearly|annually|"
+            r"twice|once|every)\b|\b(january|february|march|april|may|june|july|august|"
+            r"september|october|november|december)\b"
+            rf"|{_ZH_NUMERAL}+\s*(個)?(天|日|週|周|月|年|小時|分鐘|季|工作天|次)|每(天|週|周|月|年|季)",
+            re.IGNORECASE,
+        ),
+    ),
+}
+
+
+def asks_for_a_figure(question: str) -> bool:
+    return bool(_QUANTITY.search(question))
+
+
+def figure_kinds(question: str) -> tuple[str, ...]:
+    """The kinds of figure a question asks for (share, money, temperature, date, duration)."""
+    if not asks_for_a_figure(question):
+        return ()
+    return tuple(kind for kind, (asked, _) in _KINDS.items() if asked.search(question))
+
+
+def has_figure(text: str, question: str = "", kinds: Iterable[str] = ()) -> bool:
+    """Whether the text holds a figure, of every kind asked for, that the question itself did
+    not already state (a year or a count repeated from the question answers nothing)."""
+    for number in sorted(set(_NUMBER.findall(question)), key=len, reverse=True):
+        text = text.replace(number, " ")
+    if not _FIGURE.search(text):
+        return False
+    return all(_KINDS[kind][1].search(text) for kind in kinds)
+
+
+def load_places() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(Chinese names, English names) of countries, regions and large cities."""
+    text = resources.files("assistant.data").joinpath("place_names.yaml").read_text("utf-8")
+    return [
+        (tuple(str(n) for n in entry.get("zh", [])), tuple(str(n) for n in entry.get("en", [])))
+        for entry in yaml.safe_load(text) or []
+    ]
+
+
+def unmentioned_places(texts: Iterable[str], cased: frozenset[str]) -> tuple[str, ...]:
+    """Chinese place names the texts never mention, in Chinese or in English (``cased``: the
+    texts' words as spelled, from ``cased_words``)."""
+    corpus = "\n".join(texts)
+    missing: list[str] = []
+    for chinese, english in load_places():
+        if any(name in corpus for name in chinese) or any(
+            (name in corpus) if " " in name else (name in cased) for name in english
+        ):
+            continue
+        missing.extend(chinese)
+    return tuple(sorted(missing, key=len, reverse=True))
+
+
+def cased_words(texts: Iterable[str]) -> frozenset[str]:
+    """Every Latin word exactly as the texts spell it, for case-aware name checks."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(_LATIN_WORD.findall(text))
+    return frozenset(words)
+
+
+class CoverageChecker:
+    def __init__(
+        self,
+        lexical: LexicalIndex,
+        glossary: Glossary | None = None,
+        cased: frozenset[str] | None = None,
+        unmentioned: tuple[str, ...] = (),
+    ) -> None:
+        self._vocabulary = lexical.vocabulary
+        self._glossary = glossary
+        self._cased = cased
+        self._unmentioned = unmentioned
+
+    def _spelled_somewhere(self, word: str) -> bool:
+        """A lone capitalised name must occur capitalised: "Excel" is not known because
+        "excel" is (as a verb). Acronyms may be plural ("KPIs") or in a hyphenated compound."""
+        if self._cased is None:
+            return True
+        forms = {word, word + "s", word.rstrip("s") if word[:-1].isupper() else word}
+        forms |= {part for part in word.split("-") if len(part) > 1}
+        return any(form in self._cased for form in forms) or word.upper() in self._cased
+
+    def _known(self, word: str, lone: bool) -> bool:
+        terms = lexical_tokens(word)
+        if not terms or (
+            all(t in self._vocabulary for t in terms)
+            and (not lone or self._spelled_somewhere(word))
+        ):
+            return True
+        if self._glossary:
+            translated = " ".join(self._glossary.translations(word))
+            return bool(translated) and any(
+                t in self._vocabulary for t in lexical_tokens(translated)
+            )
+        return False
+
+    def unknown_terms(self, question: str) -> list[str]:
+        """Names and acronyms (capitalised, not opening a sentence) that appear nowhere in the
+        indexed passages, in either language (the glossary translates domain terms). A name
+        made of several capitalised words ("National Health Insurance") is checked word by
+        word in any case; a lone capitalised word must appear capitalised somewhere. Chinese
+        names of places the knowledge base never mentions count too."""
+        matches = list(_LATIN_WORD.finditer(question))
+        unknown: list[str] = []
+        for i, match in enumerate(matches):
+            word = _POSSESSIVE.sub("", match.group())
+            proper = word[0].isupper() and not _SENTENCE_START.search(question[: match.start()])
+            acronym = len(word) >= 2 and word.isupper() and word not in _COMMON_CAPS
+            if not (proper or acronym):
+                continue
+            lone = not any(
+                _capitalised_neighbour(question, match, matches[j])
+                for j in (i - 1, i + 1)
+                if 0 <= j < len(matches)
+            )
+            if not self._known(word, lone):
+                unknown.append(word)
+        for place in self._unmentioned:  # longest names first: "中國大陸", not also "中國"
+            if place in question and not any(place in found for found in unknown):
+                unknown.append(place)
+        return list(dict.fromkeys(unknown))
+
+
+def _capitalised_neighbour(text: str, word: re.Match[str], other: re.Match[str]) -> bool:
+    """Whether ``other`` is a capitalised word next to ``word`` (one space apart)."""
+    gap = text[word.end() : other.start()] if other.start() > word.start() else ""
+    gap = gap or (text[other.end() : word.start()] if other.start() < word.start() else "")
+    return gap == " " and other.group()[0].isupper()

@@ -1,0 +1,1 @@
+"""What the three coaches share: account profiles, coach context, report shape, agreement."""

@@ -1,0 +1,24 @@
+"""What every coach needs from the rest of the app, built once from ``Services``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from langchain_core.language_models import BaseChatModel
+
+from assistant.embeddings.encoders import NamedEmbeddings
+from assistant.prompts import PromptLibrary
+from assistant.retrieval.search import HybridSearcher, SearchFilters
+
+
+@dataclass
+class CoachContext:
+    """``encoder`` reads across languages (for scoring short sentences); ``chat_model`` is None
+    offline; ``filters`` restrict the knowledge-base passages a coach may cite (the caller's
+    access rights)."""
+
+    searcher: HybridSearcher
+    encoder: NamedEmbeddings
+    library: PromptLibrary
+    chat_model: BaseChatModel | None = None
+    filters: SearchFilters | None = None

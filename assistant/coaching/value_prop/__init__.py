@@ -1,0 +1,1 @@
+"""The value proposition coach."""

@@ -1,0 +1,1 @@
+"""Sentence encoders: MiniLM (int8 ONNX or torch), multilingual USE, their ensemble, the test hash embedder."""

@@ -1,0 +1,1 @@
+"""The knowledge index: manifest (SQLite), vector store (Chroma), lexical index (BM25)."""

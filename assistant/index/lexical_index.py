@@ -1,0 +1,159 @@
+"""A persisted BM25 index: an inverted term-by-passage matrix with precomputed weights."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from assistant.text.tokens import lexical_tokens
+
+FILTER_FIELDS = ("collection", "doc_type", "language", "access")
+
+
+@dataclass(frozen=True)
+class LexicalRecord:
+    id: str
+    text: str
+    fields: dict[str, str]
+
+
+class LexicalIndex:
+    """BM25 (k1, b) over passages; query cost is one sparse row-sum over the query's terms."""
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        weights: sparse.csr_matrix,
+        vocabulary: dict[str, int],
+        fields: dict[str, np.ndarray],
+        generation: int,
+    ) -> None:
+        self.ids = list(ids)
+        self._weights = weights
+        self._vocabulary = vocabulary
+        self._fields = fields
+        self.generation = generation
+        self._languages = sorted(set(fields["language"].tolist())) if len(ids) else []
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def build(
+        cls, records: Iterable[LexicalRecord], generation: int, k1: float = 1.2, b: float = 0.75
+    ) -> LexicalIndex:
+        ids: list[str] = []
+        vocabulary: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        counts: list[int] = []
+        lengths: list[int] = []
+        field_values: dict[str, list[str]] = {name: [] for name in FILTER_FIELDS}
+        for doc_index, record in enumerate(records):
+            ids.append(record.id)
+            tokens = lexical_tokens(record.text)
+            lengths.append(len(tokens))
+            for term, count in Counter(tokens).items():
+                rows.append(vocabulary.setdefault(term, len(vocabulary)))
+                cols.append(doc_index)
+                counts.append(count)
+            for name in FILTER_FIELDS:
+                field_values[name].append(record.fields.get(name, ""))
+        n_docs, n_terms = len(ids), len(vocabulary)
+        tf = np.asarray(counts, dtype=np.float32)
+        col_index = np.asarray(cols, dtype=np.int64)
+        row_index = np.asarray(rows, dtype=np.int64)
+        doc_len = np.asarray(lengths, dtype=np.float32)
+        avg_len = float(doc_len.mean()) if n_docs else 1.0
+        doc_freq = np.bincount(row_index, minlength=n_terms).astype(np.float32)
+        idf = np.log1p((n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
+        norm = k1 * (1.0 - b + b * doc_len[col_index] / max(avg_len, 1e-6))
+        values = idf[row_index] * tf * (k1 + 1.0) / (tf + norm)
+        weights = sparse.csr_matrix(
+            (values.astype(np.float32), (row_index, col_index)), shape=(n_terms, n_docs)
+        )
+        fields = {name: np.asarray(vals, dtype=object) for name, vals in field_values.items()}
+        return cls(ids, weights, vocabulary, fields, generation)
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        return self._vocabulary
+
+    def languages(self) -> list[str]:
+        return self._languages
+
+    def mask(self, filters: dict[str, Sequence[str]] | None) -> np.ndarray | None:
+        """Boolean mask of passages whose fields match every filter (None: no filter)."""
+        if not filters:
+            return None
+        keep = np.ones(len(self.ids), dtype=bool)
+        for name, allowed in filters.items():
+            keep &= np.isin(self._fields[name], list(allowed))
+        return keep
+
+    def scores(self, query: str) -> np.ndarray:
+        term_ids = [self._vocabulary[t] for t in lexical_tokens(query) if t in self._vocabulary]
+        if not term_ids or not self.ids:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._weights[term_ids].sum(axis=0)).ravel()
+
+    def search(
+        self, query: str, k: int, filters: dict[str, Sequence[str]] | None = None
+    ) -> list[tuple[str, float]]:
+        scores = self.scores(query)
+        keep = self.mask(filters)
+        if keep is not None:
+            scores = np.where(keep, scores, 0.0)
+        positive = np.flatnonzero(scores > 0)
+        if positive.size == 0:
+            return []
+        top = positive[np.argsort(-scores[positive], kind="stable")[:k]]
+        return [(self.ids[i], float(scores[i])) for i in top]
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a reader sees the old file or the new one, never half of one."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = {"generation": self.generation, "vocabulary": self._vocabulary, "ids": self.ids}
+        handle, temp_name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                np.savez(
+                    stream,
+                    header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+                    data=self._weights.data,
+                    indices=self._weights.indices,
+                    indptr=self._weights.indptr,
+                    shape=np.asarray(self._weights.shape, dtype=np.int64),
+                    **{f"field_{name}": self._fields[name].astype(str) for name in FILTER_FIELDS},
+                )
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temp_name, path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalIndex | None:
+        """The saved index, or None if there is none or it cannot be read."""
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                header = json.loads(saved["header"].tobytes().decode("utf-8"))
+                weights = sparse.csr_matrix(
+                    (saved["data"], saved["indices"], saved["indptr"]),
+                    shape=tuple(saved["shape"]),
+                )
+                fields = {name: saved[f"field_{name}"].astype(object) for name in FILTER_FIELDS}
+        except (OSError, ValueError, KeyError, json.JSONDecodeError):
+            return None
+        return cls(header["ids"], weights, header["vocabulary"], fields, header["generation"])

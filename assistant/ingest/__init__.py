@@ -1,0 +1,1 @@
+"""From files to indexed passages: discovery, chunking, the incremental ingestor."""

@@ -1,0 +1,1 @@
+"""Hybrid search: dense and lexical rankings, fused, filtered by access."""

@@ -1,0 +1,1 @@
+"""Compliance rules and the detector of text addressed to the assistant."""

@@ -1,0 +1,112 @@
+"""Compliance guardrails (off-label, inducements, patient data) and prompt-injection hygiene."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.embeddings.encoders import NamedEmbeddings
+from assistant.prompts import PromptLibrary
+from assistant.text.language import detect_language, is_chinese
+
+
+@dataclass(frozen=True)
+class ComplianceVerdict:
+    rule: str
+    action: str  # "refuse" or "warn"
+    message: str
+
+
+@dataclass(frozen=True)
+class _Rule:
+    id: str
+    action: str
+    cues: dict[str, tuple[re.Pattern[str], ...]]
+    triggers: tuple[tuple[str, ...], ...]
+    messages: dict[str, str]
+
+    def fires(self, question: str) -> bool:
+        matched = {
+            name
+            for name, patterns in self.cues.items()
+            if any(p.search(question) for p in patterns)
+        }
+        return any(set(trigger) <= matched for trigger in self.triggers)
+
+
+class ComplianceGuard:
+    """Checks a question against the rules in ``prompts/compliance_rules.yaml`` and, with an
+    encoder, against the examples in ``prompts/compliance_examples.yaml`` (a question nearer
+    to the trap examples than to the benign ones gets the nearest traps' rule). Regular
+    expressions catch what is spelled out; the examples catch paraphrases and euphemisms."""
+
+    def __init__(
+        self,
+        library: PromptLibrary,
+        encoder: NamedEmbeddings | None = None,
+        neighbours: int = 3,
+        margin: float = 0.0,
+    ) -> None:
+        self._library = library
+        self._encoder = encoder
+        self._neighbours = neighbours
+        self._margin = margin
+        self._examples: tuple[np.ndarray, list[str], np.ndarray] | None = None
+        self._examples_lock = threading.Lock()
+        raw = library.data("compliance_rules.yaml")
+        self._rules = []
+        for rule in raw["rules"]:
+            cues = {
+                name: tuple(re.compile(p, re.IGNORECASE | re.DOTALL) for p in patterns)
+                for name, patterns in rule["cues"].items()
+            }
+            triggers = tuple(tuple(trigger) for trigger in rule["triggers"])
+            unknown = {name for trigger in triggers for name in trigger} - set(cues)
+            if unknown:
+                raise ValueError(f"compliance rule {rule['id']}: unknown cues {sorted(unknown)}")
+            messages = {
+                lang: " ".join(str(text).split())
+                for lang, text in raw["messages"][rule["id"]].items()
+            }
+            self._rules.append(
+                _Rule(rule["id"], rule.get("action", "refuse"), cues, triggers, messages)
+            )
+
+    def check(self, question: str) -> ComplianceVerdict | None:
+        language = "zh-Hant" if is_chinese(detect_language(question)) else "en"
+        by_id = {rule.id: rule for rule in self._rules}
+        fired = next((rule for rule in self._rules if rule.fires(question)), None)
+        if fired is None and self._encoder is not None and question.strip():
+            rule_id = self._nearest_trap_rule(question)
+            fired = by_id.get(rule_id) if rule_id else None
+        if fired is None:
+            return None
+        message = fired.messages.get(language) or fired.messages["en"]
+        return ComplianceVerdict(fired.id, fired.action, message)
+
+    def _load_examples(self) -> tuple[np.ndarray, list[str], np.ndarray]:
+        with self._examples_lock:
+            if self._examples is None:
+                raw = self._library.data("compliance_examples.yaml")
+                traps = raw["traps"]
+                trap_vectors = self._encoder.embed_array([t["text"] for t in traps])  # type: ignore[union-attr]
+                benign_vectors = self._encoder.embed_array(raw["benign"])  # type: ignore[union-attr]
+                self._examples = (trap_vectors, [t["rule"] for t in traps], benign_vectors)
+            return self._examples
+
+    def _nearest_trap_rule(self, question: str) -> str | None:
+        trap_vectors, trap_rules, benign_vectors = self._load_examples()
+        vector = self._encoder.embed_array([question])[0]  # type: ignore[union-attr]
+        trap_sims = trap_vectors @ vector
+        benign_sims = benign_vectors @ vector
+        n = self._neighbours
+        nearest = np.argsort(-trap_sims)[:n]
+        trap_score = float(trap_sims[nearest].mean())
+        benign_score = float(np.sort(benign_sims)[-n:].mean())
+        if trap_score - benign_score <= self._margin:
+            return None
+        return Counter(trap_rules[i] for i in nearest).most_common(1)[0][0]

@@ -1,0 +1,1 @@
+"""SQLite helpers shared by the stores."""

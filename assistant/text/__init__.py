@@ -1,0 +1,1 @@
+"""Text helpers: language detection, tokens, the bilingual glossary, markup escaping."""

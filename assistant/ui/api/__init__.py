@@ -1,0 +1,1 @@
+"""The named API endpoints and the functions the tabs and endpoints share."""

@@ -1,0 +1,170 @@
+"""Named API endpoints (for ``gradio_client`` and scripts). Each one checks who is asking and
+calls the same functions as the page. Names are stable: see the README."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from assistant.ui.api import admin as admin_api
+from assistant.ui.api import chat as chat_api
+from assistant.ui.api import coach as coach_api
+from assistant.ui.context import AppContext
+from assistant.ui.errors import friendly
+
+
+def register_api(ctx: AppContext) -> None:
+    """Call inside the ``gr.Blocks`` context."""
+
+    @friendly
+    def status(request: gr.Request) -> dict:
+        return chat_api.status(ctx, ctx.user(request))
+
+    @friendly
+    def ask(
+        question: str,
+        history: list | None = None,
+        doc_types: list | None = None,
+        languages: list | None = None,
+        request: gr.Request = None,
+    ) -> Iterator[dict]:
+        user = ctx.user(request)
+        yield from chat_api.stream_answer(
+            ctx, user, question, history or [], doc_types or [], languages or []
+        )
+
+    @friendly
+    def search(
+        query: str,
+        k: int = 5,
+        doc_types: list | None = None,
+        languages: list | None = None,
+        request: gr.Request = None,
+    ) -> list:
+        user = ctx.user(request)
+        return chat_api.search(ctx, user, query, int(k), doc_types or [], languages or [])
+
+    @friendly
+    def feedback(
+        question: str,
+        answer: str,
+        sources: list | None = None,
+        rating: int = 1,
+        evidence_wrong: bool = False,
+        comment: str = "",
+        request: gr.Request = None,
+    ) -> dict:
+        user = ctx.user(request)
+        number = chat_api.record_feedback(
+            ctx, user, question, answer, sources or [], int(rating), evidence_wrong, comment
+        )
+        return {"id": number}
+
+    @friendly
+    def documents(request: gr.Request) -> list:
+        return admin_api.list_documents(ctx, ctx.user(request))
+
+    @friendly
+    def document_chunks(doc_hash: str, request: gr.Request = None) -> list:
+        return admin_api.document_chunks(ctx, ctx.user(request), doc_hash)
+
+    @friendly
+    def delete_document(doc_hash: str, request: gr.Request = None) -> list:
+        return admin_api.delete_document(ctx, ctx.user(request), doc_hash)
+
+    @friendly
+    def reindex(request: gr.Request) -> list:
+        return admin_api.reindex(ctx, ctx.user(request))
+
+    @friendly
+    def question_sets(request: gr.Request) -> list:
+        ctx.require_trainer(ctx.user(request))
+        return admin_api.question_sets(ctx.services.settings.evals_dir)
+
+    @friendly
+    def feedback_drafts(request: gr.Request) -> str:
+        return admin_api.feedback_drafts(ctx, ctx.user(request))
+
+    @friendly
+    def run_eval(set_name: str, request: gr.Request = None) -> dict[str, Any]:
+        result = admin_api.run_evaluation(ctx, ctx.user(request), set_name)
+        return {k: v for k, v in result.items() if k not in ("json", "report", "plots")}
+
+    @friendly
+    def coach_value_prop(
+        account: dict, draft: str, rewrite: bool = False, request: gr.Request = None
+    ) -> dict:
+        return coach_api.review_value_prop(ctx, ctx.user(request), account, draft, rewrite)
+
+    @friendly
+    def coach_metrics(account: dict, kpis: list, request: gr.Request = None) -> dict:
+        return coach_api.review_kpis(ctx, ctx.user(request), account, kpis)
+
+    @friendly
+    def roleplay_scenarios(request: gr.Request) -> list:
+        return coach_api.scenarios(ctx, ctx.user(request))
+
+    @friendly
+    def roleplay_start(scenario_id: str, request: gr.Request = None) -> dict:
+        return coach_api.start_session(ctx, ctx.user(request), scenario_id)
+
+    @friendly
+    def roleplay_say(session_id: str, text: str, request: gr.Request = None) -> dict:
+        return coach_api.say(ctx, ctx.user(request), session_id, text)
+
+    @friendly
+    def roleplay_end(session_id: str, request: gr.Request = None) -> dict:
+        return coach_api.end_session(ctx, ctx.user(request), session_id)
+
+    @friendly
+    def trainer_sessions(trainee: str = "", request: gr.Request = None) -> list:
+        return coach_api.sessions(ctx, ctx.user(request), trainee or None)
+
+    @friendly
+    def trainer_session(session_id: str, request: gr.Request = None) -> dict:
+        return coach_api.session_detail(ctx, ctx.user(request), session_id)
+
+    @friendly
+    def trainer_override(
+        session_id: str,
+        criterion_id: str,
+        result: str,
+        comment: str,
+        request: gr.Request = None,
+    ) -> dict:
+        user = ctx.user(request)
+        return coach_api.override(ctx, user, session_id, criterion_id, result, comment)
+
+    @friendly
+    def trainer_progress(trainee: str, request: gr.Request = None) -> dict:
+        return coach_api.progress(ctx, ctx.user(request), trainee)
+
+    @friendly
+    def scenario_save(yaml_text: str, request: gr.Request = None) -> dict:
+        return coach_api.save_scenario(ctx, ctx.user(request), yaml_text)
+
+    for fn in (
+        coach_value_prop,
+        coach_metrics,
+        roleplay_scenarios,
+        roleplay_start,
+        roleplay_say,
+        roleplay_end,
+        trainer_sessions,
+        trainer_session,
+        trainer_override,
+        trainer_progress,
+        scenario_save,
+        status,
+        ask,
+        search,
+        feedback,
+        documents,
+        document_chunks,
+        delete_document,
+        reindex,
+        question_sets,
+        feedback_drafts,
+        run_eval,
+    ):
+        gr.api(fn, api_name=fn.__name__)

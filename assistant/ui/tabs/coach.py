@@ -1,0 +1,350 @@
+"""The Coach tab (value proposition workbench, metric designer, role-play) and the Trainer tab
+(sessions, transcripts, overrides, progress, scenario editor)."""
+
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.ui.api import coach as coach_api
+from assistant.ui.context import AppContext
+from assistant.ui.errors import friendly
+from assistant.ui.render import markdown_safe
+
+ACCOUNT_TYPES = ["health_system", "payer", "hospital_chain", "wholesaler", "pharmacy_chain"]
+STAGES = ["", "launch", "growth", "mature", "loss_of_exclusivity"]
+RESULT_ICON = {"met": "✅", "partly": "🟡", "missing": "❌"}
+
+
+def report_markdown(report: dict, labels) -> str:
+    """Criteria with evidence, feedback and citations, escaped, headed in the report's
+    language."""
+    language = report.get("language", "en")
+
+    def heading(key: str) -> str:
+        return f"**{labels.get(key, language)}**"
+
+    lines = [f"{heading('report_score')} {report['score']:.0%}", ""]
+    for c in report["criteria"]:
+        icon = RESULT_ICON.get(c["result"], "•")
+        # One list item per criterion, evidence and feedback nested under it: plain lines
+        # would run together into a single paragraph.
+        lines.append(f"- {icon} **{markdown_safe(c['name'])}**: {c['result']}")
+        if c.get("evidence"):
+            lines.append(f"  - “{markdown_safe(c['evidence'])}”")
+        if c.get("feedback"):
+            lines.append(f"  - {markdown_safe(c['feedback'])}")
+    improvements = [str(item) for item in report.get("improvements") or []]
+    feedback = [f for f in report.get("feedback") or [] if f not in improvements]
+    if feedback:
+        lines += ["", heading("feedback_heading")] + [f"- {markdown_safe(f)}" for f in feedback]
+    for key in ("next_questions", "strengths", "improvements"):
+        if report.get(key):
+            lines += ["", heading(f"report_{key}")]
+            lines += [f"- {markdown_safe(str(item))}" for item in report[key]]
+    if report.get("citations"):
+        lines += ["", heading("sources")]
+        for c in report["citations"]:
+            page = f", p. {c['page']}" if c.get("page") else ""
+            section = markdown_safe(c.get("section") or "")
+            lines.append(f"- [{c['n']}] {markdown_safe(c['source'])}{page} {section}")
+    return "\n".join(lines)
+
+
+def _export(text: str, name: str) -> str:
+    folder = Path(tempfile.mkdtemp(prefix="kamcoach-"))
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _account_inputs(labels):
+    with gr.Row():
+        kind = labels.bind(
+            gr.Dropdown(ACCOUNT_TYPES, value="health_system", label=labels.get("account_type")),
+            "account_type",
+        )
+        level = labels.bind(
+            gr.Slider(1, 3, value=1, step=1, label=labels.get("account_level")), "account_level"
+        )
+        name = labels.bind(gr.Textbox(label=labels.get("account_name")), "account_name")
+        stage = labels.bind(
+            gr.Dropdown(STAGES, value="", label=labels.get("lifecycle")), "lifecycle"
+        )
+    with gr.Row():
+        stakeholders = labels.bind(
+            gr.Textbox(lines=3, label=labels.get("stakeholders")), "stakeholders"
+        )
+        objectives = labels.bind(gr.Textbox(lines=3, label=labels.get("objectives")), "objectives")
+        pains = labels.bind(gr.Textbox(lines=3, label=labels.get("pain_points")), "pain_points")
+    return [kind, level, name, stakeholders, objectives, pains, stage]
+
+
+def _account(kind, level, name, stakeholders, objectives, pains, stage) -> dict:
+    return coach_api.account_from_form(
+        kind, level, name, stakeholders, objectives, pains, stage or None
+    ).model_dump(exclude_none=True)
+
+
+def build_coach_tab(ctx: AppContext) -> None:
+    labels = ctx.labels
+    with gr.Tabs():
+        with gr.Tab(labels.get("vp_heading")):
+            account = _account_inputs(labels)
+            draft = labels.bind(gr.Textbox(lines=6, label=labels.get("draft")), "draft")
+            with gr.Row():
+                review = labels.bind(
+                    gr.Button(labels.get("review"), variant="primary"), "review", "value"
+                )
+                rewrite = labels.bind(gr.Checkbox(label=labels.get("rewrite")), "rewrite")
+            vp_feedback = gr.Markdown(elem_id="kam-vp-feedback")
+            canvas = labels.bind(gr.Markdown(label=labels.get("canvas")), "canvas")
+            vp_file = labels.bind(gr.File(label=labels.get("export")), "export")
+
+            @friendly
+            def run_review(request: gr.Request, *values):
+                *fields, text, wants_rewrite = values
+                result = coach_api.review_value_prop(
+                    ctx, ctx.user(request), _account(*fields), text, bool(wants_rewrite)
+                )
+                body = report_markdown(result, labels)
+                if result.get("rewrite"):
+                    body += "\n\n**Rewrite**\n\n" + markdown_safe(str(result["rewrite"]["text"]))
+                canvas_md = result.get("canvas_markdown", "")
+                return (
+                    body,
+                    markdown_safe(canvas_md),
+                    _export(canvas_md or body, "value-proposition.md"),
+                )
+
+            review.click(
+                run_review,
+                [*account, draft, rewrite],
+                [vp_feedback, canvas, vp_file],
+                api_visibility="private",
+            )
+
+        with gr.Tab(labels.get("metrics_heading")):
+            m_account = _account_inputs(labels)
+            kpis = labels.bind(
+                gr.Dataframe(
+                    headers=coach_api.KPI_FIELDS,
+                    row_count=(4, "dynamic"),
+                    column_count=(len(coach_api.KPI_FIELDS), "fixed"),
+                    interactive=True,
+                    label=labels.get("kpi_table"),
+                ),
+                "kpi_table",
+            )
+            check = labels.bind(
+                gr.Button(labels.get("check_kpis"), variant="primary"), "check_kpis", "value"
+            )
+            m_feedback = gr.Markdown()
+            scorecard = labels.bind(gr.Dataframe(label=labels.get("scorecard")), "scorecard")
+            m_files = labels.bind(
+                gr.File(file_count="multiple", label=labels.get("export")), "export"
+            )
+
+            @friendly
+            def run_metrics(request: gr.Request, *values):
+                *fields, table = values
+                rows = table.values.tolist() if hasattr(table, "values") else list(table or [])
+                kpi_rows = [dict(zip(coach_api.KPI_FIELDS, row, strict=False)) for row in rows]
+                result = coach_api.review_kpis(ctx, ctx.user(request), _account(*fields), kpi_rows)
+                card = result.get("scorecard", {})
+                files = [
+                    _export(result.get("scorecard_csv", ""), "kpi-scorecard.csv"),
+                    _export(result.get("scorecard_markdown", ""), "kpi-scorecard.md"),
+                ]
+                table_value = gr.update(
+                    value=card.get("rows", []), headers=card.get("columns") or None
+                )
+                return report_markdown(result, labels), table_value, files
+
+            check.click(
+                run_metrics,
+                [*m_account, kpis],
+                [m_feedback, scorecard, m_files],
+                api_visibility="private",
+            )
+
+        with gr.Tab(labels.get("roleplay_heading")):
+            session = gr.State(None)
+            with gr.Row():
+                scenario = labels.bind(
+                    gr.Dropdown([], label=labels.get("scenario"), elem_id="kam-scenario"),
+                    "scenario",
+                )
+                start = labels.bind(
+                    gr.Button(labels.get("start_session"), elem_id="kam-roleplay-start"),
+                    "start_session",
+                    "value",
+                )
+            dialogue = gr.Chatbot(height=380, elem_id="kam-roleplay-chat", show_label=False)
+            # What the Chatbot shows, kept on the server: the Chatbot is never an input.
+            dialogue_state = gr.State([])
+            line = labels.bind(
+                gr.Textbox(lines=2, label=labels.get("your_line"), elem_id="kam-roleplay-line"),
+                "your_line",
+            )
+            with gr.Row():
+                say = labels.bind(
+                    gr.Button(labels.get("say"), variant="primary", elem_id="kam-roleplay-say"),
+                    "say",
+                    "value",
+                )
+                end = labels.bind(
+                    gr.Button(labels.get("end_session"), elem_id="kam-roleplay-end"),
+                    "end_session",
+                    "value",
+                )
+            result = gr.Markdown(elem_id="kam-roleplay-scorecard")
+
+            @friendly
+            def load_scenarios(request: gr.Request):
+                items = coach_api.scenarios(ctx, ctx.user(request))
+                choices = [
+                    (f"{s['title']} ({s['language']}, {s['difficulty']})", s["id"]) for s in items
+                ]
+                return gr.update(choices=choices, value=choices[0][1] if choices else None)
+
+            @friendly
+            def begin(scenario_id, request: gr.Request):
+                if not scenario_id:
+                    raise gr.Error("choose a scenario")
+                started = coach_api.start_session(ctx, ctx.user(request), scenario_id)
+                opening = [{"role": "assistant", "content": markdown_safe(started["persona"])}]
+                return started["session_id"], opening, "", opening
+
+            @friendly
+            def speak(session_id, text, shown, request: gr.Request):
+                if session_id is None:
+                    raise gr.Error("start a session first")
+                reply = coach_api.say(ctx, ctx.user(request), session_id, text)
+                shown = [
+                    *shown,
+                    {"role": "user", "content": markdown_safe(text)},
+                    {"role": "assistant", "content": markdown_safe(reply["persona"])},
+                ]
+                return shown, "", shown
+
+            @friendly
+            def finish(session_id, request: gr.Request):
+                if session_id is None:
+                    raise gr.Error("start a session first")
+                card = coach_api.end_session(ctx, ctx.user(request), session_id)
+                return None, report_markdown(card, labels)
+
+            private = {"api_visibility": "private"}
+            start.click(begin, scenario, [session, dialogue, result, dialogue_state], **private)
+            spoken = [dialogue, line, dialogue_state]
+            say.click(speak, [session, line, dialogue_state], spoken, **private)
+            line.submit(speak, [session, line, dialogue_state], spoken, **private)
+            end.click(finish, session, [session, result], **private)
+    return [(load_scenarios, None, scenario)]
+
+
+def build_trainer_tab(ctx: AppContext) -> None:
+    labels = ctx.labels
+    with gr.Row():
+        trainee = labels.bind(gr.Dropdown([], label=labels.get("trainee")), "trainee")
+        refresh = gr.Button("↻")
+    sessions = labels.bind(
+        gr.Dataframe(
+            headers=["id", "trainee", "scenario", "started", "score"],
+            interactive=False,
+            label=labels.get("sessions"),
+        ),
+        "sessions",
+    )
+    chosen = labels.bind(
+        gr.Dropdown([], label=labels.get("session"), elem_id="kam-trainer-session"), "session"
+    )
+    transcript = labels.bind(
+        gr.Markdown(label=labels.get("transcript"), elem_id="kam-trainer-transcript"), "transcript"
+    )
+    with gr.Row():
+        criterion = labels.bind(gr.Dropdown([], label=labels.get("criterion")), "criterion")
+        verdict = labels.bind(
+            gr.Radio(["met", "missing"], value="met", label=labels.get("result")), "result"
+        )
+        note = labels.bind(gr.Textbox(label=labels.get("comment")), "comment")
+        save = labels.bind(gr.Button(labels.get("override")), "override", "value")
+    chart = labels.bind(
+        gr.LinePlot(x="session", y="score", color="criterion", label=labels.get("progress")),
+        "progress",
+    )
+    with gr.Accordion(labels.get("scenario_editor"), open=False):
+        editable = gr.Dropdown([], label="id")
+        source = gr.Code(language="yaml", lines=18)
+        store = labels.bind(gr.Button(labels.get("save_scenario")), "save_scenario", "value")
+
+    @friendly
+    def list_sessions(who, request: gr.Request):
+        user = ctx.user(request)
+        rows = coach_api.sessions(ctx, user, who or None)
+        visible = ctx.users.trainees_of(user)
+        known = visible if visible is not None else list(ctx.users.users)
+        trainees = sorted({r["trainee"] for r in rows} | set(known))
+        table = [
+            [r["id"], r["trainee"], r["scenario_id"], r.get("started_at", ""), r.get("score", "")]
+            for r in rows
+        ]
+        picks = [(f"#{r['id']} {r['trainee']} · {r['scenario_id']}", r["id"]) for r in rows]
+        return (
+            gr.update(choices=trainees, value=who or None),
+            table,
+            gr.update(choices=picks, value=None),
+        )
+
+    @friendly
+    def open_session(session_id, request: gr.Request):
+        if not session_id:
+            return "", gr.update(choices=[]), None
+        user = ctx.user(request)
+        detail = coach_api.session_detail(ctx, user, session_id)
+        criteria = [c["id"] for c in (detail.get("scorecard") or {}).get("criteria", [])]
+        chart_data = None
+        progress = coach_api.progress(ctx, user, detail["trainee"])
+        if progress.get("points"):
+            import pandas as pd
+
+            chart_data = pd.DataFrame(progress["points"])
+        return detail.get("markdown", ""), gr.update(choices=criteria), chart_data
+
+    @friendly
+    def store_override(session_id, criterion_id, result, comment, request: gr.Request):
+        if not session_id or not criterion_id:
+            raise gr.Error("choose a session and a criterion")
+        detail = coach_api.override(
+            ctx, ctx.user(request), session_id, criterion_id, result, comment
+        )
+        gr.Info("override saved")
+        return detail.get("markdown", ""), ""
+
+    @friendly
+    def scenario_ids(request: gr.Request):
+        items = coach_api.scenarios(ctx, ctx.user(request))
+        return gr.update(choices=[s["id"] for s in items])
+
+    @friendly
+    def scenario_source(scenario_id, request: gr.Request):
+        if not scenario_id:
+            return ""
+        return ctx.roleplay(ctx.user(request)).scenarios.source_text(scenario_id)
+
+    @friendly
+    def save_scenario(text, request: gr.Request):
+        saved = coach_api.save_scenario(ctx, ctx.user(request), text)
+        gr.Info(f"scenario {saved['id']} saved")
+
+    private = {"api_visibility": "private"}
+    refresh.click(list_sessions, trainee, [trainee, sessions, chosen], **private)
+    trainee.input(list_sessions, trainee, [trainee, sessions, chosen], **private)
+    chosen.change(open_session, chosen, [transcript, criterion, chart], **private)
+    save.click(store_override, [chosen, criterion, verdict, note], [transcript, note], **private)
+    editable.change(scenario_source, editable, source, **private)
+    store.click(save_scenario, source, None, **private).then(
+        scenario_ids, None, editable, **private
+    )
+    return [(list_sessions, trainee, [trainee, sessions, chosen]), (scenario_ids, None, editable)]

@@ -1,0 +1,133 @@
+"""The Library tab: upload, list, inspect, replace, delete and re-index documents (admins)."""
+
+import gradio as gr
+
+from assistant.ui.api import admin as admin_api
+from assistant.ui.context import AppContext
+from assistant.ui.errors import friendly
+from assistant.ui.inputs import uploaded_file
+from assistant.ui.render import esc
+
+DOC_COLUMNS = ["source", "title", "doc_type", "language", "access", "collection", "chunks"]
+
+
+def _progress_callback(progress: gr.Progress):
+    def report(done: int, total: int, chunks: int) -> None:
+        progress((done, max(total, 1)), desc=f"{done}/{total} files, {chunks} passages")
+
+    return report
+
+
+def build_library_tab(ctx: AppContext) -> None:
+    labels = ctx.labels
+    with gr.Row():
+        with gr.Column():
+            files = labels.bind(
+                gr.File(label=labels.get("upload"), file_count="multiple", elem_id="kam-upload"),
+                "upload",
+            )
+            access = labels.bind(
+                gr.Radio(["public", "internal"], value="public", label=labels.get("access")),
+                "access",
+            )
+            collection = labels.bind(
+                gr.Textbox(value=ctx.services.settings.collection, label=labels.get("collection")),
+                "collection",
+            )
+            ingest = labels.bind(
+                gr.Button(labels.get("ingest"), variant="primary", elem_id="kam-ingest"),
+                "ingest",
+                "value",
+            )
+            results = gr.Dataframe(
+                headers=["name", "status", "message"],
+                interactive=False,
+                elem_id="kam-upload-results",
+            )
+        with gr.Column():
+            reindex = labels.bind(gr.Button(labels.get("reindex")), "reindex", "value")
+            reindex_log = gr.Textbox(lines=4, show_label=False, interactive=False)
+    documents = labels.bind(
+        gr.Dataframe(headers=DOC_COLUMNS, interactive=False, label=labels.get("documents")),
+        "documents",
+    )
+    doc_ids = gr.State([])
+    recovery = gr.Markdown(elem_id="kam-upload-recovery")
+    with gr.Row():
+        chosen = labels.bind(gr.Dropdown([], label=labels.get("document")), "document")
+        replacement = labels.bind(gr.File(label=labels.get("replace")), "replace")
+        delete = labels.bind(gr.Button(labels.get("delete"), variant="stop"), "delete", "value")
+    chunks = labels.bind(
+        gr.Dataframe(
+            headers=["index", "section", "page", "text"],
+            interactive=False,
+            wrap=True,
+            label=labels.get("chunks"),
+        ),
+        "chunks",
+    )
+
+    @friendly
+    def refresh(request: gr.Request):
+        user = ctx.user(request)
+        rows = admin_api.list_documents(ctx, user)
+        table = [[row[c] for c in DOC_COLUMNS] for row in rows]
+        choices = [(f"{row['source']} ({row['chunks']})", row["doc_hash"]) for row in rows]
+        notes = "\n".join(f"- {esc(line)}" for line in ctx.library.recovered)
+        return (
+            table,
+            gr.update(choices=choices, value=None),
+            [r["doc_hash"] for r in rows],
+            notes,
+        )
+
+    @friendly
+    def upload(paths, level, name, request: gr.Request, progress=gr.Progress()):
+        user = ctx.user(request)
+        ctx.require_admin(user)
+        checked = [uploaded_file(p) for p in (paths or [])]
+        pairs = [(p.name, p) for p in checked]
+        rows = admin_api.upload_files(ctx, user, pairs, level, name, _progress_callback(progress))
+        return [[r["name"], r["status"], r["message"]] for r in rows], None
+
+    @friendly
+    def show_chunks(doc_hash, request: gr.Request):
+        if not doc_hash:
+            return []
+        rows = admin_api.document_chunks(ctx, ctx.user(request), doc_hash)
+        return [[r["index"], r["section"], r["page"] or "", r["text"]] for r in rows]
+
+    @friendly
+    def replace(doc_hash, path, request: gr.Request):
+        if not doc_hash or not path:
+            raise gr.Error("choose a document and a replacement file")
+        user = ctx.user(request)
+        ctx.require_admin(user)
+        checked = uploaded_file(path)
+        result = admin_api.replace_document(ctx, user, doc_hash, checked.name, checked)
+        gr.Info(esc(f"{result['name']}: {result['status']} ({result['message']})"))
+        return None
+
+    @friendly
+    def remove(doc_hash, request: gr.Request):
+        if not doc_hash:
+            raise gr.Error("choose a document first")
+        removed = admin_api.delete_document(ctx, ctx.user(request), doc_hash)
+        gr.Info(f"removed {len(removed)} file(s)")
+
+    @friendly
+    def rebuild(request: gr.Request, progress=gr.Progress()):
+        return "\n".join(admin_api.reindex(ctx, ctx.user(request), _progress_callback(progress)))
+
+    listing = [documents, chosen, doc_ids, recovery]
+    private = {"api_visibility": "private"}
+    ingest.click(upload, [files, access, collection], [results, files], api_name="upload").then(
+        refresh, None, listing, **private
+    )
+    chosen.change(show_chunks, chosen, chunks, **private)
+    replacement.upload(replace, [chosen, replacement], replacement, **private).then(
+        refresh, None, listing, **private
+    )
+    delete.click(remove, chosen, None, **private).then(refresh, None, listing, **private)
+    reindex.click(rebuild, None, reindex_log, **private).then(refresh, None, listing, **private)
+    return refresh, listing
