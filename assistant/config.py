@@ -9,6 +9,8 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.resources import resource_dir
+
 EmbeddingName = Literal["use", "minilm", "ensemble", "hash"]
 FusionName = Literal["rrf", "weighted", "zscore"]
 EncoderRuntime = Literal["onnx-int8", "torch"]
@@ -171,11 +173,11 @@ class Settings(BaseSettings):
         "and no login.",
     )
     corpus_dir: Path = Field(
-        default=Path(__file__).resolve().parents[1] / "corpus",
+        default_factory=lambda: resource_dir("corpus"),
         description="Folder the app indexes on first start (the bundled knowledge base).",
     )
     evals_dir: Path = Field(
-        default=Path(__file__).resolve().parents[1] / "evals",
+        default_factory=lambda: resource_dir("evals"),
         description="Folder of curated question sets the Evaluations tab offers.",
     )
     server_host: str = Field(default="127.0.0.1", description="Address the web app listens on.")
@@ -205,6 +207,10 @@ class Settings(BaseSettings):
         description="Questions one user may have running at once in the web app; more are "
         "refused with a message so that others are not kept waiting.",
     )
+
+    def feedback_db(self) -> Path:
+        """The answer feedback database (thumbs, comments)."""
+        return self.data_dir / "feedback.sqlite"
 
     def store_dir(self) -> Path:
         return self.data_dir / "index"

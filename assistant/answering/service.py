@@ -23,6 +23,7 @@ from assistant.answering.support import (
     numbers_supported,
     token_overlap,
 )
+from assistant.config import Settings
 from assistant.ingest.chunking import split_sentences
 from assistant.llm.deadline import stream_within
 from assistant.prompts import Messages, PromptLibrary
@@ -47,20 +48,25 @@ class AnswerEvent:
 __all__ = ["AnswerEvent", "AnswerService", "AnswerSettings", "Evidence", "answer_language"]
 
 
+def _setting(name: str):
+    """The default of a ``Settings`` field: the one home of every tunable default."""
+    return Settings.model_fields[name].default
+
+
 @dataclass(frozen=True)
 class AnswerSettings:
-    passages: int = 6
-    abstain_semantic: float = 0.40
-    abstain_lexical: float = 0.34
-    abstain_lexical_floor: float = 0.02
-    support_threshold: float = 0.45
-    require_figures: bool = True
+    passages: int = _setting("answer_passages")
+    abstain_semantic: float = _setting("abstain_semantic")
+    abstain_lexical: float = _setting("abstain_lexical")
+    abstain_lexical_floor: float = _setting("abstain_lexical_floor")
+    support_threshold: float = _setting("support_threshold")
+    require_figures: bool = _setting("require_figures")
     mode_label: str = "extractive"
-    abstain_coverage: float = 0.30
-    abstain_coverage_floor: float = 0.0
-    abstain_absent: float = 0.55
+    abstain_coverage: float = _setting("abstain_coverage")
+    abstain_coverage_floor: float = _setting("abstain_coverage_floor")
+    abstain_absent: float = _setting("abstain_absent")
     coverage_min_terms: int = 3
-    llm_timeout_s: float = 30.0  # the whole wait for the model, rewrite and answer together
+    llm_timeout_s: float = _setting("llm_timeout_s")  # the whole wait: rewrite and answer
 
 
 def answer_language(question: str) -> str:

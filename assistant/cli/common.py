@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
+from assistant.documents.metadata import ACCESS_LEVELS
 from assistant.errors import KamError
 
 if TYPE_CHECKING:  # retrieval pulls in numpy and LangChain: not at CLI start
     from assistant.retrieval.search import SearchFilters
-
-ACCESS_LEVELS = ("public", "internal")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

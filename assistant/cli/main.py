@@ -31,7 +31,12 @@ def _services():
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders to ingest (default: KAM_CORPUS_DIR, the bundled corpus)."
+        ),
+    ] = None,
     collection: Annotated[str | None, typer.Option(help="Collection name.")] = None,
     access: Annotated[str | None, typer.Option(help="Override access: public or internal.")] = None,
     prune: Annotated[
@@ -42,11 +47,13 @@ def ingest(
     """Ingest documents (PDF, Markdown, text, HTML, DOCX) into the index, incrementally."""
     from tqdm import tqdm
 
+    from assistant.documents.metadata import ACCESS_LEVELS
     from assistant.errors import KamError
 
-    if access not in (None, "public", "internal"):
-        fail("--access must be 'public' or 'internal'", 2)
+    if access is not None and access not in ACCESS_LEVELS:
+        fail(f"--access must be {' or '.join(map(repr, ACCESS_LEVELS))}", 2)
     services = _services()
+    paths = paths or [services.settings.corpus_dir]
     bar = tqdm(total=0, unit="file", disable=json_out or not sys.stderr.isatty(), file=sys.stderr)
 
     def progress(done: int, total: int, chunks: int) -> None:
@@ -213,7 +220,7 @@ def _feedback_store():
     from assistant.config import Settings
     from assistant.evaluation.feedback import FeedbackStore
 
-    return FeedbackStore(Settings().data_dir / "feedback.sqlite")
+    return FeedbackStore(Settings().feedback_db())
 
 
 @feedback_app.command("add")
@@ -257,9 +264,14 @@ def status() -> None:
 
 def _web_app(host: str | None, port: int | None):
     """The web app's context, and where it listens (options first, then settings)."""
+    from assistant.config import Settings
     from assistant.errors import KamError
+    from assistant.resource_check import check_resources
     from assistant.ui.context import AppContext
 
+    problems = check_resources(Settings())
+    if problems:
+        fail("the prompts folder has problems:\n  " + "\n  ".join(problems))
     try:
         ctx = AppContext.build(_services())
     except KamError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -14,7 +14,7 @@ from assistant.errors import DocumentError
 DocType = Literal["research", "best_practice", "playbook", "template", "other"]
 Access = Literal["public", "internal"]
 # Access levels from the least to the most restricted: the one home of this fact.
-ACCESS_LEVELS: tuple[str, ...] = ("public", "internal")
+ACCESS_LEVELS: tuple[str, ...] = get_args(Access)
 SIDECAR_SUFFIX = ".meta.yaml"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PdfStreamError
@@ -30,7 +31,7 @@ def parse_pdf(data: bytes, name: str) -> tuple[str | None, list[Section]]:
         heading: tuple[str, ...] = ()
         for number, page in enumerate(reader.pages, start=1):
             heading = outline.get(number, heading)
-            text = budget.spend((page.extract_text() or "").strip())
+            text = budget.spend(join_spaced_cjk((page.extract_text() or "").strip()))
             if text:
                 sections.append(Section(text=text, heading_path=heading, page=number))
         title = _title(reader)
@@ -43,6 +44,17 @@ def parse_pdf(data: bytes, name: str) -> tuple[str | None, list[Section]]:
             f"{name}: PDF has no extractable text (scanned or image-only?); OCR it first"
         )
     return title, sections
+
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACED_CJK = re.compile(f"(?<=[{_CJK}])[ \u00a0]+(?=[{_CJK}])")
+
+
+def join_spaced_cjk(text: str) -> str:
+    """Chinese from many PDFs comes out one character at a time with spaces between
+    ("如 果 你 想"); Chinese puts no spaces between characters, so they are removed. Spaces
+    between Chinese and Latin text stay."""
+    return _SPACED_CJK.sub("", text)
 
 
 def _opens_without_password(reader: PdfReader) -> bool:

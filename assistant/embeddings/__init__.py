@@ -1,1 +1,2 @@
-"""Sentence encoders: MiniLM (int8 ONNX or torch), multilingual USE, their ensemble, the test hash embedder."""
+"""Sentence encoders: MiniLM (int8 ONNX or torch), multilingual USE, their ensemble, and
+the hash embedder for tests."""

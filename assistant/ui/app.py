@@ -25,15 +25,18 @@ def _status_line(ctx: AppContext, user, language: str) -> str:
         return labels.get(
             "status_indexing", language, done=data["indexed_files"], total=data["total_files"]
         )
+    mode = data["answer_mode"]
+    if mode == "extractive":
+        mode = labels.get("mode_extractive", language)
     return labels.get(
         "status_line",
         language,
         embeddings=data["embeddings"],
-        mode=data["answer_mode"],
+        mode=mode,
         documents=data["documents"],
         chunks=data["chunks"],
         user=user.display_name,
-        role=user.role,
+        role=labels.get(f"role_{user.role}", language),
     )
 
 
@@ -81,7 +84,7 @@ def build_app(ctx: AppContext) -> gr.Blocks:
 
         def on_load(choice, request: gr.Request):
             user = ctx.user(request)
-            trains = user.role in ("trainer", "admin")
+            trains = user.trains
             return [
                 show_status(choice, request),
                 gr.update(visible=user.is_admin),
@@ -98,7 +101,7 @@ def build_app(ctx: AppContext) -> gr.Blocks:
         def for_trainers(fn, outputs):
             # Gradio injects the request only into a positional parameter: keep it first.
             def load(request: gr.Request, *args):
-                if ctx.user(request).role not in ("trainer", "admin"):
+                if not ctx.user(request).trains:
                     skipped = [gr.skip() for _ in outputs] if isinstance(outputs, list) else None
                     return skipped or gr.skip()
                 return fn(*args, request=request)
@@ -108,8 +111,14 @@ def build_app(ctx: AppContext) -> gr.Blocks:
         for fn, inputs, outputs in trainer_loaders:
             app.load(for_trainers(fn, outputs), inputs, outputs, api_visibility="private")
         timer.tick(show_status, switch, status, api_visibility="private", show_progress="hidden")
+
+        def switch_language(choice, request: gr.Request):
+            code = LANGUAGES.get(choice, "en")
+            ctx.set_language(request, code)
+            return [code, *labels.relabel(choice)]
+
         switch.change(
-            lambda choice: [LANGUAGES.get(choice, "en"), *labels.relabel(choice)],
+            switch_language,
             switch,
             [language, *labels.components],
             api_visibility="private",

@@ -32,6 +32,7 @@ class AppContext:
     links: DocumentLinks = field(default_factory=DocumentLinks)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _coaches: dict[tuple[str, SearchFilters], Any] = field(default_factory=dict, repr=False)
+    _languages: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, services: Services, users: UserDirectory | None = None) -> AppContext:
@@ -49,7 +50,7 @@ class AppContext:
 
     @cached_property
     def feedback(self) -> FeedbackStore:
-        return FeedbackStore(self.services.settings.data_dir / "feedback.sqlite")
+        return FeedbackStore(self.services.settings.feedback_db())
 
     @cached_property
     def login_throttle(self) -> LoginThrottle:
@@ -113,7 +114,29 @@ class AppContext:
                     coach.close()
             self._coaches.clear()
 
-    # -- who is asking -----------------------------------------------------------------------
+    # -- who is asking, in which language ----------------------------------------------------
+
+    def set_language(self, request: Any, language: str) -> None:
+        """Remember the page language a browser session chose (for its messages)."""
+        session = getattr(request, "session_hash", None)
+        if session:
+            with self._lock:
+                if len(self._languages) > 10_000:
+                    self._languages.clear()
+                self._languages[session] = language
+
+    def language(self, request: Any) -> str:
+        return self._languages.get(getattr(request, "session_hash", None) or "", "en")
+
+    def hint(self, request: Any, key: str, **values: Any) -> None:
+        """A gentle note for a click that came too early (a warning toast, no error state)."""
+        import gradio as gr
+
+        gr.Warning(self.labels.get(key, self.language(request), **values))
+
+    def say(self, request: Any, key: str, **values: Any) -> str:
+        """A label in the request's page language."""
+        return self.labels.get(key, self.language(request), **values)
 
     def user(self, request: Any) -> User:
         """The signed-in user of a Gradio request (the local user when login is off)."""
@@ -133,5 +156,5 @@ class AppContext:
             raise AccessDenied("only admins manage the library")
 
     def require_trainer(self, user: User) -> None:
-        if user.role not in ("trainer", "admin"):
+        if not user.trains:
             raise AccessDenied("only trainers and admins may do this")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.prompts import Messages, PromptLibrary
@@ -9,32 +11,71 @@ from assistant.prompts import Messages, PromptLibrary
 LANGUAGES = {"English": "en", "繁體中文": "zh-Hant"}
 
 
+@dataclass
+class _Binding:
+    component: Any
+    keys: dict[str, str] = field(default_factory=dict)  # attribute -> label key
+    formats: dict[str, str] = field(default_factory=dict)  # attribute -> "### {}"
+    choices: dict[str, str] | None = None  # choice value -> label key
+    headers: list[str] | None = None  # dataframe header keys
+
+
 class Labels:
     """Labels from ``prompts/ui_labels.yaml`` (both languages hold the same keys), and the
-    components that show them."""
+    components that show them: every bound attribute (label, placeholder, value, choices,
+    table headers) follows the language switch."""
 
     def __init__(self, library: PromptLibrary) -> None:
         self._messages = Messages(library, "ui_labels.yaml")
-        self._registry: list[tuple[Any, str, str]] = []
+        self._bindings: dict[int, _Binding] = {}
 
     def get(self, key: str, language: str = "en", **values: Any) -> str:
         return self._messages.get(key, language, **values)
 
-    def bind(self, component: Any, key: str, attribute: str = "label") -> Any:
-        """Remember that ``component``'s ``attribute`` shows label ``key`` (English at build)."""
-        self._registry.append((component, key, attribute))
+    def _binding(self, component: Any) -> _Binding:
+        return self._bindings.setdefault(id(component), _Binding(component))
+
+    def bind(self, component: Any, key: str, attribute: str = "label", fmt: str = "{}") -> Any:
+        """Remember that ``component``'s ``attribute`` shows label ``key`` (English at build),
+        written through ``fmt``."""
+        binding = self._binding(component)
+        binding.keys[attribute] = key
+        binding.formats[attribute] = fmt
         return component
+
+    def bind_choices(self, component: Any, choices: Mapping[str, str]) -> Any:
+        """Choices shown by label (``{value: label key}``); the values sent stay codes."""
+        self._binding(component).choices = dict(choices)
+        return component
+
+    def bind_headers(self, component: Any, keys: list[str]) -> Any:
+        self._binding(component).headers = list(keys)
+        return component
+
+    def choices(self, mapping: Mapping[str, str], language: str = "en") -> list[tuple[str, str]]:
+        return [(self.get(key, language), value) for value, key in mapping.items()]
+
+    def headers(self, keys: list[str], language: str = "en") -> list[str]:
+        return [self.get(key, language) for key in keys]
 
     @property
     def components(self) -> list[Any]:
-        return [component for component, _, _ in self._registry]
+        return [binding.component for binding in self._bindings.values()]
 
     def relabel(self, choice: str) -> list[dict[str, Any]]:
         """One update per bound component, in the language the switch names."""
         import gradio as gr
 
         language = LANGUAGES.get(choice, "en")
-        return [
-            gr.update(**{attribute: self.get(key, language)})
-            for _, key, attribute in self._registry
-        ]
+        updates = []
+        for binding in self._bindings.values():
+            values: dict[str, Any] = {
+                attribute: binding.formats[attribute].format(self.get(key, language))
+                for attribute, key in binding.keys.items()
+            }
+            if binding.choices is not None:
+                values["choices"] = self.choices(binding.choices, language)
+            if binding.headers is not None:
+                values["headers"] = self.headers(binding.headers, language)
+            updates.append(gr.update(**values))
+        return updates

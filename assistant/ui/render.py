@@ -4,6 +4,7 @@ a document holding HTML or script shows as text."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,13 +21,38 @@ def markdown_safe(text: str) -> str:
     return escape_markup(text)
 
 
+_MARK = re.compile(r"\[(\d{1,2})\]")
+
+
+def bubble_text(answer: str, citations: list[dict[str, Any]]) -> str:
+    """An answer for the chat bubble: escaped, without the source list the panel shows, each
+    [n] a link to its source in the panel."""
+    lines = answer.split("\n")
+    if citations:
+        # The list starts after the last blank line before the first "[1] ..." entry.
+        first = next((i for i, line in enumerate(lines) if line.startswith("[1] ")), None)
+        if first is not None:
+            lines = lines[: max(first - 1, 0)]
+    text = markdown_safe("\n".join(lines).rstrip())
+    known = {str(c.get("n")) for c in citations}
+    return _MARK.sub(
+        lambda m: (
+            f"[\\[{m.group(1)}\\]](#source-{m.group(1)})" if m.group(1) in known else m.group(0)
+        ),
+        text,
+    )
+
+
 def sources_html(citations: Iterable[dict[str, Any]], page_word: str = "p.") -> str:
     """The sources panel: each cited passage with document, page, section and an open link."""
     blocks = []
     for c in citations:
         where = [esc(c.get("source"))]
         if c.get("page"):
-            where.append(f"{esc(page_word)} {esc(c['page'])}")
+            page = (
+                f"{page_word} {c['page']} 頁" if page_word == "第" else f"{page_word} {c['page']}"
+            )
+            where.append(esc(page))
         if c.get("section"):
             where.append(esc(c["section"]))
         link = c.get("link")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.documents.metadata import yaml_line
 from assistant.errors import KamError
 
-ACCOUNT_TYPES = ("health_system", "payer", "hospital_chain", "wholesaler", "pharmacy_chain")
+AccountType = Literal["health_system", "payer", "hospital_chain", "wholesaler", "pharmacy_chain"]
+# The one home of the account types; everything else reads these two names.
+ACCOUNT_TYPES: tuple[str, ...] = get_args(AccountType)
 LIFECYCLE_STAGES = ("launch", "growth", "mature", "loss_of_exclusivity")
 
 # Friendly spellings users write, normalised (lower case, separators as "_") to the canonical type.
@@ -92,7 +94,7 @@ class AccountProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["health_system", "payer", "hospital_chain", "wholesaler", "pharmacy_chain"]
+    type: AccountType
     level: int = Field(ge=1, le=3)
     stakeholders: list[Stakeholder] = Field(default_factory=list)
     objectives: list[str] = Field(default_factory=list)

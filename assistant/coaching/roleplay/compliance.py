@@ -1,7 +1,8 @@
 """Compliance checks on what the KAM says in a role-play (``prompts/roleplay_compliance.yaml``):
 off-label claims, inducements tied to decisions, guaranteed outcomes, patient-identifiable data.
 
-``assistant.rules.compliance`` screens requests made *to* the assistant ("help me word a gift"); a KAM
+``assistant.rules.compliance`` screens requests made *to* the assistant ("help me word a
+gift"); a KAM
 speaking *to* a customer breaches differently ("it works in children too"), so the rules differ.
 """
 

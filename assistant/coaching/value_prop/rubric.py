@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from assistant.coaching.common.account import AccountType
 from assistant.coaching.common.report import RESULTS
 from assistant.errors import KamError
 from assistant.prompts import PromptLibrary
@@ -79,10 +80,7 @@ class _CriterionSpec(_Strict):
     otherwise: Result = "missing"
     title_words: _PatternsByLanguage = Field(default_factory=_PatternsByLanguage)
     synonyms: list[list[str]] = Field(default_factory=list)
-    typical_objectives: dict[
-        Literal["health_system", "payer", "hospital_chain", "wholesaler", "pharmacy_chain"],
-        list[str],
-    ] = Field(default_factory=dict)
+    typical_objectives: dict[AccountType, list[str]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _rules_name_known_cues(self) -> _CriterionSpec:

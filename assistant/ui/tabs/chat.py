@@ -3,25 +3,32 @@
 import gradio as gr
 
 from assistant.ui.api import chat as chat_api
-from assistant.ui.api.chat import DOC_TYPES, SOURCE_LANGUAGES
+from assistant.ui.api.chat import DOC_TYPES
 from assistant.ui.context import AppContext
 from assistant.ui.errors import friendly
-from assistant.ui.render import markdown_safe, sources_html
+from assistant.ui.render import bubble_text, markdown_safe, sources_html
+
+DOC_TYPE_LABELS = {code: f"doctype_{code}" for code in DOC_TYPES}
+SOURCE_LANGUAGE_LABELS = {"en": "lang_en", "zh-Hant": "lang_zh_hant"}
 
 
 def build_chat_tab(ctx: AppContext) -> None:
     labels = ctx.labels
     with gr.Row():
         with gr.Column(scale=3):
-            chat = gr.Chatbot(label="KAM Coach", height=480, elem_id="kam-chat")
+            chat = gr.Chatbot(label="KAM Coach", height=480, elem_id="kam-chat", autoscroll=False)
             question = labels.bind(
-                gr.Textbox(
-                    label=labels.get("question"),
-                    placeholder=labels.get("question_placeholder"),
-                    lines=2,
-                    elem_id="kam-question",
+                labels.bind(
+                    gr.Textbox(
+                        label=labels.get("question"),
+                        placeholder=labels.get("question_placeholder"),
+                        lines=2,
+                        elem_id="kam-question",
+                    ),
+                    "question",
                 ),
-                "question",
+                "question_placeholder",
+                "placeholder",
             )
             with gr.Row():
                 send = labels.bind(
@@ -46,13 +53,30 @@ def build_chat_tab(ctx: AppContext) -> None:
                     gr.Button(labels.get("feedback_down")), "feedback_down", "value"
                 )
         with gr.Column(scale=2):
-            doc_types = labels.bind(
-                gr.CheckboxGroup(DOC_TYPES, label=labels.get("doc_types")), "doc_types"
+            doc_types = labels.bind_choices(
+                labels.bind(
+                    gr.CheckboxGroup(
+                        labels.choices(DOC_TYPE_LABELS), label=labels.get("doc_types")
+                    ),
+                    "doc_types",
+                ),
+                DOC_TYPE_LABELS,
             )
-            languages = labels.bind(
-                gr.CheckboxGroup(SOURCE_LANGUAGES, label=labels.get("languages")), "languages"
+            languages = labels.bind_choices(
+                labels.bind(
+                    gr.CheckboxGroup(
+                        labels.choices(SOURCE_LANGUAGE_LABELS), label=labels.get("languages")
+                    ),
+                    "languages",
+                ),
+                SOURCE_LANGUAGE_LABELS,
             )
-            gr.Markdown(f"### {labels.get('sources')}")
+            labels.bind(
+                gr.Markdown(f"### {labels.get('sources')}", elem_id="kam-sources-heading"),
+                "sources",
+                "value",
+                "### {}",
+            )
             sources = gr.HTML(elem_id="kam-sources")
     # The conversation lives on the server (gr.State): the Chatbot is display only and never
     # an input, so a client cannot hand the server a "file" message to copy and serve.
@@ -65,14 +89,23 @@ def build_chat_tab(ctx: AppContext) -> None:
         user = ctx.user(request)
         message = (message or "").strip() if isinstance(message, str) else message
         if not message:
-            raise gr.Error(labels.get("no_answer_yet"))
+            ctx.hint(request, "no_answer_yet")
+            yield (gr.skip(),) * 6
+            return
+        page_word = ctx.say(request, "page_word")
         shown = [*shown, {"role": "user", "content": markdown_safe(message)}]
         reply = {"role": "assistant", "content": ""}
         for part in chat_api.stream_answer(ctx, user, message, turns, types, langs):
-            reply["content"] = markdown_safe(part["text"])
             if not part["done"]:
+                reply["content"] = markdown_safe(part["text"])
                 yield shown + [reply], gr.update(), turns, gr.update(), "", gr.update()
                 continue
+            # The bubble holds the answer with [n] linked to the sources panel, which lists
+            # the cited passages (or, for a declined question, the closest ones).
+            reply["content"] = bubble_text(part["text"], part["citations"])
+            shown_sources = part["citations"] or [
+                {**p, "n": i} for i, p in enumerate(part.get("passages", [])[:3], start=1)
+            ]
             done = {
                 "question": message,
                 "answer": part["text"],
@@ -80,7 +113,7 @@ def build_chat_tab(ctx: AppContext) -> None:
             }
             yield (
                 shown + [reply],
-                sources_html(part["citations"]),
+                sources_html(shown_sources, page_word),
                 [*turns, [message, part["text"]]],
                 done,
                 "",
@@ -102,7 +135,8 @@ def build_chat_tab(ctx: AppContext) -> None:
         def record(answer, wrong, note, request: gr.Request):
             user = ctx.user(request)
             if not answer:
-                raise gr.Error(labels.get("no_answer_yet"))
+                ctx.hint(request, "no_answer_yet")
+                return gr.skip(), gr.skip()
             chat_api.record_feedback(
                 ctx,
                 user,
@@ -113,7 +147,7 @@ def build_chat_tab(ctx: AppContext) -> None:
                 bool(wrong),
                 note or "",
             )
-            gr.Info(labels.get("feedback_saved"))
+            gr.Info(ctx.say(request, "feedback_saved"))
             return False, ""
 
         return record

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.coaching.common.account import ACCOUNT_TYPES
 from assistant.ui.api import coach as coach_api
 from assistant.ui.context import AppContext
 from assistant.ui.errors import friendly
 from assistant.ui.render import markdown_safe
 
-ACCOUNT_TYPES = ["health_system", "payer", "hospital_chain", "wholesaler", "pharmacy_chain"]
 STAGES = ["", "launch", "growth", "mature", "loss_of_exclusivity"]
 RESULT_ICON = {"met": "✅", "partly": "🟡", "missing": "❌"}
 
@@ -29,7 +29,8 @@ def report_markdown(report: dict, labels) -> str:
         icon = RESULT_ICON.get(c["result"], "•")
         # One list item per criterion, evidence and feedback nested under it: plain lines
         # would run together into a single paragraph.
-        lines.append(f"- {icon} **{markdown_safe(c['name'])}**: {c['result']}")
+        result = labels.get(f"result_{c['result']}", language)
+        lines.append(f"- {icon} **{markdown_safe(c['name'])}**: {result}")
         if c.get("evidence"):
             lines.append(f"  - “{markdown_safe(c['evidence'])}”")
         if c.get("feedback"):
@@ -45,7 +46,11 @@ def report_markdown(report: dict, labels) -> str:
     if report.get("citations"):
         lines += ["", heading("sources")]
         for c in report["citations"]:
-            page = f", p. {c['page']}" if c.get("page") else ""
+            page_word = labels.get("page_word", language)
+            number = c.get("page")
+            page = ""
+            if number:
+                page = f", 第 {number} 頁" if language == "zh-Hant" else f", {page_word} {number}"
             section = markdown_safe(c.get("section") or "")
             lines.append(f"- [{c['n']}] {markdown_safe(c['source'])}{page} {section}")
     return "\n".join(lines)
@@ -61,7 +66,9 @@ def _export(text: str, name: str) -> str:
 def _account_inputs(labels):
     with gr.Row():
         kind = labels.bind(
-            gr.Dropdown(ACCOUNT_TYPES, value="health_system", label=labels.get("account_type")),
+            gr.Dropdown(
+                list(ACCOUNT_TYPES), value="health_system", label=labels.get("account_type")
+            ),
             "account_type",
         )
         level = labels.bind(
@@ -89,21 +96,30 @@ def _account(kind, level, name, stakeholders, objectives, pains, stage) -> dict:
 def build_coach_tab(ctx: AppContext) -> None:
     labels = ctx.labels
     with gr.Tabs():
-        with gr.Tab(labels.get("vp_heading")):
+        with labels.bind(gr.Tab(labels.get("vp_heading"), elem_id="kam-tab-vp"), "vp_heading"):
             account = _account_inputs(labels)
-            draft = labels.bind(gr.Textbox(lines=6, label=labels.get("draft")), "draft")
+            draft = labels.bind(
+                gr.Textbox(lines=6, label=labels.get("draft"), elem_id="kam-vp-draft"), "draft"
+            )
             with gr.Row():
                 review = labels.bind(
-                    gr.Button(labels.get("review"), variant="primary"), "review", "value"
+                    gr.Button(labels.get("review"), variant="primary", elem_id="kam-vp-review"),
+                    "review",
+                    "value",
                 )
                 rewrite = labels.bind(gr.Checkbox(label=labels.get("rewrite")), "rewrite")
             vp_feedback = gr.Markdown(elem_id="kam-vp-feedback")
             canvas = labels.bind(gr.Markdown(label=labels.get("canvas")), "canvas")
-            vp_file = labels.bind(gr.File(label=labels.get("export")), "export")
+            vp_file = labels.bind(
+                gr.File(label=labels.get("export"), elem_id="kam-vp-export"), "export"
+            )
 
             @friendly
             def run_review(request: gr.Request, *values):
                 *fields, text, wants_rewrite = values
+                if not (text or "").strip():
+                    ctx.hint(request, "hint_draft")
+                    return gr.skip(), gr.skip(), gr.skip()
                 result = coach_api.review_value_prop(
                     ctx, ctx.user(request), _account(*fields), text, bool(wants_rewrite)
                 )
@@ -124,25 +140,47 @@ def build_coach_tab(ctx: AppContext) -> None:
                 api_visibility="private",
             )
 
-        with gr.Tab(labels.get("metrics_heading")):
+        with labels.bind(
+            gr.Tab(labels.get("metrics_heading"), elem_id="kam-tab-kpi"), "metrics_heading"
+        ):
             m_account = _account_inputs(labels)
-            kpis = labels.bind(
-                gr.Dataframe(
-                    headers=coach_api.KPI_FIELDS,
-                    row_count=(4, "dynamic"),
-                    column_count=(len(coach_api.KPI_FIELDS), "fixed"),
-                    interactive=True,
-                    label=labels.get("kpi_table"),
+            kpi_headers = [f"kpi_{field}" for field in coach_api.KPI_FIELDS]
+            kpis = labels.bind_headers(
+                labels.bind(
+                    gr.Dataframe(
+                        value=[[""] * len(coach_api.KPI_FIELDS) for _ in range(3)],
+                        headers=labels.headers(kpi_headers),
+                        row_count=(3, "dynamic"),
+                        column_count=(len(coach_api.KPI_FIELDS), "fixed"),
+                        interactive=True,
+                        wrap=True,
+                        label=labels.get("kpi_table"),
+                        elem_id="kam-kpi-table",
+                    ),
+                    "kpi_table",
                 ),
-                "kpi_table",
+                kpi_headers,
             )
             check = labels.bind(
-                gr.Button(labels.get("check_kpis"), variant="primary"), "check_kpis", "value"
+                gr.Button(labels.get("check_kpis"), variant="primary", elem_id="kam-kpi-check"),
+                "check_kpis",
+                "value",
             )
-            m_feedback = gr.Markdown()
-            scorecard = labels.bind(gr.Dataframe(label=labels.get("scorecard")), "scorecard")
+            m_feedback = gr.Markdown(elem_id="kam-kpi-feedback")
+            scorecard = labels.bind(
+                gr.Dataframe(
+                    label=labels.get("scorecard"),
+                    visible=False,
+                    wrap=True,
+                    elem_id="kam-kpi-scorecard",
+                ),
+                "scorecard",
+            )
             m_files = labels.bind(
-                gr.File(file_count="multiple", label=labels.get("export")), "export"
+                gr.File(
+                    file_count="multiple", label=labels.get("export"), elem_id="kam-kpi-export"
+                ),
+                "export",
             )
 
             @friendly
@@ -150,6 +188,9 @@ def build_coach_tab(ctx: AppContext) -> None:
                 *fields, table = values
                 rows = table.values.tolist() if hasattr(table, "values") else list(table or [])
                 kpi_rows = [dict(zip(coach_api.KPI_FIELDS, row, strict=False)) for row in rows]
+                if not any(str(row.get("name") or "").strip() for row in kpi_rows):
+                    ctx.hint(request, "hint_kpis")
+                    return gr.skip(), gr.skip(), gr.skip()
                 result = coach_api.review_kpis(ctx, ctx.user(request), _account(*fields), kpi_rows)
                 card = result.get("scorecard", {})
                 files = [
@@ -157,7 +198,9 @@ def build_coach_tab(ctx: AppContext) -> None:
                     _export(result.get("scorecard_markdown", ""), "kpi-scorecard.md"),
                 ]
                 table_value = gr.update(
-                    value=card.get("rows", []), headers=card.get("columns") or None
+                    value=card.get("rows", []),
+                    headers=card.get("columns") or None,
+                    visible=bool(card.get("rows")),
                 )
                 return report_markdown(result, labels), table_value, files
 
@@ -168,7 +211,9 @@ def build_coach_tab(ctx: AppContext) -> None:
                 api_visibility="private",
             )
 
-        with gr.Tab(labels.get("roleplay_heading")):
+        with labels.bind(
+            gr.Tab(labels.get("roleplay_heading"), elem_id="kam-tab-roleplay"), "roleplay_heading"
+        ):
             session = gr.State(None)
             with gr.Row():
                 scenario = labels.bind(
@@ -211,7 +256,8 @@ def build_coach_tab(ctx: AppContext) -> None:
             @friendly
             def begin(scenario_id, request: gr.Request):
                 if not scenario_id:
-                    raise gr.Error("choose a scenario")
+                    ctx.hint(request, "hint_choose_scenario")
+                    return gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 started = coach_api.start_session(ctx, ctx.user(request), scenario_id)
                 opening = [{"role": "assistant", "content": markdown_safe(started["persona"])}]
                 return started["session_id"], opening, "", opening
@@ -219,7 +265,11 @@ def build_coach_tab(ctx: AppContext) -> None:
             @friendly
             def speak(session_id, text, shown, request: gr.Request):
                 if session_id is None:
-                    raise gr.Error("start a session first")
+                    ctx.hint(request, "hint_start_session")
+                    return gr.skip(), gr.skip(), gr.skip()
+                if not (text or "").strip():
+                    ctx.hint(request, "hint_line")
+                    return gr.skip(), gr.skip(), gr.skip()
                 reply = coach_api.say(ctx, ctx.user(request), session_id, text)
                 shown = [
                     *shown,
@@ -231,7 +281,8 @@ def build_coach_tab(ctx: AppContext) -> None:
             @friendly
             def finish(session_id, request: gr.Request):
                 if session_id is None:
-                    raise gr.Error("start a session first")
+                    ctx.hint(request, "hint_start_session")
+                    return gr.skip(), gr.skip()
                 card = coach_api.end_session(ctx, ctx.user(request), session_id)
                 return None, report_markdown(card, labels)
 
@@ -244,18 +295,53 @@ def build_coach_tab(ctx: AppContext) -> None:
     return [(load_scenarios, None, scenario)]
 
 
+SESSION_COLUMNS = ["col_id", "col_trainee", "col_scenario", "col_started", "col_score"]
+RESULT_LABELS = {"met": "result_met", "missing": "result_missing"}
+
+
+def _when(stamp: str | None) -> str:
+    """``2026-12-04T16:58:31.210592+00:00`` as ``2026-12-04 16:58``."""
+    return (stamp or "").replace("T", " ")[:16]
+
+
+def _percent(score) -> str:
+    return f"{float(score):.0%}" if isinstance(score, (int, float)) else ""
+
+
+def _progress_frame(progress: dict):
+    """One bar per scored session (its overall score in percent), labelled in order: readable
+    for one session and for many."""
+    import pandas as pd
+
+    timeline = progress.get("timeline") or []
+    if not timeline:
+        return None
+    rows = [
+        {
+            "session": f"{number}. #{p.get('session_id', '')} {_when(p.get('at'))[:10]}",
+            "score": round(100 * float(p.get("score", 0.0))),
+        }
+        for number, p in enumerate(timeline, start=1)
+    ]
+    return pd.DataFrame(rows)
+
+
 def build_trainer_tab(ctx: AppContext) -> None:
     labels = ctx.labels
     with gr.Row():
         trainee = labels.bind(gr.Dropdown([], label=labels.get("trainee")), "trainee")
         refresh = gr.Button("↻")
-    sessions = labels.bind(
-        gr.Dataframe(
-            headers=["id", "trainee", "scenario", "started", "score"],
-            interactive=False,
-            label=labels.get("sessions"),
+    sessions = labels.bind_headers(
+        labels.bind(
+            gr.Dataframe(
+                headers=labels.headers(SESSION_COLUMNS),
+                interactive=False,
+                label=labels.get("sessions"),
+                elem_id="kam-trainer-sessions",
+            ),
+            "sessions",
         ),
-        "sessions",
+        SESSION_COLUMNS,
     )
     chosen = labels.bind(
         gr.Dropdown([], label=labels.get("session"), elem_id="kam-trainer-session"), "session"
@@ -264,17 +350,39 @@ def build_trainer_tab(ctx: AppContext) -> None:
         gr.Markdown(label=labels.get("transcript"), elem_id="kam-trainer-transcript"), "transcript"
     )
     with gr.Row():
-        criterion = labels.bind(gr.Dropdown([], label=labels.get("criterion")), "criterion")
-        verdict = labels.bind(
-            gr.Radio(["met", "missing"], value="met", label=labels.get("result")), "result"
+        criterion = labels.bind(
+            gr.Dropdown([], label=labels.get("criterion"), elem_id="kam-trainer-criterion"),
+            "criterion",
         )
-        note = labels.bind(gr.Textbox(label=labels.get("comment")), "comment")
-        save = labels.bind(gr.Button(labels.get("override")), "override", "value")
+        verdict = labels.bind_choices(
+            labels.bind(
+                gr.Radio(
+                    labels.choices(RESULT_LABELS),
+                    value="met",
+                    label=labels.get("result"),
+                    elem_id="kam-trainer-verdict",
+                ),
+                "result",
+            ),
+            RESULT_LABELS,
+        )
+        note = labels.bind(
+            gr.Textbox(label=labels.get("comment"), elem_id="kam-trainer-note"), "comment"
+        )
+        save = labels.bind(
+            gr.Button(labels.get("override"), elem_id="kam-trainer-save"), "override", "value"
+        )
     chart = labels.bind(
-        gr.LinePlot(x="session", y="score", color="criterion", label=labels.get("progress")),
+        gr.BarPlot(
+            x="session",
+            y="score",
+            y_lim=[0, 100],
+            label=labels.get("progress"),
+            elem_id="kam-trainer-progress",
+        ),
         "progress",
     )
-    with gr.Accordion(labels.get("scenario_editor"), open=False):
+    with labels.bind(gr.Accordion(labels.get("scenario_editor"), open=False), "scenario_editor"):
         editable = gr.Dropdown([], label="id")
         source = gr.Code(language="yaml", lines=18)
         store = labels.bind(gr.Button(labels.get("save_scenario")), "save_scenario", "value")
@@ -287,10 +395,19 @@ def build_trainer_tab(ctx: AppContext) -> None:
         known = visible if visible is not None else list(ctx.users.users)
         trainees = sorted({r["trainee"] for r in rows} | set(known))
         table = [
-            [r["id"], r["trainee"], r["scenario_id"], r.get("started_at", ""), r.get("score", "")]
+            [
+                r["id"],
+                r["trainee"],
+                r.get("scenario_title") or r["scenario_id"],
+                _when(r.get("started_at")),
+                _percent(r.get("score")),
+            ]
             for r in rows
         ]
-        picks = [(f"#{r['id']} {r['trainee']} · {r['scenario_id']}", r["id"]) for r in rows]
+        picks = [
+            (f"#{r['id']} {r['trainee']} · {r.get('scenario_title') or r['scenario_id']}", r["id"])
+            for r in rows
+        ]
         return (
             gr.update(choices=trainees, value=who or None),
             table,
@@ -300,27 +417,31 @@ def build_trainer_tab(ctx: AppContext) -> None:
     @friendly
     def open_session(session_id, request: gr.Request):
         if not session_id:
-            return "", gr.update(choices=[]), None
+            return "", gr.update(choices=[], value=None), None
         user = ctx.user(request)
         detail = coach_api.session_detail(ctx, user, session_id)
-        criteria = [c["id"] for c in (detail.get("scorecard") or {}).get("criteria", [])]
-        chart_data = None
+        # The dropdown shows the criteria by the names the scorecard uses; it sends their ids.
+        criteria = [
+            (c.get("name") or c["id"], c["id"])
+            for c in (detail.get("scorecard") or {}).get("criteria", [])
+        ]
         progress = coach_api.progress(ctx, user, detail["trainee"])
-        if progress.get("points"):
-            import pandas as pd
-
-            chart_data = pd.DataFrame(progress["points"])
-        return detail.get("markdown", ""), gr.update(choices=criteria), chart_data
+        return (
+            detail.get("markdown", ""),
+            gr.update(choices=criteria, value=None),
+            _progress_frame(progress),
+        )
 
     @friendly
     def store_override(session_id, criterion_id, result, comment, request: gr.Request):
         if not session_id or not criterion_id:
-            raise gr.Error("choose a session and a criterion")
-        detail = coach_api.override(
-            ctx, ctx.user(request), session_id, criterion_id, result, comment
-        )
-        gr.Info("override saved")
-        return detail.get("markdown", ""), ""
+            ctx.hint(request, "hint_choose_session")
+            return gr.skip(), gr.skip(), gr.skip()
+        user = ctx.user(request)
+        detail = coach_api.override(ctx, user, session_id, criterion_id, result, comment)
+        gr.Info(ctx.say(request, "override_saved"))
+        progress = coach_api.progress(ctx, user, detail["trainee"])
+        return detail.get("markdown", ""), "", _progress_frame(progress)
 
     @friendly
     def scenario_ids(request: gr.Request):
@@ -336,15 +457,28 @@ def build_trainer_tab(ctx: AppContext) -> None:
     @friendly
     def save_scenario(text, request: gr.Request):
         saved = coach_api.save_scenario(ctx, ctx.user(request), text)
-        gr.Info(f"scenario {saved['id']} saved")
+        gr.Info(ctx.say(request, "scenario_saved", id=saved["id"]))
 
     private = {"api_visibility": "private"}
-    refresh.click(list_sessions, trainee, [trainee, sessions, chosen], **private)
-    trainee.input(list_sessions, trainee, [trainee, sessions, chosen], **private)
+    listing = [trainee, sessions, chosen]
+    refresh.click(list_sessions, trainee, listing, **private)
+    trainee.input(list_sessions, trainee, listing, **private)
     chosen.change(open_session, chosen, [transcript, criterion, chart], **private)
-    save.click(store_override, [chosen, criterion, verdict, note], [transcript, note], **private)
+    save.click(
+        store_override, [chosen, criterion, verdict, note], [transcript, note, chart], **private
+    ).then(_refresh_table(ctx, list_sessions), [trainee, chosen], [sessions], **private)
     editable.change(scenario_source, editable, source, **private)
     store.click(save_scenario, source, None, **private).then(
         scenario_ids, None, editable, **private
     )
-    return [(list_sessions, trainee, [trainee, sessions, chosen]), (scenario_ids, None, editable)]
+    return [(list_sessions, trainee, listing), (scenario_ids, None, editable)]
+
+
+def _refresh_table(ctx: AppContext, list_sessions):
+    """After an override: the session table again (its score changed); the choice stays."""
+
+    def refresh(who, chosen, request: gr.Request):
+        _, table, _ = list_sessions(who, request)
+        return table
+
+    return refresh

@@ -25,6 +25,14 @@ def failures_markdown(failing: list[dict]) -> str:
     return "\n".join(lines)
 
 
+METRIC_HEADERS = ["col_metric", "col_value", "col_threshold"]
+COMPARISON_HEADERS = ["col_metric", "col_previous", "col_current", "col_change", "col_regression"]
+
+
+def _shown(value) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
 def build_eval_tab(ctx: AppContext) -> None:
     labels = ctx.labels
     sets = admin_api.question_sets(ctx.services.settings.evals_dir)
@@ -33,19 +41,38 @@ def build_eval_tab(ctx: AppContext) -> None:
             gr.Dropdown(sets, value=sets[0] if sets else None, label=labels.get("question_set")),
             "question_set",
         )
-        run = labels.bind(gr.Button(labels.get("run_eval"), variant="primary"), "run_eval", "value")
-    metrics = labels.bind(
-        gr.Dataframe(headers=["metric", "value", "threshold"], label=labels.get("metrics")),
-        "metrics",
+        run = labels.bind(
+            gr.Button(labels.get("run_eval"), variant="primary", elem_id="kam-eval-run"),
+            "run_eval",
+            "value",
+        )
+    metrics = labels.bind_headers(
+        labels.bind(
+            gr.Dataframe(
+                headers=labels.headers(METRIC_HEADERS),
+                label=labels.get("metrics"),
+                max_height=640,
+                wrap=True,
+                elem_id="kam-eval-metrics",
+            ),
+            "metrics",
+        ),
+        METRIC_HEADERS,
     )
     verdict = gr.Markdown()
-    plots = gr.Gallery(columns=3, height=320, show_label=False)
-    comparison = labels.bind(
-        gr.Dataframe(
-            headers=["metric", "previous", "current", "change", "regression"],
-            label=labels.get("comparison"),
+    plots = gr.Gallery(
+        columns=2, height="auto", object_fit="contain", show_label=False, elem_id="kam-eval-plots"
+    )
+    comparison = labels.bind_headers(
+        labels.bind(
+            gr.Dataframe(
+                headers=labels.headers(COMPARISON_HEADERS),
+                label=labels.get("comparison"),
+                max_height=640,
+            ),
+            "comparison",
         ),
-        "comparison",
+        COMPARISON_HEADERS,
     )
     gr.Markdown(f"### {labels.get('failing')}")
     failing = gr.Markdown()
@@ -71,9 +98,21 @@ def build_eval_tab(ctx: AppContext) -> None:
             progress((done, max(total, 1)), desc=f"{done}/{total} questions")
 
         result = admin_api.run_evaluation(ctx, user, set_name, report)
-        table = [[m["metric"], m["value"], m["threshold"]] for m in result["metrics"]]
+        not_gated = ctx.say(request, "not_gated")
+        table = [
+            [
+                m["metric"],
+                _shown(m["value"]),
+                _shown(m["threshold"]) if m["threshold"] != "" else not_gated,
+            ]
+            for m in result["metrics"]
+        ]
         below = result["threshold_failures"]
-        text = ("**Below thresholds:** " + "; ".join(below)) if below else "All thresholds hold."
+        gated = sum(1 for m in result["metrics"] if m["threshold"] != "")
+        if below:
+            text = ctx.say(request, "thresholds_failed", failures="; ".join(below))
+        else:
+            text = ctx.say(request, "thresholds_hold", gated=gated, others=len(table) - gated)
         changes = [
             [
                 c["metric"],

@@ -2,6 +2,7 @@
 
 import gradio as gr
 
+from assistant.documents.metadata import ACCESS_LEVELS
 from assistant.ui.api import admin as admin_api
 from assistant.ui.context import AppContext
 from assistant.ui.errors import friendly
@@ -9,6 +10,10 @@ from assistant.ui.inputs import uploaded_file
 from assistant.ui.render import esc
 
 DOC_COLUMNS = ["source", "title", "doc_type", "language", "access", "collection", "chunks"]
+DOC_HEADERS = [f"col_{c}" for c in DOC_COLUMNS]
+RESULT_HEADERS = ["col_name", "col_status", "col_message"]
+CHUNK_HEADERS = ["col_index", "col_section", "col_page", "col_text"]
+ACCESS_LABELS = {level: f"access_{level}" for level in ACCESS_LEVELS}
 
 
 def _progress_callback(progress: gr.Progress):
@@ -26,9 +31,16 @@ def build_library_tab(ctx: AppContext) -> None:
                 gr.File(label=labels.get("upload"), file_count="multiple", elem_id="kam-upload"),
                 "upload",
             )
-            access = labels.bind(
-                gr.Radio(["public", "internal"], value="public", label=labels.get("access")),
-                "access",
+            access = labels.bind_choices(
+                labels.bind(
+                    gr.Radio(
+                        labels.choices(ACCESS_LABELS),
+                        value=ACCESS_LEVELS[0],
+                        label=labels.get("access"),
+                    ),
+                    "access",
+                ),
+                ACCESS_LABELS,
             )
             collection = labels.bind(
                 gr.Textbox(value=ctx.services.settings.collection, label=labels.get("collection")),
@@ -39,32 +51,62 @@ def build_library_tab(ctx: AppContext) -> None:
                 "ingest",
                 "value",
             )
-            results = gr.Dataframe(
-                headers=["name", "status", "message"],
-                interactive=False,
-                elem_id="kam-upload-results",
+            results = labels.bind_headers(
+                gr.Dataframe(
+                    headers=labels.headers(RESULT_HEADERS),
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["30%", "15%", "55%"],
+                    elem_id="kam-upload-results",
+                ),
+                RESULT_HEADERS,
             )
         with gr.Column():
             reindex = labels.bind(gr.Button(labels.get("reindex")), "reindex", "value")
             reindex_log = gr.Textbox(lines=4, show_label=False, interactive=False)
-    documents = labels.bind(
-        gr.Dataframe(headers=DOC_COLUMNS, interactive=False, label=labels.get("documents")),
-        "documents",
+    documents = labels.bind_headers(
+        labels.bind(
+            gr.Dataframe(
+                headers=labels.headers(DOC_HEADERS),
+                interactive=False,
+                wrap=True,
+                label=labels.get("documents"),
+                elem_id="kam-documents",
+            ),
+            "documents",
+        ),
+        DOC_HEADERS,
     )
     doc_ids = gr.State([])
     recovery = gr.Markdown(elem_id="kam-upload-recovery")
     with gr.Row():
         chosen = labels.bind(gr.Dropdown([], label=labels.get("document")), "document")
         replacement = labels.bind(gr.File(label=labels.get("replace")), "replace")
-        delete = labels.bind(gr.Button(labels.get("delete"), variant="stop"), "delete", "value")
-    chunks = labels.bind(
-        gr.Dataframe(
-            headers=["index", "section", "page", "text"],
-            interactive=False,
-            wrap=True,
-            label=labels.get("chunks"),
+        delete = labels.bind(
+            gr.Button(labels.get("delete"), variant="stop", elem_id="kam-delete"), "delete", "value"
+        )
+    # Delete asks first: the button only opens this confirmation.
+    with gr.Row(visible=False, elem_id="kam-delete-confirm") as confirm_row:
+        confirm_text = gr.Markdown()
+        confirm = labels.bind(
+            gr.Button(labels.get("confirm_delete"), variant="stop", elem_id="kam-delete-yes"),
+            "confirm_delete",
+            "value",
+        )
+        cancel = labels.bind(
+            gr.Button(labels.get("cancel"), elem_id="kam-delete-no"), "cancel", "value"
+        )
+    chunks = labels.bind_headers(
+        labels.bind(
+            gr.Dataframe(
+                headers=labels.headers(CHUNK_HEADERS),
+                interactive=False,
+                wrap=True,
+                label=labels.get("chunks"),
+            ),
+            "chunks",
         ),
-        "chunks",
+        CHUNK_HEADERS,
     )
 
     @friendly
@@ -85,7 +127,10 @@ def build_library_tab(ctx: AppContext) -> None:
     def upload(paths, level, name, request: gr.Request, progress=gr.Progress()):
         user = ctx.user(request)
         ctx.require_admin(user)
-        checked = [uploaded_file(p) for p in (paths or [])]
+        if not paths:
+            ctx.hint(request, "hint_choose_files")
+            return gr.skip(), gr.skip()
+        checked = [uploaded_file(p) for p in paths]
         pairs = [(p.name, p) for p in checked]
         rows = admin_api.upload_files(ctx, user, pairs, level, name, _progress_callback(progress))
         return [[r["name"], r["status"], r["message"]] for r in rows], None
@@ -100,7 +145,8 @@ def build_library_tab(ctx: AppContext) -> None:
     @friendly
     def replace(doc_hash, path, request: gr.Request):
         if not doc_hash or not path:
-            raise gr.Error("choose a document and a replacement file")
+            ctx.hint(request, "hint_choose_replacement")
+            return None
         user = ctx.user(request)
         ctx.require_admin(user)
         checked = uploaded_file(path)
@@ -109,11 +155,22 @@ def build_library_tab(ctx: AppContext) -> None:
         return None
 
     @friendly
+    def ask_to_remove(doc_hash, request: gr.Request):
+        if not doc_hash:
+            ctx.hint(request, "hint_choose_document")
+            return gr.skip(), gr.skip()
+        row = ctx.library.document(doc_hash, ctx.user(request))
+        question = ctx.say(request, "confirm_delete_question", name=row.source)
+        return gr.update(visible=True), esc(question)
+
+    @friendly
     def remove(doc_hash, request: gr.Request):
         if not doc_hash:
-            raise gr.Error("choose a document first")
+            ctx.hint(request, "hint_choose_document")
+            return gr.update(visible=False)
         removed = admin_api.delete_document(ctx, ctx.user(request), doc_hash)
-        gr.Info(f"removed {len(removed)} file(s)")
+        gr.Info(ctx.say(request, "removed_files", count=len(removed)))
+        return gr.update(visible=False)
 
     @friendly
     def rebuild(request: gr.Request, progress=gr.Progress()):
@@ -128,6 +185,8 @@ def build_library_tab(ctx: AppContext) -> None:
     replacement.upload(replace, [chosen, replacement], replacement, **private).then(
         refresh, None, listing, **private
     )
-    delete.click(remove, chosen, None, **private).then(refresh, None, listing, **private)
+    delete.click(ask_to_remove, chosen, [confirm_row, confirm_text], **private)
+    cancel.click(lambda: gr.update(visible=False), None, confirm_row, **private)
+    confirm.click(remove, chosen, confirm_row, **private).then(refresh, None, listing, **private)
     reindex.click(rebuild, None, reindex_log, **private).then(refresh, None, listing, **private)
     return refresh, listing

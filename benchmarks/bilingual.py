@@ -1,0 +1,262 @@
+"""Shared pieces of the English / Traditional Chinese retrieval sets built from Debian packages
+(``libreoffice_dataset.py``, ``maint_guide_dataset.py``).
+
+Every page or section pair gives one query per direction: its English title finds the English
+(``en-en``) and the Chinese (``en-zh``) document, its Chinese title the Chinese (``zh-zh``) and
+the English (``zh-en``) one. The titles of those documents are cut from their indexed text;
+distractor documents keep their title as the first line. Queries are split 40/60 into dev and
+held-out by page pair (never the same title, nor the same page, on both sides), which gives
+each direction the same 40/60 split. The held-out identifiers are a committed fixture under
+``benchmarks/data/``: once written it decides the split on every later build.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bs4 import Comment, Tag
+
+from benchmarks.reporting import RESULTS_DIR, markdown_table
+
+DEB_CACHE = RESULTS_DIR / "debs"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DIRECTIONS = ("en-en", "zh-zh", "en-zh", "zh-en")
+HOLDOUT_SHARE = 0.6
+_SPACES = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Common characters whose simplified form differs from the traditional one (simplified, then
+# traditional): a rough check that the "zh-tw" text is Traditional Chinese.
+_SIMPLIFIED = (
+    "这们个来时说为会对发过还开关么没进动体长现样经问题与实点选择设计认执数"
+    "据码单档记录键钮页项级删显图线区务应态转换该输击确览储载户网络软统构见"
+)
+_TRADITIONAL = (
+    "這們個來時說為會對發過還開關麼沒進動體長現樣經問題與實點選擇設計認執數"
+    "據碼單檔記錄鍵鈕頁項級刪顯圖線區務應態轉換該輸擊確覽儲載戶網絡軟統構見"
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # the same in both languages
+    lang: str  # "en" or "zh"
+    title: str
+    body: str  # readable text without the title
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.lang}-{self.key}.txt"
+
+
+def fetch_deb(package: str, cache: Path = DEB_CACHE) -> tuple[Path, str]:
+    """``apt-get download`` the package into ``cache`` (once), unpack it with ``dpkg-deb -x``
+    into ``cache/<package>/`` (once); return that folder and the package version."""
+    cache.mkdir(parents=True, exist_ok=True)
+    debs = sorted(cache.glob(f"{package}_*.deb"))
+    if not debs:
+        subprocess.run(["apt-get", "download", package], cwd=cache, check=True)
+        debs = sorted(cache.glob(f"{package}_*.deb"))
+    deb = debs[-1]
+    version = subprocess.run(
+        ["dpkg-deb", "-f", str(deb), "Version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    root = cache / package
+    stamp = root / ".unpacked"
+    if not stamp.is_file() or stamp.read_text() != deb.name:
+        shutil.rmtree(root, ignore_errors=True)
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+        stamp.write_text(deb.name)
+    return root, version
+
+
+_BLOCKS = re.compile(r"^(p|li|div|tr|t[dh]|pre|br|table|[uo]l|d[td]|h[1-6]|blockquote)$")
+_NOT_SUMMARY = {"docs_dir", "queries", "dev", "holdout", "examples", "notes"}
+
+
+def html_text(tag: Tag) -> str:
+    """Readable text of an HTML element: one line per block element, inline markup joined,
+    line breaks of the HTML source kept only inside ``<pre>``."""
+    for string in tag.find_all(string=True):
+        if string.find_parent("pre") is None and not isinstance(string, Comment):
+            string.replace_with(_SPACES.sub(" ", string))
+    for block in tag.find_all(_BLOCKS):
+        block.insert_after("\n")
+        block.insert_before("\n")
+    return clean_text(tag.get_text(""))
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of spaces inside lines and drop empty lines."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+def cjk_share(text: str) -> float:
+    """CJK characters over all non-space characters."""
+    visible = sum(1 for c in text if not c.isspace())
+    return cjk_count(text) / visible if visible else 0.0
+
+
+def copied_share(zh_body: str, en_body: str) -> float:
+    """Share of the Chinese text in lines (20+ characters) found word for word in the English
+    text: what the translation left in English."""
+    english = {line for line in en_body.splitlines() if len(line) >= 20}
+    copied = sum(len(line) for line in zh_body.splitlines() if line in english)
+    return copied / len(zh_body) if zh_body else 0.0
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """Occurrences of (simplified-only, traditional) forms of the characters listed above."""
+    return sum(text.count(c) for c in _SIMPLIFIED), sum(text.count(c) for c in _TRADITIONAL)
+
+
+def title_ok(title: str, lang: str) -> bool:
+    """At least 3 words in English, at least 4 CJK characters in Chinese."""
+    return len(title.split()) >= 3 if lang == "en" else cjk_count(title) >= 4
+
+
+def duplicated_titles(pages: list[Page]) -> set[str]:
+    counts = Counter(page.title.casefold() for page in pages)
+    return {title for title, n in counts.items() if n > 1}
+
+
+def build_queries(pairs: list[tuple[Page, Page]]) -> list[dict[str, str]]:
+    """Four queries per (en, zh) pair, one per direction."""
+    queries = []
+    for en, zh in pairs:
+        by_lang = {"en": en, "zh": zh}
+        for direction in DIRECTIONS:
+            source, target = direction.split("-")
+            queries.append(
+                {
+                    "query": by_lang[source].title,
+                    "expected_source": by_lang[target].file_name,
+                    "direction": direction,
+                }
+            )
+    return queries
+
+
+def query_id(query: dict[str, str]) -> tuple[str, str]:
+    return query["direction"], query["expected_source"]
+
+
+def split_holdout(
+    pairs: list[tuple[Page, Page]], queries: list[dict[str, str]], seed: int, fixture: Path
+) -> tuple[list[dict[str, str]], list[dict[str, str]], list[str]]:
+    """(dev, holdout, notes). A committed fixture decides; without one, 60% of the pairs (fixed
+    seed) go to held-out with their four queries, and the fixture is written."""
+    notes: list[str] = []
+    keys = {en.key for en, _ in pairs}
+    if fixture.is_file():
+        fixed = json.loads(fixture.read_text(encoding="utf-8"))
+        held = {(d, s) for d, s in fixed["holdout"]}
+        if missing := held - {query_id(q) for q in queries}:
+            notes.append(f"{len(missing)} held-out queries of {fixture.name} are not in this build")
+        if new := keys - set(fixed["pairs"]):
+            notes.append(f"{len(new)} pairs are not in {fixture.name}: their queries went to dev")
+    else:
+        ordered = sorted(pairs, key=lambda pair: pair[0].key)
+        random.Random(seed).shuffle(ordered)
+        held = {query_id(q) for q in build_queries(ordered[: round(HOLDOUT_SHARE * len(pairs))])}
+        fixture.parent.mkdir(parents=True, exist_ok=True)
+        document = {
+            "note": "held-out queries [direction, expected_source]: never tune on these",
+            "seed": seed,
+            "pairs": sorted(keys),
+            "holdout": sorted([d, s] for d, s in held),
+        }
+        text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+        fixture.write_text(text, encoding="utf-8")
+        notes.append(f"wrote {fixture}")
+    holdout = [q for q in queries if query_id(q) in held]
+    dev = [q for q in queries if query_id(q) not in held]
+    return dev, holdout, notes
+
+
+def write_dataset(
+    out: Path,
+    pairs: list[tuple[Page, Page]],
+    distractors: list[Page],
+    seed: int,
+    fixture: Path,
+) -> dict[str, Any]:
+    """Write ``out/docs``, ``queries.json``, ``queries_dev.json``, ``queries_holdout.json``;
+    return the figures to report."""
+    docs = out / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    targets = [page for pair in pairs for page in pair]
+    for page in targets:
+        (docs / page.file_name).write_text(page.body + "\n", encoding="utf-8")
+    for page in distractors:
+        (docs / page.file_name).write_text(f"{page.title}\n\n{page.body}\n", encoding="utf-8")
+    queries = build_queries(pairs)
+    dev, holdout, notes = split_holdout(pairs, queries, seed, fixture)
+    for name, items in (("queries", queries), ("queries_dev", dev), ("queries_holdout", holdout)):
+        text = json.dumps(items, indent=1, ensure_ascii=False) + "\n"
+        (out / f"{name}.json").write_text(text, encoding="utf-8")
+    zh_text = "\n".join(p.body for p in targets + distractors if p.lang == "zh")
+    simplified, traditional = script_counts(zh_text)
+    zh_titles = "".join(zh.title for _, zh in pairs)
+    return {
+        "docs_dir": str(docs),
+        "documents": dict(Counter(p.lang for p in targets + distractors)),
+        "target_documents": dict(Counter(p.lang for p in targets)),
+        "distractor_documents": dict(Counter(p.lang for p in distractors)),
+        "pairs": len(pairs),
+        "queries": dict(Counter(q["direction"] for q in queries)),
+        "dev": dict(Counter(q["direction"] for q in dev)),
+        "holdout": dict(Counter(q["direction"] for q in holdout)),
+        "zh_cjk_share": round(cjk_share(zh_text), 3),
+        "zh_target_copied_english_mean": round(
+            sum(copied_share(zh.body, en.body) for en, zh in pairs) / max(1, len(pairs)), 3
+        ),
+        "zh_target_cjk_share_median": _median([cjk_share(zh.body) for _, zh in pairs]),
+        "zh_simplified_vs_traditional_forms": [simplified, traditional],
+        "zh_titles_simplified_vs_traditional_forms": list(script_counts(zh_titles)),
+        "examples": [
+            {
+                "key": en.key,
+                "en": en.title,
+                "zh": zh.title,
+                "en_body": en.body[:160],
+                "zh_body": zh.body[:120],
+            }
+            for en, zh in random.Random(seed + 1).sample(pairs, min(3, len(pairs)))
+        ],
+        "notes": notes,
+    }
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return round(ordered[len(ordered) // 2], 3) if ordered else 0.0
+
+
+def print_summary(stats: dict[str, Any]) -> None:
+    rows = [
+        {"direction": d, **{part: stats[part].get(d, 0) for part in ("queries", "dev", "holdout")}}
+        for d in DIRECTIONS
+    ]
+    print(markdown_table(rows))
+    for key, value in stats.items():
+        if key not in _NOT_SUMMARY:
+            print(f"{key}: {value}")
+    for example in stats["examples"]:
+        print(json.dumps(example, ensure_ascii=False, indent=1))
+    for note in stats["notes"]:
+        print(f"NOTE: {note}")

@@ -1,0 +1,1 @@
+"""Real models, Chroma, llama.cpp, files and subprocesses."""

@@ -1,0 +1,1 @@
+"""Helpers the tests share: documents, fakes, servers, the browser."""

@@ -1,0 +1,94 @@
+"""Driving Debian's headless Chromium with Playwright: launch options, signing in, error
+checks, numbered screenshots (also copied to ``test-artifacts/browser/``)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.support.servers import PASSWORDS
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+TIMEOUT_MS = 60_000
+LOAD_SETTLE_MS = 2_000
+
+
+class Shots:
+    """Numbered screenshots in a temporary folder, copied to ``test-artifacts/browser/``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+        if ARTIFACTS.exists():
+            shutil.rmtree(ARTIFACTS)
+        ARTIFACTS.mkdir(parents=True)
+        print(f"\nbrowser screenshots: {folder} (copied to {ARTIFACTS})")
+
+    def take(self, page, name: str) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        shutil.copy2(path, ARTIFACTS / path.name)
+        return path
+
+
+def sign_in(browser, url: str, user: str, shots: Shots | None = None):
+    """A fresh browser context signed in through Gradio's login page; returns the page."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label("username").fill(user)
+    page.get_by_label("password").fill(PASSWORDS[user])
+    if shots is not None:
+        shots.take(page, f"login-{user}")
+    page.get_by_role("button", name="Login").click()
+    expect(page.locator("#kam-question textarea")).to_be_visible()
+    expect(page.locator("#kam-status")).to_contain_text(user.capitalize())
+    # The page's other load events run beside the one that writes the status line; the
+    # status timer keeps the network busy, so give them a moment instead of "networkidle".
+    page.wait_for_timeout(LOAD_SETTLE_MS)
+    assert_no_error(page)
+    return page
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def assert_no_error(page) -> None:
+    """No error toast on the page (a handler that failed shows one for several seconds)."""
+    errors = page.locator("[data-testid=toast-body].error")
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
+def ask(page, question: str, source: str):
+    """Ask in the Chat tab; return the sources-panel block that cites ``source``."""
+    from playwright.sync_api import expect
+
+    page.locator("#kam-question textarea").fill(question)
+    page.locator("#kam-send").click()
+    expect(page.locator("#kam-chat")).to_contain_text("[1]")
+    block = page.locator("#kam-sources .kam-source", has_text=source)
+    expect(block).to_be_visible()
+    return block
+
+
+def open_citation(block):
+    """Click the block's open link; return the new page and the response behind it."""
+    with block.page.context.expect_page() as opened:
+        block.locator(".kam-open").click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    return viewer, viewer.request.get(viewer.url)

@@ -1,0 +1,266 @@
+"""The abstention decision: unknown names (case- and place-aware), figures of the kind asked
+for, coverage of the question's subject by the passages, and the rules that combine them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.extractive import Candidate, Selection
+from assistant.answering.service import AnswerSettings, Evidence
+from assistant.answering.term_coverage import QuestionTerms, TermCoverageMeter
+from assistant.answering.unknown_names import (
+    CoverageChecker,
+    asks_for_a_figure,
+    cased_words,
+    figure_kinds,
+    has_figure,
+    unmentioned_places,
+)
+from assistant.index.lexical_index import LexicalIndex, LexicalRecord
+from assistant.text.glossary import Glossary
+from tests.support.fakes import make_services
+
+TEXTS = [
+    "Payers care about total cost of care and budget impact. Strong KAMs excel in selling.",
+    "KPIs matter.",
+    "Each KPI of the National Health Insurance listing is reviewed by the pharmacy committee.",
+    "An outcomes-based contract ties the price to measured patient outcomes at 12 months.",
+    "Taiwan hospitals follow the formulary committee. ZS and SAMA surveyed 24 teams in the US.",
+    "藥事委員會審查新藥的療效與安全性，醫院依健保給付規定採購。",
+    "Quarterly reviews take about 90 minutes and the tender deadline is in March.",
+]
+
+
+def lexical(texts: list[str] = TEXTS) -> LexicalIndex:
+    records = [
+        LexicalRecord(str(i), text, {"language": "en", "collection": "kb", "access": "public"})
+        for i, text in enumerate(texts)
+    ]
+    return LexicalIndex.build(records, generation=1)
+
+
+def checker(texts: list[str] = TEXTS) -> CoverageChecker:
+    cased = cased_words(texts)
+    return CoverageChecker(lexical(texts), Glossary.load(), cased, unmentioned_places(texts, cased))
+
+
+# -- names ---------------------------------------------------------------------------------
+
+
+def test_a_lone_name_must_appear_capitalised() -> None:
+    check = checker()
+    # "excel" is in the index (a verb) but "Excel" the product never appears.
+    assert check.unknown_terms("How do I build a KPI chart in Excel?") == ["Excel"]
+    assert check.unknown_terms("Which payers want budget impact models?") == []
+    assert "Salesforce" in check.unknown_terms("Can the payer export data to Salesforce?")
+
+
+def test_names_of_several_words_plurals_and_possessives_are_checked_fairly() -> None:
+    check = checker()
+    # Each word is in the index, though "Insurance" never appears capitalised on its own.
+    assert check.unknown_terms("How are drugs listed under National Health Insurance?") == []
+    assert check.unknown_terms("Who reviews our KPIs in ZS's survey?") == []
+    assert check.unknown_terms("What did the Harvard Pilgrim contract say?") == [
+        "Harvard",
+        "Pilgrim",
+    ]
+
+
+def test_chinese_place_names_the_knowledge_base_never_mentions_are_unknown() -> None:
+    check = checker()
+    assert check.unknown_terms("新加坡的醫院藥事委員會怎麼審查新藥？") == ["新加坡"]
+    assert check.unknown_terms("中國大陸的醫院怎麼採購？") == ["中國大陸"]  # not also "中國"
+    # Taiwan is mentioned (in English), so its Chinese name is known.
+    assert check.unknown_terms("台灣的醫院藥事委員會怎麼審查新藥？") == []
+    assert check.unknown_terms("美國的醫院怎麼採購？") == []
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("What percentage of variable pay is tied to qualitative KPIs?", ("share",)),
+        ("What is the interest rate on the contract?", ("share",)),
+        ("How long does a quarterly review take?", ("duration",)),
+        ("In what year was the association founded?", ("date",)),
+        ("How much does the service cost per patient?", ("money",)),
+        ("At what temperature are the pens stored?", ("temperature",)),
+        ("藥價調查多久做一次？平均調降幾個百分比？", ("share", "duration")),
+        ("What is the recommended starting dose?", ()),
+    ],
+)
+def test_figure_kinds(question: str, kinds: tuple[str, ...]) -> None:
+    assert asks_for_a_figure(question)
+    assert figure_kinds(question) == kinds
+
+
+def test_questions_that_ask_for_no_figure() -> None:
+    assert not asks_for_a_figure("What should a value proposition for payers contain?")
+    assert not asks_for_a_figure("What is the difference between workload and bandwidth?")
+
+
+def test_a_figure_must_be_of_the_kind_asked_and_not_copied_from_the_question() -> None:
+    question = "According to the 2018 report, what percentage of teams use scorecards?"
+    kinds = figure_kinds(question)
+    assert not has_figure("The 2018 report interviewed ten experts.", question, kinds)
+    assert has_figure("16 of 24 teams (67%) use one.", question, kinds)
+    duration = "How long is the approval code valid?"
+    assert has_figure("Codes expire after 24 months.", duration, figure_kinds(duration))
+    assert not has_figure("Codes have 4 digits.", duration, figure_kinds(duration))
+    assert has_figure("每回合約 25 分鐘。", duration, figure_kinds(duration))
+
+
+# -- coverage of the question's subject ------------------------------------------------------
+
+
+def test_coverage_counts_rare_missing_terms_more_and_ignores_framing_words() -> None:
+    meter = TermCoverageMeter(lexical(), Glossary.load())
+    passages = [TEXTS[0], TEXTS[3]]
+    full = meter.measure("How exactly do payers care about budget impact?", passages)
+    assert full.covered > 0.8 and full.absent == 0.0
+    assert "exactly" not in full.missing
+    partial = meter.measure("How do payers care about budget impact and titration?", passages)
+    assert partial.covered < full.covered
+    assert partial.missing[0] == "titration" and partial.absent > 0
+    unrelated = meter.measure("Give me a recipe for vegetarian lasagna tonight", passages)
+    assert unrelated.covered < 0.2 and unrelated.absent > 0.6
+
+
+def test_coverage_crosses_languages_through_the_glossary() -> None:
+    meter = TermCoverageMeter(lexical(), Glossary.load())
+    chinese_passage = [TEXTS[5]]
+    english = meter.measure("What does the pharmacy and therapeutics committee review?", [])
+    crossed = meter.measure(
+        "What does the pharmacy and therapeutics committee review?", chinese_passage
+    )
+    assert crossed.covered > english.covered
+
+
+def test_chinese_coverage_is_judged_by_character_not_by_straddling_bigram() -> None:
+    meter = TermCoverageMeter(lexical(), Glossary.load())
+    covered = meter.measure("藥事委員會怎麼審查新藥的安全性？", [TEXTS[5]])
+    assert covered.covered > 0.8
+    missing = meter.measure("藥事委員會的年薪行情？", [TEXTS[5]])
+    assert {"年", "薪"} <= set(missing.missing)
+    assert missing.absent > 0
+
+
+def test_question_terms_drop_framing_words_and_function_characters() -> None:
+    terms = QuestionTerms.load()
+    assert terms.content("How quickly should I actually start the pilot?") == ["pilot"]
+    assert all("麼" not in t and "哪" not in t for t in terms.content("要怎麼做？哪些客戶？"))
+
+
+# -- the rules -------------------------------------------------------------------------------
+
+
+def selection() -> Selection:
+    return Selection([Candidate(0, 0, "A sentence.", 0.5, 0.5, 0.5)], 0.5, 0.5)
+
+
+def evidence(**values: object) -> Evidence:
+    base: dict[str, object] = {
+        "best_semantic": 0.5,
+        "best_lexical": 0.5,
+        "unknown_terms": (),
+        "wants_figure": False,
+        "has_figure": False,
+        "covered": 0.8,
+        "absent": 0.0,
+        "content_terms": 6,
+    }
+    return Evidence(**{**base, **values})  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def answers(tmp_path: Path):
+    built, _ = make_services(tmp_path / "data")
+    yield built.answers
+    built.close()
+
+
+def test_each_rule_declines_and_strong_evidence_is_answered(answers) -> None:
+    s = AnswerSettings()
+    assert not answers.too_weak(evidence(), selection())
+    assert answers.too_weak(evidence(), Selection([], 0.0, 0.0))
+    assert answers.too_weak(evidence(unknown_terms=("Chuikyo",)), selection())
+    assert answers.too_weak(evidence(best_lexical=s.abstain_lexical_floor / 2), selection())
+    assert answers.too_weak(evidence(wants_figure=True, has_figure=False), selection())
+    assert not answers.too_weak(evidence(wants_figure=True, has_figure=True), selection())
+    assert answers.too_weak(evidence(absent=s.abstain_absent), selection())
+    far = {"best_semantic": s.abstain_semantic - 0.01, "best_lexical": s.abstain_lexical - 0.01}
+    assert answers.too_weak(evidence(**far, covered=s.abstain_coverage - 0.01), selection())
+    # Far in meaning and in words, but the passages cover the subject: answered.
+    assert not answers.too_weak(evidence(**far, covered=s.abstain_coverage + 0.2), selection())
+
+
+def test_a_short_question_is_not_judged_on_one_unknown_word(answers) -> None:
+    s = AnswerSettings()
+    few = evidence(absent=0.9, content_terms=s.coverage_min_terms - 1)
+    assert not answers.too_weak(few, selection())
+
+
+def test_calibration_script_decides_exactly_like_the_service(answers) -> None:
+    from benchmarks.calibrate_abstention import hard_rules, soft_rules
+
+    s = AnswerSettings()
+    grid = [
+        evidence(best_semantic=sem, best_lexical=lex, covered=cov, absent=absent, **extra)
+        for sem in (0.2, 0.5)
+        for lex in (0.01, 0.2, 0.5)
+        for cov in (0.1, 0.5, 0.9)
+        for absent in (0.0, 0.7)
+        for extra in ({}, {"content_terms": 1}, {"wants_figure": True}, {"unknown_terms": ("X",)})
+    ]
+    rows = [{**e.__dict__, "empty": False, "unknown_terms": list(e.unknown_terms)} for e in grid]
+    thresholds = {
+        "semantic": s.abstain_semantic,
+        "lexical": s.abstain_lexical,
+        "coverage": s.abstain_coverage,
+        "coverage_floor": s.abstain_coverage_floor,
+        "absent": s.abstain_absent,
+    }
+    script = hard_rules(rows, s.abstain_lexical_floor, True) | soft_rules(rows, thresholds)
+    service = [answers.too_weak(e, selection()) for e in grid]
+    assert script.tolist() == service
+
+
+def test_unknown_subject_is_declined_end_to_end(tmp_path: Path, small_corpus: Path) -> None:
+    built, _ = make_services(tmp_path / "data")
+    try:
+        built.ingestor.ingest([small_corpus], "kb")
+        declined = built.answers.answer("新加坡的支付方重視什麼？")
+        assert declined.abstained and "新加坡" in declined.text
+        answered = built.answers.answer("What do payers care about in a value proposition?")
+        assert not answered.abstained and answered.citations
+    finally:
+        built.close()
+
+
+def test_glossary_matches_name_the_term_and_its_translations() -> None:
+    glossary = Glossary.load()
+    found = dict(glossary.matches("Which payer needs a budget impact model?"))
+    assert "payer" in found and "支付方" in found["payer"]
+    chinese = dict(glossary.matches("藥事委員會的成員"))
+    assert any("committee" in " ".join(v) for v in chinese.values())
+
+
+def test_settings_defaults_match_the_answer_service_defaults() -> None:
+    """The calibrated thresholds are written in two places; they must agree."""
+    from assistant.config import Settings
+
+    settings, answer = Settings(), AnswerSettings()
+    for name in (
+        "abstain_semantic",
+        "abstain_lexical",
+        "abstain_lexical_floor",
+        "abstain_coverage",
+        "abstain_coverage_floor",
+        "abstain_absent",
+        "require_figures",
+    ):
+        assert getattr(settings, name) == getattr(answer, name), name

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.index.lexical_index import LexicalIndex, LexicalRecord
+from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
+from assistant.retrieval.search import KamRetriever, SearchFilters
+
+
+def test_rrf_by_hand() -> None:
+    fused = reciprocal_rank_fusion([[("a", 0.9), ("b", 0.8)], [("b", 5.0), ("c", 1.0)]], k=60)
+    scores = dict(fused)
+    assert scores["b"] == 1 / 62 + 1 / 61
+    assert scores["a"] == 1 / 61 and scores["c"] == 1 / 62
+    assert [item for item, _ in fused] == ["b", "a", "c"]
+
+
+def test_weighted_fusion_by_hand() -> None:
+    fused = dict(weighted_score_fusion([[("a", 0.8), ("b", 0.4)], [("b", 10.0)]], [0.5, 0.5]))
+    assert fused["a"] == 0.5 * 1.0
+    assert abs(fused["b"] - (0.5 * 0.5 + 0.5 * 1.0)) < 1e-12
+
+
+def test_zscore_fusion_by_hand() -> None:
+    dense = [("a", 0.62), ("b", 0.60), ("c", 0.50)]  # cosines bunched together
+    lexical = [("c", 9.0), ("d", 3.0)]
+    fused = dict(zscore_fusion([dense, lexical], [0.6, 0.4]))
+    mean = (0.62 + 0.60 + 0.50) / 3
+    spread = (sum((s - mean) ** 2 for s in (0.62, 0.60, 0.50)) / 3) ** 0.5
+    z = {k: (v - mean) / spread for k, v in dense}
+    lex = {"c": 1.0, "d": -1.0}  # two scores: one spread above and below their mean
+    assert abs(fused["a"] - (0.6 * z["a"] + 0.4 * lex["d"])) < 1e-9  # absent: the list's floor
+    assert abs(fused["c"] - (0.6 * z["c"] + 0.4 * lex["c"])) < 1e-9
+    assert abs(fused["d"] - (0.6 * z["c"] + 0.4 * lex["d"])) < 1e-9
+
+
+def test_zscore_fusion_lets_the_dense_weight_decide_against_a_loud_lexical_list() -> None:
+    """Scaled by the best score, a strong BM25 hit outweighs the dense ranking even at a
+    dense weight of 0.6; as standard scores, the dense side's clear winner stays first."""
+    dense = [("answer", 0.62), ("reference", 0.55), ("x", 0.50), ("y", 0.49), ("z", 0.48)]
+    lexical = [("reference", 12.0), ("answer", 6.0), ("x", 4.0), ("y", 3.0), ("z", 2.0)]
+    by_max = weighted_score_fusion([dense, lexical], [0.6, 0.4])
+    by_z = zscore_fusion([dense, lexical], [0.6, 0.4])
+    assert by_max[0][0] == "reference"
+    assert by_z[0][0] == "answer"
+
+
+def test_zscore_fusion_edge_cases() -> None:
+    assert zscore_fusion([[], []], [0.5, 0.5]) == []
+    same = zscore_fusion([[("a", 0.5), ("b", 0.5)], [("b", 2.0)]], [0.5, 0.5])
+    assert dict(same) == {"a": 0.0, "b": 0.0}  # no spread: no list prefers anything
+    ignored = zscore_fusion([[("a", 0.9), ("b", 0.1)], [("b", 5.0), ("a", 1.0)]], [1.0, 0.0])
+    assert [item for item, _ in ignored] == ["a", "b"]
+
+
+def test_bm25_ranks_and_filters(tmp_path: Path) -> None:
+    records = [
+        LexicalRecord("1", "payer budget impact model", {"language": "en", "access": "public"}),
+        LexicalRecord(
+            "2", "hospital formulary committee", {"language": "en", "access": "internal"}
+        ),
+        LexicalRecord("3", "醫院藥事委員會的評估", {"language": "zh-Hant", "access": "public"}),
+    ]
+    index = LexicalIndex.build(records, generation=7)
+    assert index.search("budget", 5)[0][0] == "1"
+    assert index.search("藥事委員會", 5)[0][0] == "3"
+    assert index.search("committee", 5, {"access": ["public"]}) == []
+    path = tmp_path / "lex.npz"
+    index.save(path)
+    loaded = LexicalIndex.load(path)
+    assert loaded is not None and loaded.generation == 7
+    assert loaded.search("formulary", 5) == index.search("formulary", 5)
+    path.write_bytes(b"corrupt")
+    assert LexicalIndex.load(path) is None
+
+
+def test_filters_apply_to_both_retrievers(services, small_corpus: Path) -> None:
+    services.ingestor.ingest([small_corpus], "kb")
+    public = SearchFilters(access=("public",))
+    for mode in ("hybrid", "dense", "lexical"):
+        hits = services.searcher.search("escalation regional director", 10, public, mode)
+        assert all(h.access == "public" for h in hits), mode
+    zh = services.searcher.search("客戶 層級", 10, SearchFilters(languages=("zh-Hant",)))
+    assert zh and all(h.language == "zh-Hant" for h in zh)
+    internal = services.searcher.search("escalation", 5, SearchFilters(doc_types=("playbook",)))
+    assert internal[0].source == "escalation.md"
+    assert services.searcher.search("payer", 5, SearchFilters(collections=("other",))) == []
+
+
+def test_empty_query_and_empty_index(services) -> None:
+    assert services.searcher.search("   ", 5) == []
+    assert services.searcher.search("anything", 5) == []
+
+
+def test_langchain_retriever_adapter(services, small_corpus: Path) -> None:
+    services.ingestor.ingest([small_corpus], "kb")
+    retriever = KamRetriever(searcher=services.searcher, k=2)
+    documents = retriever.invoke("outcomes-based contract")
+    assert documents[0].metadata["source"] == "payer-value.md"
+    assert "score" in documents[0].metadata
+
+
+def test_lexical_index_is_rebuilt_when_stale(services, small_corpus: Path) -> None:
+    services.ingestor.ingest([small_corpus], "kb")
+    lexical_file = next(services.index.store_dir.glob("lexical-*.npz"))
+    lexical_file.unlink()
+    services.index._lexical = None
+    assert services.searcher.search("escalation", 3, mode="lexical")
+    assert lexical_file.exists()
+
+
+def test_a_document_of_many_alike_chunks_does_not_crowd_out_the_others(tmp_path: Path) -> None:
+    """At most two passages per document in the top k, even when one document's near-identical
+    chunks (30, more than the first window of 20 fused candidates, fewer than the 40 each
+    retriever proposes) rank above every other document."""
+    from tests.support.factories import write
+    from tests.support.fakes import make_services
+
+    paragraph = "Formulary review committee budget impact formulary review committee budget."
+    sections = "\n\n".join(f"## Part {n}\n\n{paragraph}" for n in range(30))
+    write(tmp_path / "docs" / "crowd.md", f"# Crowd\n\n{sections}\n")
+    write(
+        tmp_path / "docs" / "other.md",
+        "# Other\n\nThe formulary review committee weighs the budget impact of each medicine.\n",
+    )
+    services, _ = make_services(tmp_path / "data")
+    services.ingestor.ingest([tmp_path / "docs"], "kb")
+    hits = services.searcher.search("formulary review committee budget impact", 3)
+    assert [h.source for h in hits].count("crowd.md") == 2
+    assert "other.md" in {h.source for h in hits}
+    services.close()
