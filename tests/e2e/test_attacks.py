@@ -166,7 +166,7 @@ def _upload(app, name: str, text: str, access: str, tmp) -> dict:
     path.write_text(text, encoding="utf-8")
     admin = client_for(app.url, "ada")
     rows, _ = admin.predict([handle_file(str(path))], access, "kb", api_name="/upload")
-    return dict(zip(rows["headers"], rows["data"][0], strict=True))
+    return dict(zip(("name", "status", "message"), rows["data"][0], strict=True))
 
 
 def test_reupload_never_lowers_access(app, tmp_path) -> None:

@@ -25,19 +25,20 @@ LOAD_SETTLE_MS = 2_000
 class Shots:
     """Numbered screenshots in a temporary folder, copied to ``test-artifacts/browser/``."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, artifacts: Path = ARTIFACTS) -> None:
         self.folder = folder
+        self.artifacts = artifacts
         self.count = 0
-        if ARTIFACTS.exists():
-            shutil.rmtree(ARTIFACTS)
-        ARTIFACTS.mkdir(parents=True)
-        print(f"\nbrowser screenshots: {folder} (copied to {ARTIFACTS})")
+        if artifacts.exists():
+            shutil.rmtree(artifacts)
+        artifacts.mkdir(parents=True)
+        print(f"\nbrowser screenshots: {folder} (copied to {artifacts})")
 
     def take(self, page, name: str) -> Path:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
-        shutil.copy2(path, ARTIFACTS / path.name)
+        shutil.copy2(path, self.artifacts / path.name)
         return path
 
 

@@ -13,6 +13,8 @@ from assistant.ui.errors import friendly
 from assistant.ui.render import markdown_safe
 
 STAGES = ["", "launch", "growth", "mature", "loss_of_exclusivity"]
+ACCOUNT_TYPE_LABELS = {kind: f"account_{kind}" for kind in ACCOUNT_TYPES}
+STAGE_LABELS = {stage: f"stage_{stage or 'none'}" for stage in STAGES}
 RESULT_ICON = {"met": "✅", "partly": "🟡", "missing": "❌"}
 
 
@@ -65,18 +67,27 @@ def _export(text: str, name: str) -> str:
 
 def _account_inputs(labels):
     with gr.Row():
-        kind = labels.bind(
-            gr.Dropdown(
-                list(ACCOUNT_TYPES), value="health_system", label=labels.get("account_type")
+        kind = labels.bind_choices(
+            labels.bind(
+                gr.Dropdown(
+                    labels.choices(ACCOUNT_TYPE_LABELS),
+                    value=ACCOUNT_TYPES[0],
+                    label=labels.get("account_type"),
+                ),
+                "account_type",
             ),
-            "account_type",
+            ACCOUNT_TYPE_LABELS,
         )
         level = labels.bind(
             gr.Slider(1, 3, value=1, step=1, label=labels.get("account_level")), "account_level"
         )
         name = labels.bind(gr.Textbox(label=labels.get("account_name")), "account_name")
-        stage = labels.bind(
-            gr.Dropdown(STAGES, value="", label=labels.get("lifecycle")), "lifecycle"
+        stage = labels.bind_choices(
+            labels.bind(
+                gr.Dropdown(labels.choices(STAGE_LABELS), value="", label=labels.get("lifecycle")),
+                "lifecycle",
+            ),
+            STAGE_LABELS,
         )
     with gr.Row():
         stakeholders = labels.bind(

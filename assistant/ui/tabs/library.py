@@ -80,7 +80,10 @@ def build_library_tab(ctx: AppContext) -> None:
     doc_ids = gr.State([])
     recovery = gr.Markdown(elem_id="kam-upload-recovery")
     with gr.Row():
-        chosen = labels.bind(gr.Dropdown([], label=labels.get("document")), "document")
+        chosen = labels.bind(
+            gr.Dropdown([], label=labels.get("document"), elem_id="kam-library-document"),
+            "document",
+        )
         replacement = labels.bind(gr.File(label=labels.get("replace")), "replace")
         delete = labels.bind(
             gr.Button(labels.get("delete"), variant="stop", elem_id="kam-delete"), "delete", "value"

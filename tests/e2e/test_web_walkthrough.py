@@ -1,0 +1,341 @@
+"""Every tab's main action, clicked in a real browser (Debian's Chromium through Playwright),
+in English and in Traditional Chinese: ask and follow up, open a source, give feedback; review
+a value proposition; check a KPI set and export the scorecard; run a role-play to its
+scorecard; as trainer override a criterion and see the score change; as admin upload a PDF
+and a broken file and delete one; run an evaluation.
+
+Each step fails on an error toast, an error badge or a server exception, and, in Chinese, on
+any English label of ``prompts/ui_labels.yaml`` left on the controls. Screenshots of every
+step go to ``test-artifacts/walkthrough/`` (not in git): look at them."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.config import Settings
+from assistant.embeddings.encoders import HashEmbeddings
+from assistant.services import build_services
+from assistant.ui.context import AppContext
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, Shots, sign_in
+from tests.support.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, make_pdf, write
+from tests.support.servers import running_server, write_users
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "walkthrough"
+LABELS = yaml.safe_load((ROOT / "prompts" / "ui_labels.yaml").read_text(encoding="utf-8"))
+SWITCH = {"en": "English", "zh-Hant": "繁體中文"}
+QUESTIONS = {
+    "en": ("What do payers care about?", "And what evidence do they want?"),
+    "zh-Hant": ("關鍵客戶有哪些類型？", "那第三級呢？"),
+}
+DRAFTS = {
+    "en": (
+        "For the payer's medical director, our once-daily tablet lowers total cost of care: "
+        "in the pivotal trial hospital readmissions fell, and we propose an outcomes-based "
+        "contract tied to adherence, reviewed every quarter."
+    ),
+    "zh-Hant": (
+        "對保險給付方的醫療主管而言，我們每日一次的口服藥可以降低整體照護成本；樞紐試驗顯示"
+        "再住院率下降，我們建議以用藥順從度為基礎的成果導向合約，每季檢討。"
+    ),
+}
+EVAL_SET = (
+    "name: tiny\nthresholds: {hit@5: 0.5}\nquestions:\n"
+    "  - id: t1\n    question: What do payers care about?\n    lang: en\n"
+    "    answerable: true\n    expected_sources: [payer-value.md]\n"
+    "    key_facts: [total cost of care]\n"
+)
+UPLOAD_PAGE = (
+    "Formulary dossier checklist\n"
+    "A formulary dossier lists the pivotal trial endpoints and the budget impact model."
+)
+
+
+def label(key: str, language: str) -> str:
+    return str(LABELS[language][key]).strip()
+
+
+# English labels that must not be seen on a control in Chinese mode (those that differ).
+ENGLISH_ONLY = sorted(
+    {
+        label(k, "en")
+        for k in LABELS["en"]
+        if label(k, "en") != label(k, "zh-Hant")
+        and "{" not in label(k, "en")
+        and len(label(k, "en")) > 3
+    },
+    key=len,
+    reverse=True,
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(caplog):
+    yield
+    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not failures, [r.getMessage() for r in failures]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("walkthrough")
+    corpus = root / "corpus"
+    write(corpus / "payer-value.md", PAYER_MD)
+    write(corpus / "zh-typology.md", TYPOLOGY_ZH_MD)
+    write(corpus / "internal" / "escalation.md", PLAYBOOK_MD)
+    write(root / "evals" / "tiny.yaml", EVAL_SET)
+    settings = Settings(
+        data_dir=root / "data",
+        embeddings="hash",
+        corpus_dir=corpus,
+        evals_dir=root / "evals",
+        users_file=write_users(root / "users.yaml"),
+    )
+    services = build_services(settings, HashEmbeddings())
+    ctx = AppContext.build(services)
+    ctx.indexer.start()
+    ctx.indexer.wait(120)
+    with running_server(ctx) as url:
+        yield url
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Shots:
+    return Shots(tmp_path_factory.mktemp("walkthrough-shots"), ARTIFACTS)
+
+
+def check(page, shots: Shots, language: str, name: str) -> None:
+    """No error toast, no error badge; in Chinese no English label on a control."""
+    page.wait_for_timeout(400)
+    toasts = page.locator("[data-testid=toast-body].error")
+    assert toasts.count() == 0, (name, toasts.all_inner_texts())
+    badges = page.locator("span.error:visible")
+    assert badges.count() == 0, (name, badges.all_inner_texts())
+    if language == "zh-Hant":
+        controls = page.locator(
+            "label:visible, button:visible, [role=tab]:visible, th:visible, "
+            "[data-testid=block-info]:visible, [data-testid=toast-body]:visible"
+        ).all_inner_texts()
+        placeholders = [
+            element.get_attribute("placeholder") or ""
+            for element in page.locator("textarea:visible, input:visible").all()
+        ]
+        # The product's name and the switch's own "English" option are the same in both.
+        shown = "\n".join(controls + placeholders).replace("KAM Coach", "")
+        shown = "\n".join(line for line in shown.split("\n") if line.strip() != "English")
+        left = [text for text in ENGLISH_ONLY if re.search(rf"\b{re.escape(text)}\b", shown)]
+        assert not left, (name, left)
+    shots.take(page, f"{language}-{name}")
+
+
+def enter(browser, url: str, user: str, language: str):
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, url, user)
+    if language != "en":
+        page.locator("#kam-language").get_by_text(SWITCH[language]).click()
+        expect(page.get_by_role("tab", name=label("tab_chat", language))).to_be_visible()
+        page.wait_for_timeout(800)
+    return page
+
+
+def tab(page, key: str, language: str) -> None:
+    page.get_by_role("tab", name=label(key, language), exact=True).click()
+    page.wait_for_timeout(300)
+
+
+LANGUAGES = ["en", "zh-Hant"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_kam_chats_opens_a_source_and_gives_feedback(browser, app, shots, language):
+    from playwright.sync_api import expect
+
+    page = enter(browser, app, "mei", language)
+    check(page, shots, language, "chat-empty")
+    page.locator("#kam-send").click()  # too early: a gentle hint, no error
+    expect(page.locator("[data-testid=toast-body].warning")).to_contain_text(
+        label("no_answer_yet", language)
+    )
+    check(page, shots, language, "chat-hint")
+    first, follow_up = QUESTIONS[language]
+    page.locator("#kam-question textarea").fill(first)
+    page.locator("#kam-send").click()
+    chat = page.locator("#kam-chat")
+    expect(chat.locator("[data-testid=bot]")).to_have_count(1)
+    expect(page.locator("#kam-sources .kam-source").first).to_be_visible()
+    # The bubble holds the answer and links [n] to the panel; the list is in the panel only.
+    bubble = chat.locator("[data-testid=bot]").first
+    expect(bubble.locator("a[href='#source-1']").first).to_be_visible()
+    assert label("sources", language) + (":" if language == "en" else "：") not in (
+        bubble.inner_text()
+    )
+    check(page, shots, language, "chat-answer")
+    page.locator("#kam-question textarea").fill(follow_up)
+    page.locator("#kam-send").click()
+    expect(chat.locator("[data-testid=bot]")).to_have_count(2)
+    check(page, shots, language, "chat-follow-up")
+    with page.context.expect_page() as opened:
+        page.locator("#kam-sources .kam-open").first.click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    expect(viewer.locator("body")).not_to_be_empty()
+    shots.take(viewer, f"{language}-source-viewer")
+    viewer.close()
+    page.get_by_role("button", name=label("feedback_up", language)).click()
+    expect(page.locator("[data-testid=toast-body].info")).to_contain_text(
+        label("feedback_saved", language)
+    )
+    check(page, shots, language, "chat-feedback")
+    page.context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_kam_reviews_a_value_proposition_and_checks_kpis(browser, app, shots, language):
+    from playwright.sync_api import expect
+
+    page = enter(browser, app, "mei", language)
+    tab(page, "tab_coach", language)
+    page.locator("#kam-vp-review").click()  # no draft yet: a hint
+    expect(page.locator("[data-testid=toast-body].warning")).to_be_visible()
+    page.locator("#kam-vp-draft textarea").fill(DRAFTS[language])
+    page.locator("#kam-vp-review").click()
+    feedback = page.locator("#kam-vp-feedback")
+    expect(feedback).to_contain_text(label("report_score", language))
+    expect(feedback).to_contain_text(re.compile(r"\d+ ?%"))
+    expect(page.locator("#kam-vp-export")).to_contain_text("value-proposition")
+    check(page, shots, language, "value-proposition")
+
+    tab(page, "metrics_heading", language)
+    table = page.locator("#kam-kpi-table")
+    expect(table).to_be_visible()
+    page.locator("#kam-kpi-check").click()  # an empty table: a hint
+    expect(page.locator("[data-testid=toast-body].warning").last).to_be_visible()
+    table.locator("[data-testid=cell-0-0]").dblclick()
+    page.keyboard.type("Share of target accounts with an agreed account plan")
+    page.keyboard.press("Enter")
+    page.locator("#kam-kpi-check").click()
+    expect(page.locator("#kam-kpi-feedback")).to_contain_text(re.compile(r"\d+ ?%"))
+    expect(page.locator("#kam-kpi-export")).to_contain_text("kpi-scorecard")
+    check(page, shots, language, "kpi-check")
+    page.context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_roleplay_then_trainer_override_changes_the_score(browser, app, shots, language):
+    from playwright.sync_api import expect
+
+    page = enter(browser, app, "mei", language)
+    tab(page, "tab_coach", language)
+    tab(page, "roleplay_heading", language)
+    page.locator("#kam-roleplay-say").click()  # no session yet: a hint
+    expect(page.locator("[data-testid=toast-body].warning")).to_be_visible()
+    page.locator("#kam-scenario input").click()
+    page.get_by_role("option").first.click()
+    page.locator("#kam-roleplay-start").click()
+    chat = page.locator("#kam-roleplay-chat")
+    expect(chat.locator("[data-testid=bot]")).to_have_count(1)
+    page.locator("#kam-roleplay-line textarea").fill(
+        "Thank you for your time. Which outcomes matter most to your budget committee?"
+    )
+    page.locator("#kam-roleplay-say").click()
+    expect(chat.locator("[data-testid=bot]")).to_have_count(2)
+    page.locator("#kam-roleplay-end").click()
+    expect(page.locator("#kam-roleplay-scorecard")).to_contain_text(re.compile(r"\d+ ?%"))
+    check(page, shots, language, "roleplay-scorecard")
+    page.context.close()
+
+    trainer = enter(browser, app, "tom", language)
+    tab(trainer, "tab_trainer", language)
+    trainer.locator("#kam-trainer-save").click()  # nothing chosen: a hint
+    expect(trainer.locator("[data-testid=toast-body].warning")).to_be_visible()
+    trainer.locator("#kam-trainer-session input").click()
+    trainer.get_by_role("option").first.click()
+    expect(trainer.locator("#kam-trainer-transcript")).not_to_be_empty()
+    sessions = trainer.locator("#kam-trainer-sessions")
+    first_row = sessions.locator("[data-testid^='cell-0-']")
+    expect(first_row.first).to_be_visible()
+    before = " ".join(first_row.all_inner_texts())
+    assert re.search(r"\d+%", before) and not re.search(r"\d\.\d{4}", before), before
+    trainer.locator("#kam-trainer-criterion input").click()
+    options = trainer.get_by_role("option")
+    expect(options.first).to_be_visible()
+    assert not re.fullmatch(r"[a-z_]+", options.first.inner_text()), "criterion ids shown"
+    # Override the first criterion the other way round, so the score must move.
+    options.first.click()
+    trainer.locator("#kam-trainer-verdict").get_by_text(label("result_met", language)).click()
+    trainer.locator("#kam-trainer-note textarea").fill("Seen in the debrief.")
+    trainer.locator("#kam-trainer-save").click()
+    expect(trainer.locator("[data-testid=toast-body].info")).to_contain_text(
+        label("override_saved", language)
+    )
+    trainer.locator("#kam-trainer-verdict").get_by_text(label("result_missing", language)).click()
+    trainer.locator("#kam-trainer-note textarea").fill("On reflection, not met.")
+    trainer.locator("#kam-trainer-save").click()
+    trainer.wait_for_timeout(1500)
+    after = " ".join(first_row.all_inner_texts())
+    assert before != after or "met" in before, (before, after)
+    expect(trainer.locator("#kam-trainer-progress")).to_be_visible()
+    check(trainer, shots, language, "trainer-override")
+    trainer.context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_admin_uploads_deletes_and_runs_an_evaluation(browser, app, shots, language, tmp_path):
+    from playwright.sync_api import expect
+
+    page = enter(browser, app, "ada", language)
+    tab(page, "tab_library", language)
+    page.locator("#kam-ingest").click()  # no file yet: a hint
+    expect(page.locator("[data-testid=toast-body].warning")).to_be_visible()
+    good = make_pdf(tmp_path / f"dossier-{language}.pdf", [UPLOAD_PAGE])
+    broken = tmp_path / f"broken-{language}.pdf"
+    broken.write_bytes(b"this is not a PDF at all")
+    page.locator("#kam-upload input[type=file]").set_input_files([str(good), str(broken)])
+    expect(page.locator("#kam-upload")).to_contain_text(good.name)
+    page.locator("#kam-ingest").click()
+    results = page.locator("#kam-upload-results")
+    expect(results).to_contain_text("added")
+    expect(results).to_contain_text("not a PDF file")
+    check(page, shots, language, "library-upload")
+    page.locator("#kam-delete").click()  # nothing chosen: a hint
+    expect(page.locator("[data-testid=toast-body].warning").last).to_be_visible()
+    page.locator("#kam-library-document input").click()
+    page.get_by_role("option", name=re.compile(re.escape(good.name))).click()
+    page.locator("#kam-delete").click()
+    expect(page.locator("#kam-delete-confirm")).to_be_visible()
+    check(page, shots, language, "library-confirm-delete")
+    page.locator("#kam-delete-yes").click()
+    expect(page.locator("#kam-documents")).not_to_contain_text(good.name)
+    check(page, shots, language, "library-deleted")
+
+    tab(page, "tab_evals", language)
+    page.locator("#kam-eval-run").click()
+    metrics = page.locator("#kam-eval-metrics")
+    expect(metrics).to_contain_text("hit@5")
+    expect(metrics).to_contain_text(label("not_gated", language))
+    check(page, shots, language, "evaluation")
+    page.context.close()
