@@ -112,14 +112,14 @@ def build_app(ctx: AppContext) -> gr.Blocks:
             app.load(for_trainers(fn, outputs), inputs, outputs, api_visibility="private")
         timer.tick(show_status, switch, status, api_visibility="private", show_progress="hidden")
 
-        def switch_language(choice, request: gr.Request):
+        def switch_language(request: gr.Request, choice, *tables):
             code = LANGUAGES.get(choice, "en")
             ctx.set_language(request, code)
-            return [code, *labels.relabel(choice)]
+            return [code, *labels.relabel(choice, list(tables))]
 
         switch.change(
             switch_language,
-            switch,
+            [switch, *labels.tables],
             [language, *labels.components],
             api_visibility="private",
         ).then(show_status, switch, status, api_visibility="private")

@@ -58,15 +58,32 @@ class Labels:
     def headers(self, keys: list[str], language: str = "en") -> list[str]:
         return [self.get(key, language) for key in keys]
 
+    def table(self, rows: list[list[Any]], keys: list[str], language: str = "en") -> Any:
+        """Rows for a table whose headers are label ``keys``, headed in ``language`` (a
+        handler that returned bare rows would bring back the headers the page was built
+        with)."""
+        import pandas as pd
+
+        return pd.DataFrame(rows, columns=self.headers(keys, language))
+
     @property
     def components(self) -> list[Any]:
         return [binding.component for binding in self._bindings.values()]
 
-    def relabel(self, choice: str) -> list[dict[str, Any]]:
-        """One update per bound component, in the language the switch names."""
+    @property
+    def tables(self) -> list[Any]:
+        """Tables with translated headers: the switch reads their data to keep it."""
+        return [b.component for b in self._bindings.values() if b.headers is not None]
+
+    def relabel(self, choice: str, tables: list[Any] | None = None) -> list[dict[str, Any]]:
+        """One update per bound component, in the language the switch names. ``tables``:
+        the current data of ``self.tables`` (in that order), shown again under the new
+        headers (a table's headers are part of its value)."""
         import gradio as gr
+        import pandas as pd
 
         language = LANGUAGES.get(choice, "en")
+        current = iter(tables or [])
         updates = []
         for binding in self._bindings.values():
             values: dict[str, Any] = {
@@ -76,6 +93,14 @@ class Labels:
             if binding.choices is not None:
                 values["choices"] = self.choices(binding.choices, language)
             if binding.headers is not None:
-                values["headers"] = self.headers(binding.headers, language)
+                headers = self.headers(binding.headers, language)
+                values["headers"] = headers
+                data = next(current, None) if tables is not None else None
+                if data is not None:
+                    rows = data.values.tolist() if hasattr(data, "values") else list(data)
+                    if rows and len(rows[0]) == len(headers):
+                        values["value"] = pd.DataFrame(rows, columns=headers)
+                    elif not rows:
+                        values["value"] = pd.DataFrame([], columns=headers)
             updates.append(gr.update(**values))
         return updates

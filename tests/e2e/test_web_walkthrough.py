@@ -47,6 +47,10 @@ DRAFTS = {
         "再住院率下降，我們建議以用藥順從度為基礎的成果導向合約，每季檢討。"
     ),
 }
+KPI_NAMES = {
+    "en": "Share of target accounts with an agreed account plan",
+    "zh-Hant": "已與客戶共同簽訂客戶計畫的目標客戶比例",
+}
 EVAL_SET = (
     "name: tiny\nthresholds: {hit@5: 0.5}\nquestions:\n"
     "  - id: t1\n    question: What do payers care about?\n    lang: en\n"
@@ -130,25 +134,33 @@ def shots(tmp_path_factory) -> Shots:
 def check(page, shots: Shots, language: str, name: str) -> None:
     """No error toast, no error badge; in Chinese no English label on a control."""
     page.wait_for_timeout(400)
+    shots.take(page, f"{language}-{name}")
     toasts = page.locator("[data-testid=toast-body].error")
     assert toasts.count() == 0, (name, toasts.all_inner_texts())
     badges = page.locator("span.error:visible")
     assert badges.count() == 0, (name, badges.all_inner_texts())
     if language == "zh-Hant":
-        controls = page.locator(
-            "label:visible, button:visible, [role=tab]:visible, th:visible, "
-            "[data-testid=block-info]:visible, [data-testid=toast-body]:visible"
-        ).all_inner_texts()
+        # The controls' own words (not the Markdown content they show: a scorecard of an
+        # English scenario is English content).
+        controls = page.evaluate(
+            """() => [...document.querySelectorAll(
+                'label, button, [role=tab], th, [data-testid=block-info], '
+                + '[data-testid=toast-body]')]
+              .filter(e => e.offsetParent !== null && !e.closest('.prose, .md, .message'))
+              .map(e => e.innerText)"""
+        )
         placeholders = [
             element.get_attribute("placeholder") or ""
             for element in page.locator("textarea:visible, input:visible").all()
         ]
-        # The product's name and the switch's own "English" option are the same in both.
+        # The product's name and the switch's own "English" option are the same in both;
+        # Gradio's own words (upload area, toast titles) follow the browser's language.
         shown = "\n".join(controls + placeholders).replace("KAM Coach", "")
+        for gradio_word in ("Drop File Here", "Click to Upload", "Warning", "Info"):
+            shown = shown.replace(gradio_word, "")
         shown = "\n".join(line for line in shown.split("\n") if line.strip() != "English")
         left = [text for text in ENGLISH_ONLY if re.search(rf"\b{re.escape(text)}\b", shown)]
         assert not left, (name, left)
-    shots.take(page, f"{language}-{name}")
 
 
 def enter(browser, url: str, user: str, language: str):
@@ -235,7 +247,7 @@ def test_kam_reviews_a_value_proposition_and_checks_kpis(browser, app, shots, la
     page.locator("#kam-kpi-check").click()  # an empty table: a hint
     expect(page.locator("[data-testid=toast-body].warning").last).to_be_visible()
     table.locator("[data-testid=cell-0-0]").dblclick()
-    page.keyboard.type("Share of target accounts with an agreed account plan")
+    page.keyboard.type(KPI_NAMES[language])
     page.keyboard.press("Enter")
     page.locator("#kam-kpi-check").click()
     expect(page.locator("#kam-kpi-feedback")).to_contain_text(re.compile(r"\d+ ?%"))
@@ -284,20 +296,20 @@ def test_roleplay_then_trainer_override_changes_the_score(browser, app, shots, l
     options = trainer.get_by_role("option")
     expect(options.first).to_be_visible()
     assert not re.fullmatch(r"[a-z_]+", options.first.inner_text()), "criterion ids shown"
-    # Override the first criterion the other way round, so the score must move.
+    # Override one criterion as met, then as missing: the score shown must differ.
     options.first.click()
-    trainer.locator("#kam-trainer-verdict").get_by_text(label("result_met", language)).click()
-    trainer.locator("#kam-trainer-note textarea").fill("Seen in the debrief.")
-    trainer.locator("#kam-trainer-save").click()
-    expect(trainer.locator("[data-testid=toast-body].info")).to_contain_text(
-        label("override_saved", language)
-    )
-    trainer.locator("#kam-trainer-verdict").get_by_text(label("result_missing", language)).click()
-    trainer.locator("#kam-trainer-note textarea").fill("On reflection, not met.")
-    trainer.locator("#kam-trainer-save").click()
-    trainer.wait_for_timeout(1500)
-    after = " ".join(first_row.all_inner_texts())
-    assert before != after or "met" in before, (before, after)
+    scores = []
+    for result, note in (("result_met", "Seen in the debrief."), ("result_missing", "Not met.")):
+        verdict = trainer.locator("#kam-trainer-verdict")
+        verdict.get_by_text(label(result, language), exact=True).click()
+        trainer.locator("#kam-trainer-note textarea").fill(note)
+        trainer.locator("#kam-trainer-save").click()
+        expect(trainer.locator("[data-testid=toast-body].info").last).to_contain_text(
+            label("override_saved", language)
+        )
+        trainer.wait_for_timeout(1500)
+        scores.append(re.findall(r"\d+%", " ".join(first_row.all_inner_texts()))[-1])
+    assert scores[0] != scores[1], (before, scores)
     expect(trainer.locator("#kam-trainer-progress")).to_be_visible()
     check(trainer, shots, language, "trainer-override")
     trainer.context.close()
@@ -318,7 +330,7 @@ def test_admin_uploads_deletes_and_runs_an_evaluation(browser, app, shots, langu
     expect(page.locator("#kam-upload")).to_contain_text(good.name)
     page.locator("#kam-ingest").click()
     results = page.locator("#kam-upload-results")
-    expect(results).to_contain_text("added")
+    expect(results).to_contain_text(label("status_added", language))
     expect(results).to_contain_text("not a PDF file")
     check(page, shots, language, "library-upload")
     page.locator("#kam-delete").click()  # nothing chosen: a hint

@@ -62,16 +62,17 @@ def _cell(column: str, value: Any, messages: KpiMessages, language: str) -> str:
     return str(value)
 
 
-def _table(
+def scorecard_table(
     rows: Sequence[dict[str, Any]], messages: KpiMessages, language: str
 ) -> tuple[list[str], list[list[str]]]:
+    """The scorecard's header and rows in words of the report's language."""
     header = [messages.get(f"scorecard.headers.{c}", language) for c in COLUMNS]
     body = [[_cell(c, row[c], messages, language) for c in COLUMNS] for row in rows]
     return header, body
 
 
 def to_csv(rows: Sequence[dict[str, Any]], messages: KpiMessages, language: str) -> str:
-    header, body = _table(rows, messages, language)
+    header, body = scorecard_table(rows, messages, language)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -103,7 +104,7 @@ def to_markdown(report: CoachReport, messages: KpiMessages) -> str:
     for c in report.criteria:
         result = messages.get(f"results.{c.result}", language)
         lines.append(f"| {_md(c.name)} | {result} | {_md(c.evidence) or text('none')} |")
-    header, body = _table(report.extras.get("scorecard", []), messages, language)
+    header, body = scorecard_table(report.extras.get("scorecard", []), messages, language)
     lines += ["", f"## {text('kpis_heading')}", "", "| " + " | ".join(header) + " |"]
     lines.append("|" + "---|" * len(header))
     lines += ["| " + " | ".join(_md(cell) or "–" for cell in row) + " |" for row in body]

@@ -32,7 +32,7 @@ def session_markdown(record: SessionRecord, library: PromptLibrary) -> str:
         "",
         f"- {say('trainee')}: {escape_markup(summary.trainee)}",
         f"- {say('scenario')}: {title} (`{escape_markup(summary.scenario_id)}`)",
-        f"- {say('date')}: {summary.started_at}",
+        f"- {say('date')}: {str(summary.started_at).replace('T', ' ')[:16]}",
         "",
         f"## {say('transcript')}",
         "",

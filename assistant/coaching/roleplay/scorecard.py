@@ -159,7 +159,7 @@ class Scorecard(CoachReport):
         lines = [
             f"## {say('scorecard_title')}",
             "",
-            f"**{say('score')}: {self.score:.2f}** ({verdict})",
+            f"**{say('score')}: {self.score:.0%}** ({verdict})",
         ]
         if self.compliance_failed:
             rules = ", ".join(sorted({b.rule for b in self.breaches})) or self.compliance_criterion

@@ -69,6 +69,7 @@ def review_kpis(
     ctx: AppContext, user: User, account: dict[str, Any], kpis: list[dict[str, Any]]
 ) -> dict[str, Any]:
     from assistant.coaching.kpi.model import parse_kpis
+    from assistant.coaching.kpi.scorecard import scorecard_table, to_csv, to_markdown
 
     settings = ctx.services.settings
     if not isinstance(kpis, list) or not all(isinstance(k, dict) for k in kpis):
@@ -89,7 +90,15 @@ def review_kpis(
     rows = [r for r in rows if r]
     if not rows:
         raise KamError("add at least one KPI with a name")
-    return coach.review(profile, parse_kpis(rows)).as_dict()
+    report = coach.review(profile, parse_kpis(rows))
+    result = report.as_dict()
+    # The scorecard as the page shows and exports it, in the report's language.
+    scored = report.extras.get("scorecard", [])
+    header, body = scorecard_table(scored, coach.messages, report.language)
+    result["scorecard_table"] = {"headers": header, "rows": body}
+    result["scorecard_csv"] = to_csv(scored, coach.messages, report.language)
+    result["scorecard_markdown"] = to_markdown(report, coach.messages)
+    return result
 
 
 # -- role-play ------------------------------------------------------------------------------

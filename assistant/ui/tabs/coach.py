@@ -203,15 +203,13 @@ def build_coach_tab(ctx: AppContext) -> None:
                     ctx.hint(request, "hint_kpis")
                     return gr.skip(), gr.skip(), gr.skip()
                 result = coach_api.review_kpis(ctx, ctx.user(request), _account(*fields), kpi_rows)
-                card = result.get("scorecard", {})
+                card = result["scorecard_table"]
                 files = [
-                    _export(result.get("scorecard_csv", ""), "kpi-scorecard.csv"),
-                    _export(result.get("scorecard_markdown", ""), "kpi-scorecard.md"),
+                    _export(result["scorecard_csv"], "kpi-scorecard.csv"),
+                    _export(result["scorecard_markdown"], "kpi-scorecard.md"),
                 ]
                 table_value = gr.update(
-                    value=card.get("rows", []),
-                    headers=card.get("columns") or None,
-                    visible=bool(card.get("rows")),
+                    value=card["rows"], headers=card["headers"], visible=bool(card["rows"])
                 )
                 return report_markdown(result, labels), table_value, files
 
@@ -384,14 +382,24 @@ def build_trainer_tab(ctx: AppContext) -> None:
             gr.Button(labels.get("override"), elem_id="kam-trainer-save"), "override", "value"
         )
     chart = labels.bind(
-        gr.BarPlot(
-            x="session",
-            y="score",
-            y_lim=[0, 100],
-            label=labels.get("progress"),
-            elem_id="kam-trainer-progress",
+        labels.bind(
+            labels.bind(
+                gr.BarPlot(
+                    x="session",
+                    y="score",
+                    y_lim=[0, 100],
+                    x_title=labels.get("col_session"),
+                    y_title=labels.get("col_score_percent"),
+                    label=labels.get("progress"),
+                    elem_id="kam-trainer-progress",
+                ),
+                "progress",
+            ),
+            "col_session",
+            "x_title",
         ),
-        "progress",
+        "col_score_percent",
+        "y_title",
     )
     with labels.bind(gr.Accordion(labels.get("scenario_editor"), open=False), "scenario_editor"):
         editable = gr.Dropdown([], label="id")
@@ -415,6 +423,7 @@ def build_trainer_tab(ctx: AppContext) -> None:
             ]
             for r in rows
         ]
+        table = ctx.labels.table(table, SESSION_COLUMNS, ctx.language(request))
         picks = [
             (f"#{r['id']} {r['trainee']} · {r.get('scenario_title') or r['scenario_id']}", r["id"])
             for r in rows

@@ -126,7 +126,14 @@ def build_eval_tab(ctx: AppContext) -> None:
         # The page gets copies: Gradio never serves anything from the data folder itself.
         shown = Path(tempfile.mkdtemp(prefix="kamcoach-plots-"))
         plots = [shutil.copy(p, shown / Path(p).name) for p in result["plots"]]
-        return table, text, plots, changes, failures_markdown(result["failing"])
+        language = ctx.language(request)
+        return (
+            labels.table(table, METRIC_HEADERS, language),
+            text,
+            plots,
+            labels.table(changes, COMPARISON_HEADERS, language),
+            failures_markdown(result["failing"]),
+        )
 
     run.click(
         execute,

@@ -16,6 +16,21 @@ CHUNK_HEADERS = ["col_index", "col_section", "col_page", "col_text"]
 ACCESS_LABELS = {level: f"access_{level}" for level in ACCESS_LEVELS}
 
 
+CODED_COLUMNS = {"doc_type": "doctype_{}", "access": "access_{}", "language": "lang_{}"}
+
+
+def _cell(labels, column: str, value, language: str):
+    """A document table cell: codes (doc type, access, language) in words."""
+    pattern = CODED_COLUMNS.get(column)
+    if pattern is None or not value:
+        return value
+    key = pattern.format(str(value).lower().replace("-", "_"))
+    try:
+        return labels.get(key, language)
+    except KeyError:
+        return value
+
+
 def _progress_callback(progress: gr.Progress):
     def report(done: int, total: int, chunks: int) -> None:
         progress((done, max(total, 1)), desc=f"{done}/{total} files, {chunks} passages")
@@ -116,7 +131,12 @@ def build_library_tab(ctx: AppContext) -> None:
     def refresh(request: gr.Request):
         user = ctx.user(request)
         rows = admin_api.list_documents(ctx, user)
-        table = [[row[c] for c in DOC_COLUMNS] for row in rows]
+        language = ctx.language(request)
+        table = labels.table(
+            [[_cell(labels, c, row[c], language) for c in DOC_COLUMNS] for row in rows],
+            DOC_HEADERS,
+            language,
+        )
         choices = [(f"{row['source']} ({row['chunks']})", row["doc_hash"]) for row in rows]
         notes = "\n".join(f"- {esc(line)}" for line in ctx.library.recovered)
         return (
@@ -136,14 +156,19 @@ def build_library_tab(ctx: AppContext) -> None:
         checked = [uploaded_file(p) for p in paths]
         pairs = [(p.name, p) for p in checked]
         rows = admin_api.upload_files(ctx, user, pairs, level, name, _progress_callback(progress))
-        return [[r["name"], r["status"], r["message"]] for r in rows], None
+        language = ctx.language(request)
+        table = [
+            [r["name"], labels.get(f"status_{r['status']}", language), r["message"]] for r in rows
+        ]
+        return labels.table(table, RESULT_HEADERS, language), None
 
     @friendly
     def show_chunks(doc_hash, request: gr.Request):
         if not doc_hash:
-            return []
+            return labels.table([], CHUNK_HEADERS, ctx.language(request))
         rows = admin_api.document_chunks(ctx, ctx.user(request), doc_hash)
-        return [[r["index"], r["section"], r["page"] or "", r["text"]] for r in rows]
+        table = [[r["index"], r["section"], r["page"] or "", r["text"]] for r in rows]
+        return labels.table(table, CHUNK_HEADERS, ctx.language(request))
 
     @friendly
     def replace(doc_hash, path, request: gr.Request):
