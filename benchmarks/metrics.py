@@ -1,23 +1,13 @@
-"""Ranking metrics for one relevant document per query (binary relevance)."""
+"""Ranking scores for the benchmarks: one relevant document per query, averaged over a set.
+The per-query metrics are the product's own (``assistant.evaluation.metrics``): one set of
+ranking metrics for evaluations and benchmarks alike."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-
-def unique_sources(ranked: Iterable[str]) -> list[str]:
-    """Drop repeated sources, keeping each one at its first (best) rank."""
-    return list(dict.fromkeys(ranked))
-
-
-def first_rank(ranked_sources: Sequence[str], expected: str) -> int | None:
-    """1-based rank of ``expected`` among deduplicated sources, or None."""
-    for rank, source in enumerate(unique_sources(ranked_sources), start=1):
-        if source == expected:
-            return rank
-    return None
+from assistant.evaluation.metrics import hit_at_k, mean, mrr_at_k, ndcg_at_k
 
 
 @dataclass(frozen=True)
@@ -36,12 +26,14 @@ class RankingScores:
         }
 
 
-def score_ranks(ranks: Sequence[int | None]) -> RankingScores:
-    """Recall@5, MRR@10 and nDCG@10 (ideal DCG is 1: a single relevant document)."""
-    n = len(ranks)
-    if n == 0:
+def score_rankings(rankings: Sequence[tuple[Sequence[str], str]]) -> RankingScores:
+    """Recall@5 (a single relevant document: the hit rate), MRR@10 and nDCG@10 over
+    ``(ranked sources, expected source)`` pairs."""
+    if not rankings:
         return RankingScores(0.0, 0.0, 0.0, 0)
-    recall = sum(1 for r in ranks if r is not None and r <= 5) / n
-    mrr = sum(1.0 / r for r in ranks if r is not None and r <= 10) / n
-    ndcg = sum(1.0 / math.log2(r + 1) for r in ranks if r is not None and r <= 10) / n
-    return RankingScores(recall, mrr, ndcg, n)
+    return RankingScores(
+        mean([hit_at_k(ranked, [expected], 5) for ranked, expected in rankings]),
+        mean([mrr_at_k(ranked, [expected], 10) for ranked, expected in rankings]),
+        mean([ndcg_at_k(ranked, [expected], 10) for ranked, expected in rankings]),
+        len(rankings),
+    )

@@ -26,7 +26,7 @@ from benchmarks.faq_dataset import (
     load_queries,
 )
 from benchmarks.kam import temporary_services, variant
-from benchmarks.metrics import first_rank, score_ranks
+from benchmarks.metrics import score_rankings
 from benchmarks.reporting import markdown_table, save_results
 
 SearchFn = Callable[[str], list[str]]
@@ -48,10 +48,12 @@ REPORTED_BASELINE = {"recall@5": 0.865, "mrr@10": 0.710, "ndcg@10": 0.759}
 def evaluate(search: SearchFn, queries: Sequence[dict[str, str]]) -> dict[str, float | int]:
     """Score one system; ``search`` returns ranked source file names (duplicates allowed)."""
     started = time.perf_counter()
-    ranks = [first_rank(search(q["query"]), q["expected_source"]) for q in queries]
-    result = score_ranks(ranks).as_dict()
+    rankings = [(search(q["query"]), q["expected_source"]) for q in queries]
+    result = score_rankings(rankings).as_dict()
     result["ms_per_query"] = round(1000 * (time.perf_counter() - started) / len(queries), 2)
-    result["misses@10"] = sum(1 for r in ranks if r is None or r > 10)
+    result["misses@10"] = sum(
+        1 for ranked, expected in rankings if expected not in list(dict.fromkeys(ranked))[:10]
+    )
     return result
 
 

@@ -18,6 +18,52 @@ _META = re.compile(
     r"^(this (document|guide|article|section|note)|本文|本文件|這份文件)", re.IGNORECASE
 )
 _LIST_INTRO = (":", "：")
+_NUMBERS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "兩": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_KINDS = (
+    r"types?|kinds?|factors?|steps?|ways?|stages?|levels?|elements?|things?|reasons?|"
+    r"principles?|pillars?|criteria|areas?|categories|groups?|questions?|components?|"
+    r"phases?|dimensions?|roles?|tiers?|pillars?|keys?|rules?|capabilities|skills?"
+)
+_ANNOUNCED_EN = re.compile(
+    rf"\b(\d{{1,2}}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w-]+\s+){{0,3}}?"
+    rf"(?:{_KINDS})\b",
+    re.IGNORECASE,
+)
+_ANNOUNCED_ZH = re.compile(
+    r"([兩二三四五六七八九十]|\d{1,2})\s*(?:個|種|類|項|大|步|點|階段|級|層)"
+)
+MAX_LIST_ITEMS = 12
+
+
+def announced_count(sentence: str) -> int | None:
+    """The number of items a sentence announces ("There are 2 types of accounts", "the
+    five critical success factors", "三種客戶"), if any (2 to 12)."""
+    match = _ANNOUNCED_EN.search(sentence) or _ANNOUNCED_ZH.search(sentence)
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    count = int(word) if word.isdigit() else _NUMBERS.get(word)
+    return count if count and 2 <= count <= MAX_LIST_ITEMS else None
 
 
 @dataclass(frozen=True)
@@ -54,11 +100,17 @@ class ExtractiveComposer:
         self._floor = relative_floor
 
     def select(self, question: str, passages: list[Passage], expansion: str = "") -> Selection:
-        by_passage = [passage_units(passage.text) for passage in passages]
+        # Every unit, short list items included (a list is quoted whole); only informative
+        # sentences compete to be chosen.
+        by_passage = [passage_units(passage.text, keep_items=True) for passage in passages]
+        informative = [
+            {sentence for sentence, _ in passage_units(passage.text)} for passage in passages
+        ]
         candidates: list[tuple[int, int, str]] = [
             (i, j, sentence)
             for i, units in enumerate(by_passage)
             for j, (sentence, _) in enumerate(units)
+            if sentence in informative[i]
         ]
         if not candidates:
             return Selection([], 0.0, 0.0)
@@ -92,12 +144,8 @@ class ExtractiveComposer:
             units = by_passage[c.passage_index]
             if units[c.position][1]:
                 continue  # a list item itself
-            items = []
-            for text, is_item in units[c.position + 1 : c.position + 6]:
-                if not is_item and not (c.text.endswith(_LIST_INTRO) and not items):
-                    break
-                items.append(text)
-            if items and (c.text.endswith(_LIST_INTRO) or units[c.position + 1][1]):
+            items = list_after(units, c.position, c.text)
+            if items:
                 continuations[(c.passage_index, c.position)] = items
         return Selection(chosen, float(semantic.max()), float(lexical.max()), continuations)
 
@@ -117,3 +165,23 @@ class ExtractiveComposer:
             if not duplicate:
                 picked.append(index)
         return [scored[i] for i in picked]
+
+
+def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list[str]:
+    """The list a sentence introduces: the items that follow it (all of them, up to
+    ``MAX_LIST_ITEMS``), or as many following units as it announces ("There are 2 types of
+    accounts ...") when they are not marked as items."""
+    announced = announced_count(intro)
+    following = units[position + 1 : position + 1 + MAX_LIST_ITEMS]
+    if announced and following and not following[0][1]:
+        return [text for text, _ in following[:announced]]
+    items: list[str] = []
+    for text, is_item in following:
+        if not is_item and not (intro.endswith(_LIST_INTRO) and not items):
+            break
+        items.append(text)
+        if announced and len(items) == announced:
+            break
+    if items and (intro.endswith(_LIST_INTRO) or announced or following[0][1]):
+        return items
+    return []

@@ -33,15 +33,20 @@ def is_informative(sentence: str) -> bool:
     return (cjk >= 8 or words >= 6) and not looks_like_injection(sentence)
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)")
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\d+、\s*|[（(][一二三四五六七八九十\d]+[)）]\s*"
+    r"|[一二三四五六七八九十]+、\s*)"
+)
 
 
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 
 
-def passage_units(text: str) -> list[tuple[str, bool]]:
+def passage_units(text: str, keep_items: bool = False) -> list[tuple[str, bool]]:
     """Informative sentences of a passage, each flagged if it is a list item. A table's
-    header row (the line above its |---| rule) names columns and says nothing by itself."""
+    header row (the line above its |---| rule) names columns and says nothing by itself.
+    With ``keep_items``, short list items ("1. Customer focus") are kept too: a list is
+    quoted whole, though each item is too short to be an answer alone."""
     raws = split_sentences(text)
     units = []
     for index, raw in enumerate(raws):
@@ -49,8 +54,11 @@ def passage_units(text: str) -> list[tuple[str, bool]]:
         if raw.lstrip().startswith("|") and _TABLE_RULE.match(following):
             continue
         cleaned = clean_sentence(raw)
-        if is_informative(cleaned):
-            units.append((cleaned, bool(_LIST_ITEM.match(raw))))
+        item = bool(_LIST_ITEM.match(raw))
+        if is_informative(cleaned) or (
+            keep_items and item and cleaned and not looks_like_injection(cleaned)
+        ):
+            units.append((cleaned, item))
     return units
 
 

@@ -59,10 +59,19 @@ def unwrap_lines(text: str) -> list[str]:
     return lines
 
 
+_ENUMERATOR = re.compile(r"^(?:\d{1,3}|[a-zA-Z])[.)]$")
+
+
 def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     for line in unwrap_lines(text):
-        pieces.extend(part.strip() for part in _SENTENCE_END.split(line))
+        parts = [part.strip() for part in _SENTENCE_END.split(line)]
+        # "1. Mutual value creation" is one list item, not the sentence "1." and another.
+        for part in parts:
+            if pieces and _ENUMERATOR.match(pieces[-1]) and part:
+                pieces[-1] = f"{pieces[-1]} {part}"
+            else:
+                pieces.append(part)
     return [piece for piece in pieces if piece]
 
 

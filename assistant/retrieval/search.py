@@ -8,10 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from assistant.errors import StoreUnavailableError
 from assistant.index.knowledge_index import KnowledgeIndex
@@ -281,18 +278,3 @@ def diversify(passages: list[Passage], k: int, max_per_source: int) -> list[Pass
         if len(chosen) == k:
             break
     return (chosen + overflow)[:k]
-
-
-class KamRetriever(BaseRetriever):
-    """LangChain adapter over ``HybridSearcher`` for chains and agents."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    searcher: HybridSearcher
-    k: int = 5
-    filters: SearchFilters = SearchFilters()
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        return [p.to_document() for p in self.searcher.search(query, self.k, self.filters)]

@@ -15,9 +15,12 @@ def _message(exc: Exception) -> gr.Error:
     if isinstance(exc, gr.Error):
         return exc
     if isinstance(exc, KamError):
-        return gr.Error(str(exc))
+        return gr.Error(str(exc), print_exception=False)  # an expected problem: no traceback
     log.exception("unexpected error in a web handler")
-    return gr.Error("Something went wrong; the problem was logged. Please try again.")
+    # Logged once above, with its traceback; Gradio need not print it again.
+    return gr.Error(
+        "Something went wrong; the problem was logged. Please try again.", print_exception=False
+    )
 
 
 def friendly(fn):

@@ -70,25 +70,53 @@ def sources_html(citations: Iterable[dict[str, Any]], page_word: str = "p.") -> 
     return "\n".join(blocks)
 
 
-def document_page(title: str, source: str, chunks: list[ChunkRecord], focus: str | None) -> str:
-    """A text document as a page of its passages; the cited one highlighted and scrolled to."""
+def _markdown_renderer():
+    from markdown_it import MarkdownIt
+
+    # Raw HTML in a document is shown as text, never rendered; links keep markdown-it's
+    # checks (no javascript: or data: URLs).
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def document_page(
+    title: str,
+    source: str,
+    chunks: list[ChunkRecord],
+    focus: str | None,
+    fmt: str = "text",
+    page_word: str = "p.",
+) -> str:
+    """A document as a page of its passages, the cited one highlighted and scrolled to.
+    Markdown documents are rendered (tables, emphasis, lists); each section's heading is
+    shown once, where the section starts."""
+    renderer = _markdown_renderer() if fmt == "markdown" else None
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>{esc(title)}</title>",
         "<style>body{font-family:sans-serif;max-width:52rem;margin:2rem auto;line-height:1.5}"
-        ".chunk{padding:.5rem;border-left:3px solid #ddd;margin:.5rem 0;white-space:pre-wrap}"
+        ".chunk{padding:.5rem;border-left:3px solid #ddd;margin:.5rem 0}"
+        ".plain{white-space:pre-wrap}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .4rem}"
         ".focus{background:#fff6cc;border-left-color:#e0a800}</style></head><body>",
         f"<h1>{esc(title)}</h1><p><small>{esc(source)}</small></p>",
     ]
+    shown_section, shown_page = None, None
     for chunk in chunks:
-        css = "chunk focus" if chunk.id == focus else "chunk"
         section = chunk.meta.get("section") or ""
         page = chunk.meta.get("page")
-        label = " · ".join(str(x) for x in (section, f"p. {page}" if page else "") if x)
-        parts.append(
-            f'<div class="{css}" id="{esc(chunk.id)}"><small>{esc(label)}</small>\n'
-            f"{esc(chunk.text)}</div>"
-        )
+        if section and section != shown_section:
+            parts.append(f"<h2>{esc(section)}</h2>")
+            shown_section = section
+        if page and page != shown_page:
+            parts.append(f"<p><small>{esc(page_word)} {esc(page)}</small></p>")
+            shown_page = page
+        css = "chunk focus" if chunk.id == focus else "chunk"
+        if renderer is not None:
+            body = renderer.render(chunk.text)
+        else:
+            css += " plain"
+            body = esc(chunk.text)
+        parts.append(f'<div class="{css}" id="{esc(chunk.id)}">{body}</div>')
     parts.append("</body></html>")
     return "".join(parts)
 

@@ -56,7 +56,7 @@ def create_server(ctx: AppContext) -> FastAPI:
                 headers={"Content-Disposition": f'inline; filename="{path.name}"'},
             )
         chunks = ctx.library.chunks(row.doc_hash, user)
-        return HTMLResponse(document_page(row.title, row.source, chunks, chunk))
+        return HTMLResponse(document_page(row.title, row.source, chunks, chunk, row.fmt))
 
     users = ctx.users
     auth = users.authenticate if users.login_required else None

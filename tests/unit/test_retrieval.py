@@ -4,7 +4,8 @@ from pathlib import Path
 
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
 from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
-from assistant.retrieval.search import KamRetriever, SearchFilters
+from assistant.retrieval.langchain_retriever import KamRetriever
+from assistant.retrieval.search import SearchFilters
 
 
 def test_rrf_by_hand() -> None:
@@ -98,6 +99,27 @@ def test_langchain_retriever_adapter(services, small_corpus: Path) -> None:
     documents = retriever.invoke("outcomes-based contract")
     assert documents[0].metadata["source"] == "payer-value.md"
     assert "score" in documents[0].metadata
+
+
+def test_langchain_retriever_in_a_chain_keeps_the_access_filter(services, small_corpus) -> None:
+    """As a user composes it: retriever | formatter, invoked like any LangChain runnable."""
+    from langchain_core.runnables import RunnableLambda
+
+    services.ingestor.ingest([small_corpus], "kb")
+    public = KamRetriever(
+        searcher=services.searcher, k=5, filters=SearchFilters(access=("public",))
+    )
+    cite = RunnableLambda(
+        lambda docs: [f"{d.metadata['source']}: {d.page_content[:40]}" for d in docs]
+    )
+    chain = public | cite
+    lines = chain.invoke("red-flag escalation regional director")
+    assert lines and not any(line.startswith("escalation.md") for line in lines)
+    everyone = KamRetriever(searcher=services.searcher, k=5) | cite
+    assert any(
+        line.startswith("escalation.md")
+        for line in everyone.invoke("red-flag escalation regional director")
+    )
 
 
 def test_lexical_index_is_rebuilt_when_stale(services, small_corpus: Path) -> None:

@@ -103,6 +103,11 @@ def build_chat_tab(ctx: AppContext) -> None:
             # The bubble holds the answer with [n] linked to the sources panel, which lists
             # the cited passages (or, for a declined question, the closest ones).
             reply["content"] = bubble_text(part["text"], part["citations"])
+            standalone = (part.get("standalone_question") or "").strip()
+            if standalone and standalone != message:
+                # A follow-up was rewritten to stand alone: say what was searched for.
+                searched = ctx.say(request, "rewritten_as", question=markdown_safe(standalone))
+                reply["content"] = f"_{searched}_\n\n{reply['content']}"
             shown_sources = part["citations"] or [
                 {**p, "n": i} for i, p in enumerate(part.get("passages", [])[:3], start=1)
             ]

@@ -1,0 +1,56 @@
+"""Lists are quoted whole: an intro brings its items, numbered items separated by blank lines
+stay items (not "1." and a sentence), and "There are N ..." brings N items."""
+
+from __future__ import annotations
+
+from assistant.answering.extractive import announced_count, list_after
+from assistant.answering.support import passage_units
+from assistant.ingest.chunking import split_sentences
+
+FACTORS = """There are 5 critical factors for a successful KAM strategy:
+
+1. Ensuring buy-in from senior management
+
+2. Long-term relationships and trust
+
+3. Mutual value creation
+
+4. Market access issues solved
+
+5. Direct support from top management
+
+How to elaborate your approach is another matter entirely, for another section."""
+
+
+def test_numbered_items_are_not_split_from_their_numbers() -> None:
+    assert "3. Mutual value creation" in split_sentences(FACTORS)
+
+
+def test_short_items_are_kept_for_the_list_and_the_whole_list_follows_its_intro() -> None:
+    units = passage_units(FACTORS, keep_items=True)
+    items = list_after(units, 0, units[0][0])
+    assert items == [
+        "Ensuring buy-in from senior management",
+        "Long-term relationships and trust",
+        "Mutual value creation",
+        "Market access issues solved",
+        "Direct support from top management",
+    ]
+    # Without keep_items, short items are no answer on their own.
+    assert "Mutual value creation" not in [u for u, _ in passage_units(FACTORS)]
+
+
+def test_an_announced_count_brings_that_many_following_units() -> None:
+    units = [
+        ("There are basically 2 types of accounts which require different approaches", False),
+        ("On the one hand, pharmacy chains and wholesalers buy on terms.", False),
+        ("On the other, hospitals and payers want evidence of value.", False),
+        ("A third, unrelated sentence that must not be quoted here.", False),
+    ]
+    assert list_after(units, 0, units[0][0]) == [units[1][0], units[2][0]]
+
+
+def test_announced_counts_in_both_languages() -> None:
+    assert announced_count("What are the five critical success factors?") == 5
+    assert announced_count("客戶可分為三種類型") == 3
+    assert announced_count("In 2020 the team grew by 12 people") is None
