@@ -210,7 +210,7 @@ class CoverageChecker:
                 if 0 <= j < len(matches)
             )
             if not self._known(word, lone):
-                unknown.append(word)
+                unknown.append(_whole_name(question, matches, i, word))
         for place in self._unmentioned:  # longest names first: "中國大陸", not also "中國"
             if place in question and not any(place in found for found in unknown):
                 unknown.append(place)
@@ -222,3 +222,17 @@ def _capitalised_neighbour(text: str, word: re.Match[str], other: re.Match[str])
     gap = text[word.end() : other.start()] if other.start() > word.start() else ""
     gap = gap or (text[other.end() : word.start()] if other.start() < word.start() else "")
     return gap == " " and other.group()[0].isupper()
+
+
+def _whole_name(text: str, matches: list[re.Match[str]], i: int, word: str) -> str:
+    """The whole capitalised name an unknown word belongs to ("United States", not
+    "United"), as a person would name it in a message."""
+    start = end = i
+    while start > 0 and _capitalised_neighbour(text, matches[start], matches[start - 1]):
+        start -= 1
+    while end + 1 < len(matches) and _capitalised_neighbour(text, matches[end], matches[end + 1]):
+        end += 1
+    if start == end:
+        return word
+    name = text[matches[start].start() : matches[end].end()]
+    return _POSSESSIVE.sub("", name)
