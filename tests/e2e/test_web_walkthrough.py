@@ -347,7 +347,7 @@ def test_admin_uploads_deletes_and_runs_an_evaluation(browser, app, shots, langu
     tab(page, "tab_evals", language)
     page.locator("#kam-eval-run").click()
     metrics = page.locator("#kam-eval-metrics")
-    expect(metrics).to_contain_text("hit@5")
+    expect(metrics).to_contain_text(label("metric_hit_at_5", language))
     expect(metrics).to_contain_text(label("not_gated", language))
     check(page, shots, language, "evaluation")
     page.context.close()

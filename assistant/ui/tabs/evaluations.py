@@ -74,7 +74,7 @@ def build_eval_tab(ctx: AppContext) -> None:
         ),
         COMPARISON_HEADERS,
     )
-    gr.Markdown(f"### {labels.get('failing')}")
+    labels.bind(gr.Markdown(f"### {labels.get('failing')}"), "failing", "value", "### {}")
     failing = gr.Markdown()
     with gr.Row():
         export = labels.bind(gr.Button(labels.get("export_feedback")), "export_feedback", "value")
@@ -99,9 +99,18 @@ def build_eval_tab(ctx: AppContext) -> None:
 
         result = admin_api.run_evaluation(ctx, user, set_name, report)
         not_gated = ctx.say(request, "not_gated")
+        language = ctx.language(request)
+
+        def metric_name(name: str) -> str:
+            key = "metric_" + name.replace("@", "_at_")
+            try:
+                return labels.get(key, language)
+            except KeyError:
+                return name
+
         table = [
             [
-                m["metric"],
+                metric_name(m["metric"]),
                 _shown(m["value"]),
                 _shown(m["threshold"]) if m["threshold"] != "" else not_gated,
             ]
@@ -115,7 +124,7 @@ def build_eval_tab(ctx: AppContext) -> None:
             text = ctx.say(request, "thresholds_hold", gated=gated, others=len(table) - gated)
         changes = [
             [
-                c["metric"],
+                metric_name(c["metric"]),
                 c["previous"],
                 c["current"],
                 c["change"],
@@ -126,7 +135,6 @@ def build_eval_tab(ctx: AppContext) -> None:
         # The page gets copies: Gradio never serves anything from the data folder itself.
         shown = Path(tempfile.mkdtemp(prefix="kamcoach-plots-"))
         plots = [shutil.copy(p, shown / Path(p).name) for p in result["plots"]]
-        language = ctx.language(request)
         return (
             labels.table(table, METRIC_HEADERS, language),
             text,
