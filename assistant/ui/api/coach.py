@@ -51,6 +51,15 @@ def _account(ctx: AppContext, account: Any) -> dict[str, Any]:
     return account
 
 
+def _link_citations(ctx: AppContext, user: User, report: Any, result: dict[str, Any]) -> None:
+    """Each citation of a coaching report gets a link that opens its passage (signed for
+    this user, like an answer's sources)."""
+    from assistant.ui.api.chat import passage_link
+
+    for citation, shown in zip(report.citations, result.get("citations", []), strict=False):
+        shown["link"] = passage_link(ctx, user, citation.passage)
+
+
 def review_value_prop(
     ctx: AppContext, user: User, account: dict[str, Any], draft: str, rewrite: bool = False
 ) -> dict[str, Any]:
@@ -59,6 +68,7 @@ def review_value_prop(
     profile = AccountProfile.from_mapping(_account(ctx, account), "the account")
     report = coach.review(profile, draft)
     result = report.as_dict()
+    _link_citations(ctx, user, report, result)
     result["canvas_markdown"] = coach.canvas_markdown(report)
     if rewrite:
         result["rewrite"] = coach.rewrite(profile, draft, report).as_dict()
@@ -92,6 +102,7 @@ def review_kpis(
         raise KamError("add at least one KPI with a name")
     report = coach.review(profile, parse_kpis(rows))
     result = report.as_dict()
+    _link_citations(ctx, user, report, result)
     # The scorecard as the page shows and exports it, in the report's language.
     scored = report.extras.get("scorecard", [])
     header, body = scorecard_table(scored, coach.messages, report.language)
@@ -130,7 +141,10 @@ def say(ctx: AppContext, user: User, session_id: int | str, text: str) -> dict[s
 
 def end_session(ctx: AppContext, user: User, session_id: int | str) -> dict[str, Any]:
     service = _own_session(ctx, user, session_id)
-    return service.end(session_id).as_dict()
+    card = service.end(session_id)
+    result = card.as_dict()
+    _link_citations(ctx, user, card, result)
+    return result
 
 
 # -- trainer's view -------------------------------------------------------------------------

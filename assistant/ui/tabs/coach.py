@@ -54,7 +54,10 @@ def report_markdown(report: dict, labels) -> str:
             if number:
                 page = f", 第 {number} 頁" if language == "zh-Hant" else f", {page_word} {number}"
             section = markdown_safe(c.get("section") or "")
-            lines.append(f"- [{c['n']}] {markdown_safe(c['source'])}{page} {section}")
+            source = markdown_safe(c["source"])
+            if c.get("link"):
+                source = f"[{source}]({c['link']})"
+            lines.append(f"- [{c['n']}] {source}{page} {section}")
     return "\n".join(lines)
 
 
