@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import typer
 
-coach_app = typer.Typer(
+from assistant.cli.common import KamTyper
+
+coach_app = KamTyper(
     help="Coach a value proposition, a KPI set, or score a role-play transcript.",
     no_args_is_help=True,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -12,6 +13,26 @@ from assistant.errors import KamError
 
 if TYPE_CHECKING:  # retrieval pulls in numpy and LangChain: not at CLI start
     from assistant.retrieval.search import SearchFilters
+
+
+class KamTyper(typer.Typer):
+    """A Typer app whose every command reports ``KamError`` as ``error: message`` and exit
+    code 1 (never a traceback): commands need no ``try``/``except`` of their own."""
+
+    def command(self, *args, **kwargs):
+        register = super().command(*args, **kwargs)
+
+        def decorate(function):
+            @functools.wraps(function)
+            def reported(*a, **k):
+                try:
+                    return function(*a, **k)
+                except KamError as exc:
+                    fail(str(exc))
+
+            return register(reported)
+
+        return decorate
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

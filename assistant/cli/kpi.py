@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from assistant.cli.common import access_filters, fail, write_output
+from assistant.cli.common import access_filters, write_output
 from assistant.coaching.common.report import CoachReport
 from assistant.coaching.kpi.rubric import KpiMessages
 
@@ -28,25 +28,21 @@ def run_metrics(
     from assistant.coaching.kpi.model import load_metrics_file
     from assistant.coaching.kpi.scorecard import to_csv, to_markdown
     from assistant.config import Settings
-    from assistant.errors import KamError
     from assistant.services import build_services
 
     filters = access_filters(access)
+    account, kpis = load_metrics_file(file)
+    services = build_services(Settings())
     try:
-        account, kpis = load_metrics_file(file)
-        services = build_services(Settings())
-        try:
-            coach = MetricCoach(services.coach_context(filters))
-            report = coach.review(account, kpis)
-        finally:
-            services.close()
-        rows = report.extras["scorecard"]
-        if csv_path:
-            write_output(Path(csv_path), to_csv(rows, coach.messages, report.language), excel=True)
-        if markdown_path:
-            write_output(Path(markdown_path), to_markdown(report, coach.messages))
-    except KamError as exc:
-        fail(str(exc))
+        coach = MetricCoach(services.coach_context(filters))
+        report = coach.review(account, kpis)
+    finally:
+        services.close()
+    rows = report.extras["scorecard"]
+    if csv_path:
+        write_output(Path(csv_path), to_csv(rows, coach.messages, report.language), excel=True)
+    if markdown_path:
+        write_output(Path(markdown_path), to_markdown(report, coach.messages))
     if json_out:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return

@@ -10,10 +10,10 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import fail
+from assistant.cli.common import KamTyper, fail
 from assistant.offline import go_offline
 
-app = typer.Typer(
+app = KamTyper(
     name="kamcoach",
     help="KAM Coach: cited answers and coaching for Key Account Managers.",
     no_args_is_help=True,
@@ -100,7 +100,6 @@ def search(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print the passages that best match a question."""
-    from assistant.errors import KamError
     from assistant.retrieval.search import SearchFilters
 
     if mode not in ("hybrid", "dense", "lexical"):
@@ -111,10 +110,7 @@ def search(
         languages=tuple(language or ()),
         access=tuple(access or ()),
     )
-    try:
-        passages = _services().searcher.search(question, k, filters, mode)  # type: ignore[arg-type]
-    except KamError as exc:
-        fail(str(exc))
+    passages = _services().searcher.search(question, k, filters, mode)  # type: ignore[arg-type]
     if json_out:
         typer.echo(json.dumps([p.as_dict() for p in passages], ensure_ascii=False, indent=2))
         return
@@ -136,26 +132,21 @@ def ask(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Answer a question from the knowledge base, with citations."""
-    from assistant.errors import KamError
     from assistant.retrieval.search import SearchFilters
 
     filters = SearchFilters(doc_types=tuple(doc_type or ()), languages=tuple(language or ()))
-    try:
-        services = _services()
-        if json_out:
-            answer = services.answers.answer(question, filters=filters)
-            typer.echo(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
-            return
-        for event in services.answers.stream(question, filters=filters):
-            if event.kind == "delta":
-                typer.echo(event.text, nl=False, err=True)
-            else:
-                typer.echo(
-                    ("\n\n" if event.answer and event.answer.mode != "extractive" else "")
-                    + event.text
-                )
-    except KamError as exc:
-        fail(str(exc))
+    services = _services()
+    if json_out:
+        answer = services.answers.answer(question, filters=filters)
+        typer.echo(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for event in services.answers.stream(question, filters=filters):
+        if event.kind == "delta":
+            typer.echo(event.text, nl=False, err=True)
+        else:
+            typer.echo(
+                ("\n\n" if event.answer and event.answer.mode != "extractive" else "") + event.text
+            )
 
 
 @app.command("eval")
@@ -174,27 +165,23 @@ def eval_command(
     from tqdm import tqdm
 
     from assistant.config import Settings
-    from assistant.errors import KamError
     from assistant.evaluation.report import HEADLINE, write_report
     from assistant.evaluation.service import evaluate, load_run
     from assistant.services import build_services
 
     if mode not in (None, "none", "openai", "local"):
         fail("--mode must be none, openai or local", 2)
-    try:
-        previous = load_run(compare) if compare else None
-        settings = Settings(**({"llm_provider": mode} if mode else {}))
-        services = build_services(settings)
-        bar = tqdm(total=0, unit="question", disable=not sys.stderr.isatty(), file=sys.stderr)
+    previous = load_run(compare) if compare else None
+    settings = Settings(**({"llm_provider": mode} if mode else {}))
+    services = build_services(settings)
+    bar = tqdm(total=0, unit="question", disable=not sys.stderr.isatty(), file=sys.stderr)
 
-        def progress(done: int, total: int) -> None:
-            bar.total, bar.n = total, done
-            bar.refresh()
+    def progress(done: int, total: int) -> None:
+        bar.total, bar.n = total, done
+        bar.refresh()
 
-        data = evaluate(services, question_set, progress)
-        bar.close()
-    except KamError as exc:
-        fail(str(exc))
+    data = evaluate(services, question_set, progress)
+    bar.close()
     summary = data["summary"]
     for name in HEADLINE:
         if name in summary:
@@ -212,7 +199,7 @@ def eval_command(
         raise typer.Exit(1)
 
 
-feedback_app = typer.Typer(help="Answer feedback: record it, export drafts for curated sets.")
+feedback_app = KamTyper(help="Answer feedback: record it, export drafts for curated sets.")
 app.add_typer(feedback_app, name="feedback")
 
 
@@ -232,14 +219,10 @@ def feedback_add(
     answer: Annotated[str, typer.Option(help="The answer that was given.")] = "",
 ) -> None:
     """Record feedback on an answer."""
-    from assistant.errors import KamError
 
-    try:
-        item = _feedback_store().record(
-            question, answer, [], -1 if down else 1, evidence_wrong, comment
-        )
-    except KamError as exc:
-        fail(str(exc))
+    item = _feedback_store().record(
+        question, answer, [], -1 if down else 1, evidence_wrong, comment
+    )
     typer.echo(f"feedback {item} recorded")
 
 
@@ -265,17 +248,13 @@ def status() -> None:
 def _web_app(host: str | None, port: int | None):
     """The web app's context, and where it listens (options first, then settings)."""
     from assistant.config import Settings
-    from assistant.errors import KamError
     from assistant.resource_check import check_resources
     from assistant.ui.context import AppContext
 
     problems = check_resources(Settings())
     if problems:
         fail("the prompts folder has problems:\n  " + "\n  ".join(problems))
-    try:
-        ctx = AppContext.build(_services())
-    except KamError as exc:
-        fail(str(exc))
+    ctx = AppContext.build(_services())
     settings = ctx.services.settings
     return ctx, host or settings.server_host, port or settings.server_port
 
@@ -321,12 +300,8 @@ def backup(
     """Back up the data folder (safe while the app runs)."""
     from assistant.admin.backup import backup as run_backup
     from assistant.config import Settings
-    from assistant.errors import KamError
 
-    try:
-        report = run_backup(Settings().data_dir, destination, include_vectors)
-    except KamError as exc:
-        fail(str(exc))
+    report = run_backup(Settings().data_dir, destination, include_vectors)
     for line in report.lines():
         typer.echo(line)
 
@@ -338,12 +313,8 @@ def restore(
     """Restore a backup into an empty KAM_DATA_DIR (stop the app first)."""
     from assistant.admin.backup import restore as run_restore
     from assistant.config import Settings
-    from assistant.errors import KamError
 
-    try:
-        report = run_restore(source, Settings().data_dir)
-    except KamError as exc:
-        fail(str(exc))
+    report = run_restore(source, Settings().data_dir)
     for line in report.lines():
         typer.echo(line)
 

@@ -58,26 +58,22 @@ def register(app: typer.Typer, coach_app: typer.Typer) -> None:
     ) -> None:
         """Practise a customer meeting in the terminal; the session is saved and scored."""
         from assistant.coaching.roleplay.behaviour import RolePlayMessages
-        from assistant.errors import KamError
 
-        try:
-            service = _service()
-            if list_scenarios or scenario is None:
-                _list(service)
-                for problem in service.scenarios.errors():
-                    typer.echo(f"warning: {problem}", err=True)
-                if scenario is None and not list_scenarios:
-                    fail("name a scenario to play, e.g. kamcoach roleplay " + _first_id(service))
-                return
-            path = Path(scenario)
-            chosen = (
-                service.scenarios.load_file(path)
-                if path.suffix in (".yaml", ".yml") or path.is_file()
-                else service.scenarios.get(scenario)
-            )
-            session_id, opening = service.start_scenario(trainee or _default_trainee(), chosen)
-        except KamError as exc:
-            fail(str(exc))
+        service = _service()
+        if list_scenarios or scenario is None:
+            _list(service)
+            for problem in service.scenarios.errors():
+                typer.echo(f"warning: {problem}", err=True)
+            if scenario is None and not list_scenarios:
+                fail("name a scenario to play, e.g. kamcoach roleplay " + _first_id(service))
+            return
+        path = Path(scenario)
+        chosen = (
+            service.scenarios.load_file(path)
+            if path.suffix in (".yaml", ".yml") or path.is_file()
+            else service.scenarios.get(scenario)
+        )
+        session_id, opening = service.start_scenario(trainee or _default_trainee(), chosen)
         messages = RolePlayMessages(service.context.library)
         lang = chosen.language
         typer.echo(
@@ -95,10 +91,7 @@ def register(app: typer.Typer, coach_app: typer.Typer) -> None:
         if not _converse(service, session_id, chosen.persona.name):
             typer.echo(messages.get("cli_saved", lang, id=session_id))
             return
-        try:
-            scorecard = service.end(session_id)
-        except KamError as exc:
-            fail(str(exc))
+        scorecard = service.end(session_id)
         _print_scorecard(scorecard, json_out, service.context.library)
 
     @coach_app.command("score")
@@ -117,14 +110,10 @@ def register(app: typer.Typer, coach_app: typer.Typer) -> None:
     ) -> None:
         """Score a role-play transcript against its rubric (offline)."""
         from assistant.coaching.roleplay.transcript import load_transcript
-        from assistant.errors import KamError
 
-        try:
-            loaded = load_transcript(transcript)
-            service = _service()
-            scorecard = service.score_transcript(loaded, scenario)
-        except KamError as exc:
-            fail(str(exc))
+        loaded = load_transcript(transcript)
+        service = _service()
+        scorecard = service.score_transcript(loaded, scenario)
         _print_scorecard(scorecard, json_out, service.context.library)
 
 

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import fail
+from assistant.cli.common import KamTyper, fail
 from assistant.errors import KamError
 
-users_app = typer.Typer(help="Manage users of the web app (KAM_USERS_FILE).", no_args_is_help=True)
+users_app = KamTyper(help="Manage users of the web app (KAM_USERS_FILE).", no_args_is_help=True)
 
 
 def _directory(path: Path | None):
@@ -67,10 +67,7 @@ def list_users(
     file: Annotated[Path | None, typer.Option(help="Users file (default KAM_USERS_FILE).")] = None,
 ) -> None:
     """Show users, roles and trainers (never passwords)."""
-    try:
-        directory = _directory(file)
-    except KamError as exc:
-        fail(str(exc))
+    directory = _directory(file)
     for user in directory.users.values():
         extra = f" trainer={user.trainer}" if user.trainer else ""
         typer.echo(f"{user.username}\t{user.role}{extra}\tinternal={user.sees_internal}")

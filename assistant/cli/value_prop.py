@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from assistant.cli.common import access_filters, fail, write_output
+from assistant.cli.common import access_filters, write_output
 from assistant.coaching.common.report import CoachReport
 from assistant.coaching.value_prop.messages import ValuePropMessages
 from assistant.coaching.value_prop.rewrite import ValuePropRewrite
@@ -23,27 +23,23 @@ def run_value_prop(
     from assistant.coaching.common.account import load_coach_file
     from assistant.coaching.value_prop.coach import ValuePropCoach, parse_input
     from assistant.config import Settings
-    from assistant.errors import KamError
     from assistant.services import build_services
 
     filters = access_filters(access)
     rewritten: ValuePropRewrite | None = None
+    account, draft = parse_input(load_coach_file(file), file)
+    services = build_services(Settings())
     try:
-        account, draft = parse_input(load_coach_file(file), file)
-        services = build_services(Settings())
-        try:
-            coach = ValuePropCoach(services.coach_context(filters))
-            if rewrite:
-                coach.ensure_llm()
-            report = coach.review(account, draft)
-            if rewrite:
-                rewritten = coach.rewrite(account, draft, report)
-        finally:
-            services.close()
-        if canvas_path:
-            write_output(Path(canvas_path), coach.canvas_markdown(report), "the canvas")
-    except KamError as exc:
-        fail(str(exc))
+        coach = ValuePropCoach(services.coach_context(filters))
+        if rewrite:
+            coach.ensure_llm()
+        report = coach.review(account, draft)
+        if rewrite:
+            rewritten = coach.rewrite(account, draft, report)
+    finally:
+        services.close()
+    if canvas_path:
+        write_output(Path(canvas_path), coach.canvas_markdown(report), "the canvas")
     messages = coach.messages
     if json_out:
         data = report.as_dict()

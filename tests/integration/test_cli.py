@@ -58,3 +58,22 @@ def test_python_dash_m(small_corpus: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "3 added" in done.stdout
+
+
+def test_every_command_reports_a_kam_error_as_one_line(tmp_path, monkeypatch) -> None:
+    """``remove`` and ``status`` had no handler of their own: any command's KamError is one
+    ``error:`` line and exit code 1, never a traceback."""
+    from typer.testing import CliRunner
+
+    from assistant.errors import KamError
+
+    def broken(*args, **kwargs):
+        raise KamError("the index is locked by another process")
+
+    monkeypatch.setattr("assistant.cli.main._services", broken)
+    runner = CliRunner()
+    for args in (["remove", str(tmp_path)], ["status"], ["search", "payers"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "error: the index is locked by another process" in result.output
+        assert "Traceback" not in result.output

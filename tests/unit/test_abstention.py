@@ -63,9 +63,7 @@ def test_names_of_several_words_plurals_and_possessives_are_checked_fairly() -> 
     assert check.unknown_terms("How are drugs listed under National Health Insurance?") == []
     assert check.unknown_terms("Who reviews our KPIs in ZS's survey?") == []
     # Named as a person would name it (issue: "never mentions United" for United States).
-    assert check.unknown_terms("What did the Harvard Pilgrim contract say?") == [
-        "Harvard Pilgrim"
-    ]
+    assert check.unknown_terms("What did the Harvard Pilgrim contract say?") == ["Harvard Pilgrim"]
     assert check.unknown_terms("How do payers in the United States judge value?") == [
         "United States"
     ]
