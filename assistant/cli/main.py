@@ -129,21 +129,29 @@ def ask(
     question: Annotated[str, typer.Argument(help="Your question, in English or Chinese.")],
     doc_type: Annotated[list[str] | None, typer.Option(help="Filter: doc type.")] = None,
     language: Annotated[list[str] | None, typer.Option(help="Filter: language.")] = None,
+    after: Annotated[
+        list[str] | None,
+        typer.Option(help="An earlier question of the conversation (repeat, oldest first)."),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Answer a question from the knowledge base, with citations."""
+    """Answer a question from the knowledge base, with citations. With --after, a follow-up
+    ("and for payers?") is first rewritten to stand alone; the rewrite is shown."""
     from assistant.retrieval.search import SearchFilters
 
     filters = SearchFilters(doc_types=tuple(doc_type or ()), languages=tuple(language or ()))
+    history = [turn for earlier in after or () for turn in (("user", earlier), ("assistant", ""))]
     services = _services()
     if json_out:
-        answer = services.answers.answer(question, filters=filters)
+        answer = services.answers.answer(question, history, filters=filters)
         typer.echo(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
         return
-    for event in services.answers.stream(question, filters=filters):
+    for event in services.answers.stream(question, history, filters=filters):
         if event.kind == "delta":
             typer.echo(event.text, nl=False, err=True)
         else:
+            if event.answer and event.answer.standalone_question != question.strip():
+                typer.echo(f"(searched for: {event.answer.standalone_question})")
             typer.echo(
                 ("\n\n" if event.answer and event.answer.mode != "extractive" else "") + event.text
             )

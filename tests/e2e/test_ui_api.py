@@ -181,3 +181,14 @@ def test_health_endpoint(app_url):
         for key, value in health.items()
         if key in ("status", "index", "vectors", "llm")
     } | {k: "-" for k in health if k not in ("status", "index", "vectors", "llm")}
+
+
+def test_a_follow_up_is_rewritten_and_says_so(app_url):
+    """The page and the API keep [question, answer] pairs; the follow-up is read with them
+    (it never was: the service received them in the wrong shape)."""
+    c = client_for(app_url, "mei")
+    first = c.predict("What do payers care about?", [], [], [], api_name="/ask")
+    history = [["What do payers care about?", first["text"]]]
+    follow = c.predict("And what about outcomes-based contracts?", history, [], [], api_name="/ask")
+    assert follow["standalone_question"] != "And what about outcomes-based contracts?"
+    assert "payers" in follow["standalone_question"].lower()

@@ -47,13 +47,14 @@ def stream_answer(
     payload with ``"done": True``. Extractive answers are revealed line by line."""
     settings = ctx.services.settings
     question = bounded_text(question, "the question", settings.max_question_chars, True).strip()
-    turns = [
-        (q, a)
-        for q, a in inputs.chat_history(
-            history, settings.max_history_turns, settings.max_question_chars
-        )
-        if q
-    ]
+    # The service reads a conversation as (role, text) turns; the page and the API keep
+    # [question, answer] pairs.
+    turns: list[tuple[str, str]] = []
+    for asked, answered in inputs.chat_history(
+        history, settings.max_history_turns, settings.max_question_chars
+    ):
+        if asked:
+            turns += [("user", asked), ("assistant", answered)]
     filters = ctx.filters(
         user,
         inputs.text_list(doc_types, "document types", DOC_TYPES),
