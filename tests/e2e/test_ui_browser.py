@@ -12,23 +12,18 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.config import Settings
-from assistant.embeddings.encoders import HashEmbeddings
-from assistant.services import build_services
-from assistant.ui.context import AppContext
 from tests.support.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     TIMEOUT_MS,
     Shots,
     ask,
     assert_no_error,
+    browser_app,
+    chromium,
     open_citation,
     open_tab,
     sign_in,
 )
-from tests.support.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, make_pdf, write
-from tests.support.servers import running_server, write_users
+from tests.support.factories import write
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -42,11 +37,6 @@ language: en
 A hospital CFO asks for the budget impact over three years and the staff time a new
 medicine saves on the ward.
 """
-DOSSIER_PAGE = (
-    "Formulary dossier checklist\n"
-    "A formulary dossier lists the pivotal trial endpoints, the budget impact model and the\n"
-    "pharmacoeconomic evaluation that the formulary committee reviews."
-)
 
 
 @pytest.fixture(autouse=True)
@@ -59,40 +49,14 @@ def _no_handler_errors(caplog):
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser-app")
-    corpus = root / "corpus"
-    write(corpus / "payer-value.md", PAYER_MD)
-    write(corpus / "zh-typology.md", TYPOLOGY_ZH_MD)
-    write(corpus / "internal" / "escalation.md", PLAYBOOK_MD)
-    make_pdf(corpus / "formulary-dossier.pdf", [DOSSIER_PAGE])
-    settings = Settings(
-        data_dir=root / "data",
-        embeddings="hash",
-        corpus_dir=corpus,
-        evals_dir=root / "evals",
-        users_file=write_users(root / "users.yaml"),
-    )
-    services = build_services(settings, HashEmbeddings())
-    ctx = AppContext.build(services)
-    ctx.indexer.start()
-    ctx.indexer.wait(120)
-    with running_server(ctx) as url:
+    with browser_app(tmp_path_factory.mktemp("browser-app")) as url:
         yield url
-    services.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

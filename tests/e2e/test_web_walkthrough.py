@@ -18,13 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.config import Settings
-from assistant.embeddings.encoders import HashEmbeddings
-from assistant.services import build_services
-from assistant.ui.context import AppContext
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, Shots, sign_in
-from tests.support.factories import PAYER_MD, PLAYBOOK_MD, TYPOLOGY_ZH_MD, make_pdf, write
-from tests.support.servers import running_server, write_users
+from tests.support.browser import Shots, browser_app, chromium, sign_in
+from tests.support.factories import make_pdf
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -90,40 +85,14 @@ def _no_server_errors(caplog):
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("walkthrough")
-    corpus = root / "corpus"
-    write(corpus / "payer-value.md", PAYER_MD)
-    write(corpus / "zh-typology.md", TYPOLOGY_ZH_MD)
-    write(corpus / "internal" / "escalation.md", PLAYBOOK_MD)
-    write(root / "evals" / "tiny.yaml", EVAL_SET)
-    settings = Settings(
-        data_dir=root / "data",
-        embeddings="hash",
-        corpus_dir=corpus,
-        evals_dir=root / "evals",
-        users_file=write_users(root / "users.yaml"),
-    )
-    services = build_services(settings, HashEmbeddings())
-    ctx = AppContext.build(services)
-    ctx.indexer.start()
-    ctx.indexer.wait(120)
-    with running_server(ctx) as url:
+    with browser_app(tmp_path_factory.mktemp("walkthrough"), {"tiny.yaml": EVAL_SET}) as url:
         yield url
-    services.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,10 @@ checks, numbered screenshots (also copied to ``test-artifacts/browser/``)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.support.servers import PASSWORDS
 
@@ -19,6 +22,11 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 TIMEOUT_MS = 60_000
+DOSSIER_PAGE = (
+    "Formulary dossier checklist\n"
+    "A formulary dossier lists the pivotal trial endpoints, the budget impact model and the\n"
+    "pharmacoeconomic evaluation that the formulary committee reviews."
+)
 LOAD_SETTLE_MS = 2_000
 
 
@@ -93,3 +101,62 @@ def open_citation(block):
     viewer = opened.value
     viewer.wait_for_load_state()
     return viewer, viewer.request.get(viewer.url)
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright (the test is skipped without it)."""
+    import pytest
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@contextmanager
+def browser_app(root: Path, evals: dict[str, str] | None = None) -> Iterator[str]:
+    """The web app on hash embeddings over a small corpus (two public documents in both
+    languages, an internal playbook, a PDF), with the test users; yields its URL."""
+    from assistant.config import Settings
+    from assistant.embeddings.encoders import HashEmbeddings
+    from assistant.services import build_services
+    from assistant.ui.context import AppContext
+    from tests.support.factories import (
+        PAYER_MD,
+        PLAYBOOK_MD,
+        TYPOLOGY_ZH_MD,
+        make_pdf,
+        write,
+    )
+    from tests.support.servers import running_server, write_users
+
+    corpus = root / "corpus"
+    write(corpus / "payer-value.md", PAYER_MD)
+    write(corpus / "zh-typology.md", TYPOLOGY_ZH_MD)
+    write(corpus / "internal" / "escalation.md", PLAYBOOK_MD)
+    make_pdf(corpus / "formulary-dossier.pdf", [DOSSIER_PAGE])
+    for name, text in (evals or {}).items():
+        write(root / "evals" / name, text)
+    settings = Settings(
+        data_dir=root / "data",
+        embeddings="hash",
+        corpus_dir=corpus,
+        evals_dir=root / "evals",
+        users_file=write_users(root / "users.yaml"),
+    )
+    services = build_services(settings, HashEmbeddings())
+    ctx = AppContext.build(services)
+    ctx.indexer.start()
+    ctx.indexer.wait(120)
+    try:
+        with running_server(ctx) as url:
+            yield url
+    finally:
+        services.close()
