@@ -96,6 +96,7 @@ class AnswerService:
         self._settings = settings or AnswerSettings()
         self._rewriter = FollowUpRewriter(library, chat_model)
         self._judge = AbstentionJudge(searcher.index, glossary, self._settings)
+        self._reported: set[str] = set()
 
     @property
     def mode(self) -> str:
@@ -264,13 +265,14 @@ class AnswerService:
         self._cite_generated(answer, "".join(pieces), selection)
         yield from self._finish(answer, started)
 
-    @staticmethod
-    def _without_planted(passage: Passage) -> Passage:
+    def _without_planted(self, passage: Passage) -> Passage:
         sentences = split_sentences(passage.text)
         planted = [s for s in sentences if looks_like_injection(s)]
         if not planted:
             return passage
-        log.warning("%s addresses the assistant; left out: %r", passage.id, planted[0][:120])
+        if passage.id not in self._reported:  # once per passage, not on every question
+            self._reported.add(passage.id)
+            log.warning("%s addresses the assistant; left out: %r", passage.id, planted[0][:120])
         text = passage.text
         for sentence in planted:
             if sentence in text:
