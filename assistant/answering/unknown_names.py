@@ -224,13 +224,69 @@ def _capitalised_neighbour(text: str, word: re.Match[str], other: re.Match[str])
     return gap == " " and other.group()[0].isupper()
 
 
+# Capitalised words that open a sentence or a question rather than belong to a name.
+_NAME_JOINERS_EXCLUDED = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "Of",
+        "For",
+        "And",
+        "Or",
+        "Our",
+        "My",
+        "Your",
+        "Their",
+        "Its",
+        "What",
+        "How",
+        "Which",
+        "Who",
+        "Whom",
+        "When",
+        "Where",
+        "Why",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "Do",
+        "Does",
+        "Did",
+        "Can",
+        "Could",
+        "Should",
+        "Would",
+        "Will",
+        "If",
+        "Please",
+    ]
+)
+
+
 def _whole_name(text: str, matches: list[re.Match[str]], i: int, word: str) -> str:
     """The whole capitalised name an unknown word belongs to ("United States", not
     "United"), as a person would name it in a message."""
     start = end = i
-    while start > 0 and _capitalised_neighbour(text, matches[start], matches[start - 1]):
+
+    def joins(other: re.Match[str]) -> bool:
+        return other.group() not in _NAME_JOINERS_EXCLUDED
+
+    while (
+        start > 0
+        and _capitalised_neighbour(text, matches[start], matches[start - 1])
+        and joins(matches[start - 1])
+    ):
         start -= 1
-    while end + 1 < len(matches) and _capitalised_neighbour(text, matches[end], matches[end + 1]):
+    while (
+        end + 1 < len(matches)
+        and _capitalised_neighbour(text, matches[end], matches[end + 1])
+        and joins(matches[end + 1])
+    ):
         end += 1
     if start == end:
         return word

@@ -67,6 +67,7 @@ def test_names_of_several_words_plurals_and_possessives_are_checked_fairly() -> 
     assert check.unknown_terms("How do payers in the United States judge value?") == [
         "United States"
     ]
+    assert check.unknown_terms("The Zorblax committee wants a rebate") == ["Zorblax"]
 
 
 def test_chinese_place_names_the_knowledge_base_never_mentions_are_unknown() -> None:
