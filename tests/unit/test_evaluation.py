@@ -190,3 +190,16 @@ def test_judge_metrics_with_a_scripted_model(small_corpus: Path, tmp_path: Path)
     assert metrics["judge_faithfulness"] == 0.9 and metrics["judge_relevance"] == 1.0
     assert data["summary"]["judge_faithfulness"] == 0.9
     services.close()
+
+
+def test_every_set_the_evaluations_tab_offers_is_a_question_set() -> None:
+    """The tab lists the YAML files at the top of evals/: each must load as a question set
+    (other labelled data, such as the injection sentences, lives in subfolders)."""
+    from assistant.resources import resource_dir
+    from assistant.ui.api.admin import question_sets
+
+    folder = resource_dir("evals")
+    names = question_sets(folder)
+    assert "seeds_dev.yaml" in names and "corpus_questions.yaml" in names
+    for name in names:
+        assert load_question_set(folder / name).questions, name

@@ -26,7 +26,7 @@ def _rates(name: str) -> tuple[float, float]:
 
 
 def test_development_set() -> None:
-    caught, flagged = _rates("injection_dev.yaml")
+    caught, flagged = _rates("injection/dev.yaml")
     assert caught >= 0.95 and flagged == 0.0
 
 
@@ -34,7 +34,7 @@ def test_held_out_set_stays_at_its_measured_figure() -> None:
     """Measured once after tuning: caught 51 of 84, flagged 4 of 87. Fixing the false
     positives that real documents showed (below) then gave 49 of 84; this floor keeps it from
     sliding back further."""
-    caught, flagged = _rates("injection_holdout.yaml")
+    caught, flagged = _rates("injection/holdout.yaml")
     assert caught >= 0.58 and flagged <= 0.05
 
 
