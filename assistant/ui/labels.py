@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,21 @@ class Labels:
     def bind_headers(self, component: Any, keys: list[str]) -> Any:
         self._binding(component).headers = list(keys)
         return component
+
+    @staticmethod
+    def code_keys(kind: str, codes: Iterable[str]) -> dict[str, str]:
+        """Label keys of codes of one kind: ``zh-Hant`` of ``lang`` is ``lang_zh_hant``."""
+        return {code: f"{kind}_{code.lower().replace('-', '_')}" for code in codes}
+
+    def code(self, kind: str, value: Any, language: str = "en") -> Any:
+        """A code (document type, access level, language) in words; unknown codes as they are."""
+        if not value:
+            return value
+        key = self.code_keys(kind, [str(value)])[str(value)]
+        try:
+            return self.get(key, language)
+        except KeyError:
+            return value
 
     def choices(self, mapping: Mapping[str, str], language: str = "en") -> list[tuple[str, str]]:
         return [(self.get(key, language), value) for value, key in mapping.items()]

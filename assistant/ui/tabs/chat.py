@@ -3,13 +3,14 @@
 import gradio as gr
 
 from assistant.ui.api import chat as chat_api
-from assistant.ui.api.chat import DOC_TYPES
+from assistant.ui.api.chat import DOC_TYPES, SOURCE_LANGUAGES
 from assistant.ui.context import AppContext
 from assistant.ui.errors import friendly
+from assistant.ui.labels import Labels
 from assistant.ui.render import bubble_text, markdown_safe, sources_html
 
-DOC_TYPE_LABELS = {code: f"doctype_{code}" for code in DOC_TYPES}
-SOURCE_LANGUAGE_LABELS = {"en": "lang_en", "zh-Hant": "lang_zh_hant"}
+DOC_TYPE_LABELS = Labels.code_keys("doctype", DOC_TYPES)
+SOURCE_LANGUAGE_LABELS = Labels.code_keys("lang", SOURCE_LANGUAGES)
 
 
 def build_chat_tab(ctx: AppContext) -> None:

@@ -7,28 +7,24 @@ from assistant.ui.api import admin as admin_api
 from assistant.ui.context import AppContext
 from assistant.ui.errors import friendly
 from assistant.ui.inputs import uploaded_file
+from assistant.ui.labels import Labels
 from assistant.ui.render import esc
 
 DOC_COLUMNS = ["source", "title", "doc_type", "language", "access", "collection", "chunks"]
 DOC_HEADERS = [f"col_{c}" for c in DOC_COLUMNS]
 RESULT_HEADERS = ["col_name", "col_status", "col_message"]
 CHUNK_HEADERS = ["col_index", "col_section", "col_page", "col_text"]
-ACCESS_LABELS = {level: f"access_{level}" for level in ACCESS_LEVELS}
+ACCESS_LABELS = Labels.code_keys("access", ACCESS_LEVELS)
 
 
-CODED_COLUMNS = {"doc_type": "doctype_{}", "access": "access_{}", "language": "lang_{}"}
+# Columns that hold codes, and the kind of label each code has.
+CODED_COLUMNS = {"doc_type": "doctype", "access": "access", "language": "lang"}
 
 
-def _cell(labels, column: str, value, language: str):
+def _cell(labels: Labels, column: str, value, language: str):
     """A document table cell: codes (doc type, access, language) in words."""
-    pattern = CODED_COLUMNS.get(column)
-    if pattern is None or not value:
-        return value
-    key = pattern.format(str(value).lower().replace("-", "_"))
-    try:
-        return labels.get(key, language)
-    except KeyError:
-        return value
+    kind = CODED_COLUMNS.get(column)
+    return labels.code(kind, value, language) if kind else value
 
 
 def _progress_callback(progress: gr.Progress):
