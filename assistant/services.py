@@ -18,7 +18,9 @@ from assistant.ingest.ingestor import Ingestor
 from assistant.prompts import PromptLibrary
 from assistant.retrieval.search import HybridSearcher, SearchFilters
 from assistant.rules.compliance import ComplianceGuard
+from assistant.text.dictionary import BilingualDictionary
 from assistant.text.glossary import Glossary
+from assistant.text.translation import TermTranslator
 
 
 @dataclass
@@ -64,25 +66,32 @@ def build_services(
     )
     index = KnowledgeIndex(store_dir, embeddings, vectors)
     ingestor = Ingestor(index, settings.chunk_tokens, settings.max_file_mb)
-    glossary = Glossary.load(settings.glossary_path)
+    translator = build_translator(settings)
     searcher = HybridSearcher(
         index,
         settings.fusion,
         settings.dense_weight,
         settings.candidates,
         settings.cross_lingual_weight,
-        glossary,
+        translator,
         settings.max_per_source,
     )
-    answers = build_answer_service(settings, searcher, embeddings, glossary, chat_model)
+    answers = build_answer_service(settings, searcher, embeddings, translator, chat_model)
     return Services(settings, index, ingestor, searcher, answers)
+
+
+def build_translator(settings: Settings) -> TermTranslator:
+    """The glossary, with CC-CEDICT behind it unless turned off (``KAM_DICTIONARY=false``)."""
+    glossary = Glossary.load(settings.glossary_path)
+    use_dictionary = settings.dictionary and BilingualDictionary.available()
+    return TermTranslator(glossary, BilingualDictionary() if use_dictionary else None)
 
 
 def build_answer_service(
     settings: Settings,
     searcher: HybridSearcher,
     embeddings: NamedEmbeddings,
-    glossary: Glossary,
+    translator: TermTranslator,
     chat_model: BaseChatModel | None = None,
 ) -> AnswerService:
     library = PromptLibrary(settings.prompts_dir)
@@ -113,7 +122,7 @@ def build_answer_service(
         SupportScorer(encoder),
         ComplianceGuard(library, encoder if settings.compliance_semantic else None),
         library,
-        glossary,
+        translator,
         chat_model,
         answer_settings,
     )

@@ -3,7 +3,12 @@
 
 Every page or section pair gives one query per direction: its English title finds the English
 (``en-en``) and the Chinese (``en-zh``) document, its Chinese title the Chinese (``zh-zh``) and
-the English (``zh-en``) one. The titles of those documents are cut from their indexed text;
+the English (``zh-en``) one. Only ONE page of each pair is indexed ("twin-free"): with both in
+the index, a cross-lingual query's right answer competes with its own same-language twin,
+which a reader would accept as well, and no setting can be right both ways. Pairs alternate
+(sorted by key): the even ones index their Chinese page (queried en-zh and zh-zh), the odd ones
+their English page (zh-en and en-en). Distractors keep both languages. The titles of the
+indexed target documents are cut from their text;
 distractor documents keep their title as the first line. Queries are split 40/60 into dev and
 held-out by page pair (never the same title, nor the same page, on both sides), which gives
 each direction the same 40/60 split. The held-out identifiers are a committed fixture under
@@ -132,8 +137,14 @@ def duplicated_titles(pages: list[Page]) -> set[str]:
     return {title for title, n in counts.items() if n > 1}
 
 
+def indexed_side(pairs: list[tuple[Page, Page]]) -> dict[str, str]:
+    """Pair key -> the language of the one page of the pair that is indexed (twin-free)."""
+    keys = sorted(en.key for en, _ in pairs)
+    return {key: "zh" if i % 2 == 0 else "en" for i, key in enumerate(keys)}
+
+
 def build_queries(pairs: list[tuple[Page, Page]]) -> list[dict[str, str]]:
-    """Four queries per (en, zh) pair, one per direction."""
+    """Four queries per (en, zh) pair, one per direction (before the twin-free cut)."""
     queries = []
     for en, zh in pairs:
         by_lang = {"en": en, "zh": zh}
@@ -163,7 +174,7 @@ def split_holdout(
     if fixture.is_file():
         fixed = json.loads(fixture.read_text(encoding="utf-8"))
         held = {(d, s) for d, s in fixed["holdout"]}
-        if missing := held - {query_id(q) for q in queries}:
+        if missing := held - {query_id(q) for q in build_queries(pairs)}:
             notes.append(f"{len(missing)} held-out queries of {fixture.name} are not in this build")
         if new := keys - set(fixed["pairs"]):
             notes.append(f"{len(new)} pairs are not in {fixture.name}: their queries went to dev")
@@ -199,12 +210,14 @@ def write_dataset(
     if docs.exists():
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
-    targets = [page for pair in pairs for page in pair]
+    side = indexed_side(pairs)
+    targets = [page for pair in pairs for page in pair if page.lang == side[page.key]]
     for page in targets:
         (docs / page.file_name).write_text(page.body + "\n", encoding="utf-8")
     for page in distractors:
         (docs / page.file_name).write_text(f"{page.title}\n\n{page.body}\n", encoding="utf-8")
-    queries = build_queries(pairs)
+    indexed = {page.file_name for page in targets}
+    queries = [q for q in build_queries(pairs) if q["expected_source"] in indexed]
     dev, holdout, notes = split_holdout(pairs, queries, seed, fixture)
     for name, items in (("queries", queries), ("queries_dev", dev), ("queries_holdout", holdout)):
         text = json.dumps(items, indent=1, ensure_ascii=False) + "\n"

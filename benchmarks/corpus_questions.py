@@ -21,7 +21,9 @@ from assistant.evaluation.questions import Question, load_question_set
 from assistant.offline import go_offline
 from assistant.retrieval.search import HybridSearcher
 from assistant.services import build_services
+from assistant.text.dictionary import BilingualDictionary
 from assistant.text.glossary import Glossary
+from assistant.text.translation import TermTranslator
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,7 +61,7 @@ def run_embedding(
             args.dense_weight,
             40,
             cross,
-            glossary if use_glossary else None,
+            TermTranslator(glossary, BilingualDictionary()) if use_glossary else None,
             cap,
         )
         for mode in ("dense", "lexical", "hybrid"):

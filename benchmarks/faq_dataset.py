@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import shutil
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
 DOC_ROOT = Path("/usr/share/doc/python3.11/html")
 DISTRACTOR_FOLDERS = ("tutorial", "howto", "reference", "using", "extending")
 DEFAULT_OUT = RESULTS_DIR / "faq"
+HOLDOUT_FIXTURE = Path(__file__).resolve().parent / "data" / "faq_holdout_ids.json"
 MIN_ANSWER_CHARS = 80
 EXPECTED_QUESTIONS = 171
 EXPECTED_DISTRACTORS = 62
@@ -110,6 +112,20 @@ def parse_faq_page(path: Path) -> list[FaqItem]:
     return items
 
 
+def holdout_sources(queries: list[dict[str, str]], fixture: Path = HOLDOUT_FIXTURE) -> set[str]:
+    """The expected files of the held-out questions (60%, fixed seed), from the committed
+    fixture; written on the first build. Earlier sessions measured on all 171 questions; the
+    split was made on 2026-12-04, before that session's retrieval changes."""
+    if fixture.is_file():
+        return set(json.loads(fixture.read_text(encoding="utf-8"))["holdout"])
+    sources = sorted(q["expected_source"] for q in queries)
+    random.Random(0).shuffle(sources)
+    held = sorted(sources[: round(0.6 * len(sources))])
+    note = "held-out FAQ answers (expected_source): never tune on these"
+    fixture.write_text(json.dumps({"note": note, "holdout": held}, indent=1) + "\n")
+    return set(held)
+
+
 def distractor_pages(doc_root: Path = DOC_ROOT) -> list[Path]:
     return [
         page for folder in DISTRACTOR_FOLDERS for page in sorted((doc_root / folder).glob("*.html"))
@@ -132,11 +148,19 @@ def build_dataset(out: Path, doc_root: Path = DOC_ROOT) -> dict[str, object]:
         per_page[page.name] = len(items)
         for item in items:
             (docs / item.file_name).write_text(item.answer + "\n", encoding="utf-8")
-            queries.append({"query": item.question, "expected_source": item.file_name})
+            queries.append(
+                {"query": item.question, "expected_source": item.file_name, "direction": "en-en"}
+            )
     pages = distractor_pages(doc_root)
     for page in pages:
         shutil.copyfile(page, docs / f"{page.parent.name}-{page.name}")
     (out / "queries.json").write_text(json.dumps(queries, indent=1) + "\n", encoding="utf-8")
+    held = holdout_sources(queries)
+    for name, part in (
+        ("queries_dev", [q for q in queries if q["expected_source"] not in held]),
+        ("queries_holdout", [q for q in queries if q["expected_source"] in held]),
+    ):
+        (out / f"{name}.json").write_text(json.dumps(part, indent=1) + "\n", encoding="utf-8")
     source_bytes = sum(f.stat().st_size for f in docs.iterdir())
     return {
         "docs_dir": str(docs),

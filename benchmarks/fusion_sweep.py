@@ -1,6 +1,8 @@
-"""Fusion settings on the bilingual development queries: one ingest with the default
-embeddings, then every setting scored on the same index (development queries only; the
-held-out ones are never read). ``python -m benchmarks.fusion_sweep --data DIR``."""
+"""Search settings on the development queries of the external sets: one ingest per set with
+the default embeddings, then every setting scored on the same index (development queries only;
+the held-out ones are never read). Settings: fusion, dense weight, cross-lingual weight and
+whether CC-CEDICT translates question terms for the other language's lexical index.
+``python -m benchmarks.fusion_sweep --data DIR [--data DIR ...]``."""
 
 from __future__ import annotations
 
@@ -11,34 +13,58 @@ from pathlib import Path
 
 from assistant.offline import go_offline
 from assistant.retrieval.search import HybridSearcher
+from assistant.text.translation import TermTranslator
 from benchmarks.bilingual_quality import load_dev_queries, score_by_direction
 from benchmarks.kam import temporary_services
-from benchmarks.reporting import RESULTS_DIR
+from benchmarks.reporting import RESULTS_DIR, markdown_table
+
+FUSIONS = ("weighted", "zscore", "rrf")
 
 
 def main() -> None:
     go_offline()
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, action="append", required=True)
     parser.add_argument("--depth", type=int, default=40)
+    parser.add_argument("--fusions", nargs="+", default=list(FUSIONS), choices=FUSIONS)
+    parser.add_argument("--dense-weights", nargs="+", type=float, default=[0.5, 0.7])
+    parser.add_argument("--cross-weights", nargs="+", type=float, default=[1.0, 1.5])
+    parser.add_argument(
+        "--shared-scale", nargs="+", type=int, default=[0, 1], help="0: a scale per list"
+    )
+    parser.add_argument("--dictionary", nargs="+", type=int, default=[0, 1])
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR / "fusion_sweep.json")
     args = parser.parse_args()
-    settings = list(itertools.product(("weighted", "zscore", "rrf"), (0.5, 0.7, 0.85), (1.0, 2.0)))
+    settings = list(
+        itertools.product(
+            args.fusions,
+            args.dense_weights,
+            args.cross_weights,
+            map(bool, args.dictionary),
+            map(bool, args.shared_scale),
+        )
+    )
     results: dict[str, list[dict]] = {}
     for data in args.data:
         queries = load_dev_queries(data)
         with temporary_services("ensemble") as services:
             services.ingestor.ingest([data / "docs"], "kb")
             base = services.searcher
+            translator = base.translator
+            assert translator is not None
             rows = []
-            for fusion, dense_weight, cross in settings:
+            for fusion, dense_weight, cross, dictionary, shared in settings:
+                if fusion == "rrf" and dense_weight != args.dense_weights[0]:
+                    continue  # rrf has no dense weight
                 searcher = HybridSearcher(
                     base.index,
                     fusion=fusion,
                     dense_weight=dense_weight,
                     candidates=services.settings.candidates,
                     cross_lingual_weight=cross,
-                    glossary=base._glossary,
+                    translator=translator if dictionary else TermTranslator(translator.glossary),
                     max_per_source=services.settings.max_per_source,
+                    shared_scale=shared,
                 )
 
                 def search(query: str, s: HybridSearcher = searcher) -> list[str]:
@@ -46,13 +72,21 @@ def main() -> None:
 
                 ranked = {q["query"]: search(q["query"]) for q in queries}
                 scores = score_by_direction(ranked, queries)
-                row = {"fusion": fusion, "dense_weight": dense_weight, "cross": cross, **scores}
+                row = {
+                    "fusion": fusion,
+                    "dense_weight": dense_weight,
+                    "cross": cross,
+                    "dictionary": dictionary,
+                    "shared_scale": shared,
+                    **{d: s["ndcg@10"] for d, s in scores.items()},
+                }
                 rows.append(row)
                 print(data.name, json.dumps(row), flush=True)
             results[data.name] = rows
-    out = RESULTS_DIR / "fusion_sweep.json"
-    out.write_text(json.dumps(results, indent=1))
-    print("saved", out)
+            print(f"\n## {data.name}: nDCG@10 on development queries\n")
+            print(markdown_table(rows))
+    args.out.write_text(json.dumps(results, indent=1))
+    print("saved", args.out)
 
 
 if __name__ == "__main__":

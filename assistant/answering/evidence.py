@@ -21,7 +21,7 @@ from assistant.answering.unknown_names import (
 )
 from assistant.index.knowledge_index import chunk_fields
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
-from assistant.text.glossary import Glossary
+from assistant.text.translation import TermTranslator
 
 if TYPE_CHECKING:
     from assistant.index.knowledge_index import KnowledgeIndex
@@ -60,10 +60,10 @@ class AbstentionJudge:
     Its word lists follow the committed index and are rebuilt when an ingest changes it."""
 
     def __init__(
-        self, index: KnowledgeIndex, glossary: Glossary | None, thresholds: Thresholds
+        self, index: KnowledgeIndex, translator: TermTranslator | None, thresholds: Thresholds
     ) -> None:
         self._index = index
-        self._glossary = glossary
+        self._translator = translator
         self._thresholds = thresholds
         self._checks: dict[tuple[str, ...], tuple[int, CoverageChecker, TermCoverageMeter]] = {}
 
@@ -92,8 +92,8 @@ class AbstentionJudge:
             cased = cased_words(texts)
             cached = (
                 generation,
-                CoverageChecker(lexical, self._glossary, cased, unmentioned_places(texts, cased)),
-                TermCoverageMeter(lexical, self._glossary),
+                CoverageChecker(lexical, self._translator, cased, unmentioned_places(texts, cased)),
+                TermCoverageMeter(lexical, self._translator),
             )
             self._checks[key] = cached
         return cached[1], cached[2]

@@ -30,8 +30,8 @@ from assistant.prompts import Messages, PromptLibrary
 from assistant.retrieval.search import HybridSearcher, Passage, SearchFilters
 from assistant.rules.compliance import ComplianceGuard
 from assistant.rules.injection import looks_like_injection
-from assistant.text.glossary import Glossary
 from assistant.text.language import detect_language, is_chinese
+from assistant.text.translation import TermTranslator
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class AnswerService:
         scorer: SupportScorer,
         guard: ComplianceGuard,
         library: PromptLibrary,
-        glossary: Glossary | None = None,
+        translator: TermTranslator | None = None,
         chat_model: BaseChatModel | None = None,
         settings: AnswerSettings | None = None,
     ) -> None:
@@ -91,11 +91,11 @@ class AnswerService:
         self._guard = guard
         self._library = library
         self._messages = Messages(library)
-        self._glossary = glossary
+        self._translator = translator
         self._chat_model = chat_model
         self._settings = settings or AnswerSettings()
         self._rewriter = FollowUpRewriter(library, chat_model)
-        self._judge = AbstentionJudge(searcher.index, glossary, self._settings)
+        self._judge = AbstentionJudge(searcher.index, translator, self._settings)
         self._reported: set[str] = set()
 
     @property
@@ -148,7 +148,7 @@ class AnswerService:
         # Text addressed to the assistant is no evidence and is never shown or quoted.
         passages = [self._without_planted(p) for p in passages]
         answer.passages = passages
-        expansion = " ".join(self._glossary.translations(standalone)) if self._glossary else ""
+        expansion = self._expansion(standalone, passages)
         selection = self._composer.select(standalone, passages, expansion)
         notice = self._messages.get("lexical_only", language) if degraded else None
         access = filters.access if filters is not None else ()
@@ -264,6 +264,13 @@ class AnswerService:
             return
         self._cite_generated(answer, "".join(pieces), selection)
         yield from self._finish(answer, started)
+
+    def _expansion(self, question: str, passages: Sequence[Passage]) -> str:
+        """The question's terms in the other language, as far as the passages use them."""
+        if self._translator is None:
+            return ""
+        text = "\n".join(p.text for p in passages).lower()
+        return " ".join(self._translator.translations(question, lambda word: word in text))
 
     def _without_planted(self, passage: Passage) -> Passage:
         sentences = split_sentences(passage.text)

@@ -20,8 +20,8 @@ import numpy as np
 import yaml
 
 from assistant.index.lexical_index import LexicalIndex
-from assistant.text.glossary import Glossary
 from assistant.text.tokens import lexical_tokens
+from assistant.text.translation import TermTranslator, vocabulary_check
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -74,13 +74,14 @@ class TermCoverageMeter:
     def __init__(
         self,
         lexical: LexicalIndex,
-        glossary: Glossary | None = None,
+        translator: TermTranslator | None = None,
         terms: QuestionTerms | None = None,
         prior: float = 0.5,
         strength: float = 4.0,
     ) -> None:
         self._lexical = lexical
-        self._glossary = glossary
+        self._translator = translator
+        self._known = vocabulary_check(lexical.vocabulary)
         self._terms = terms or QuestionTerms.load()
         self._prior = prior
         self._strength = strength
@@ -97,11 +98,11 @@ class TermCoverageMeter:
         return self._idf[term]
 
     def _translated(self, question: str, present: set[str]) -> set[str]:
-        """Question terms whose glossary translation appears in the passages."""
-        if self._glossary is None:
+        """Question terms whose translation (glossary, dictionary) appears in the passages."""
+        if self._translator is None:
             return set()
         covered: set[str] = set()
-        for term, others in self._glossary.matches(question):
+        for term, others in self._translator.matches(question, self._known):
             if any(t in present for other in others for t in lexical_tokens(other)):
                 covered.update(lexical_tokens(term))
         return covered

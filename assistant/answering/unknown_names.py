@@ -12,8 +12,8 @@ from importlib import resources
 import yaml
 
 from assistant.index.lexical_index import LexicalIndex
-from assistant.text.glossary import Glossary
 from assistant.text.tokens import lexical_tokens
+from assistant.text.translation import TermTranslator, vocabulary_check
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Za-z]")
 _SENTENCE_START = re.compile(r"(^|[.?!:;。？！：；]\s*|\n\s*)$")
@@ -158,12 +158,12 @@ class CoverageChecker:
     def __init__(
         self,
         lexical: LexicalIndex,
-        glossary: Glossary | None = None,
+        translator: TermTranslator | None = None,
         cased: frozenset[str] | None = None,
         unmentioned: tuple[str, ...] = (),
     ) -> None:
         self._vocabulary = lexical.vocabulary
-        self._glossary = glossary
+        self._translator = translator
         self._cased = cased
         self._unmentioned = unmentioned
 
@@ -183,16 +183,13 @@ class CoverageChecker:
             and (not lone or self._spelled_somewhere(word))
         ):
             return True
-        if self._glossary:
-            translated = " ".join(self._glossary.translations(word))
-            return bool(translated) and any(
-                t in self._vocabulary for t in lexical_tokens(translated)
-            )
+        if self._translator:
+            return bool(self._translator.translations(word, vocabulary_check(self._vocabulary)))
         return False
 
     def unknown_terms(self, question: str) -> list[str]:
         """Names and acronyms (capitalised, not opening a sentence) that appear nowhere in the
-        indexed passages, in either language (the glossary translates domain terms). A name
+        indexed passages, in either language (the glossary and the dictionary translate). A name
         made of several capitalised words ("National Health Insurance") is checked word by
         word in any case; a lone capitalised word must appear capitalised somewhere. Chinese
         names of places the knowledge base never mentions count too."""

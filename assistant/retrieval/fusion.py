@@ -21,41 +21,60 @@ def reciprocal_rank_fusion(
 
 
 def weighted_score_fusion(
-    rankings: Sequence[Sequence[tuple[str, float]]], weights: Sequence[float]
+    rankings: Sequence[Sequence[tuple[str, float]]],
+    weights: Sequence[float],
+    groups: Sequence[int] | None = None,
 ) -> list[tuple[str, float]]:
-    """Score = sum of weight x score scaled to [0, 1] by the list's best score.
+    """Score = sum of weight x score scaled to [0, 1] by the best score of the list's group.
 
     Scaling by the maximum (not min-max) keeps an item that one retriever found weakly
-    above zero, and items a retriever did not return count as zero there."""
+    above zero, and items a retriever did not return count as zero there. Lists of one group
+    (one retriever's same-language and other-language rankings) share one scale, so a weak
+    best match in the other language is not lifted to the strength of a good one in the
+    question's language; without groups each list is its own."""
+    groups = groups if groups is not None else list(range(len(rankings)))
+    best: dict[int, float] = {}
+    for ranking, group in zip(rankings, groups, strict=True):
+        for _, score in ranking:
+            best[group] = max(best.get(group, 0.0), score)
     fused: dict[str, float] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        if not ranking:
-            continue
-        best = max(score for _, score in ranking)
-        if best <= 0:
+    for ranking, weight, group in zip(rankings, weights, groups, strict=True):
+        if not ranking or best.get(group, 0.0) <= 0:
             continue
         for item, score in ranking:
-            fused[item] = fused.get(item, 0.0) + weight * max(score, 0.0) / best
+            fused[item] = fused.get(item, 0.0) + weight * max(score, 0.0) / best[group]
     return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
 def zscore_fusion(
-    rankings: Sequence[Sequence[tuple[str, float]]], weights: Sequence[float]
+    rankings: Sequence[Sequence[tuple[str, float]]],
+    weights: Sequence[float],
+    groups: Sequence[int] | None = None,
 ) -> list[tuple[str, float]]:
-    """Score = sum of weight x the score's standard score within its list; an item a list did
-    not return counts there as that list's lowest score.
+    """Score = sum of weight x the score's standard score within its group of lists (mean
+    and spread of the group's scores pooled); an item a list did not return counts there as
+    the group's lowest standard score. Without groups each list is its own.
 
     Scaling by the best score alone leaves cosine similarities bunched near 1 (0.45 and 0.60
     become 0.75 and 1.0) while BM25 scores spread from 0 to 1, so the lexical side decides
     the order whatever its weight. Standard scores put both spreads on one scale."""
+    groups = groups if groups is not None else list(range(len(rankings)))
+    pooled: dict[int, list[float]] = {}
+    for ranking, weight, group in zip(rankings, weights, groups, strict=True):
+        if ranking and weight != 0:
+            pooled.setdefault(group, []).extend(score for _, score in ranking)
+    moments = {g: (statistics.fmean(v), statistics.pstdev(v)) for g, v in pooled.items()}
+    floors = {
+        g: (min(v) - moments[g][0]) / moments[g][1] if moments[g][1] else 0.0
+        for g, v in pooled.items()
+    }
     scaled: list[tuple[dict[str, float], float, float]] = []
-    for ranking, weight in zip(rankings, weights, strict=True):
+    for ranking, weight, group in zip(rankings, weights, groups, strict=True):
         if not ranking or weight == 0:
             continue
-        scores = [score for _, score in ranking]
-        mean, spread = statistics.fmean(scores), statistics.pstdev(scores)
+        mean, spread = moments[group]
         standard = {item: (score - mean) / spread if spread else 0.0 for item, score in ranking}
-        scaled.append((standard, min(standard.values()), weight))
+        scaled.append((standard, floors[group], weight))
     items = {item for standard, _, _ in scaled for item in standard}
     fused = {
         item: sum(weight * standard.get(item, floor) for standard, floor, weight in scaled)

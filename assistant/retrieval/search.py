@@ -13,8 +13,8 @@ from langchain_core.documents import Document
 from assistant.errors import StoreUnavailableError
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
-from assistant.text.glossary import Glossary
 from assistant.text.language import detect_language, is_chinese
+from assistant.text.translation import TermTranslator, vocabulary_check
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
 log = logging.getLogger(__name__)
@@ -101,20 +101,26 @@ class HybridSearcher:
         dense_weight: float = 0.5,
         candidates: int = 40,
         cross_lingual_weight: float = 1.0,
-        glossary: Glossary | None = None,
+        translator: TermTranslator | None = None,
         max_per_source: int = 0,
+        shared_scale: bool = True,
     ) -> None:
         self._index = index
+        self._shared_scale = shared_scale
         self._fusion = fusion
         self._dense_weight = dense_weight
         self._candidates = candidates
         self._cross_weight = cross_lingual_weight
-        self._glossary = glossary
+        self._translator = translator
         self._max_per_source = max_per_source
 
     @property
     def index(self) -> KnowledgeIndex:
         return self._index
+
+    @property
+    def translator(self) -> TermTranslator | None:
+        return self._translator
 
     def search(
         self,
@@ -154,10 +160,12 @@ class HybridSearcher:
             share = 1.0 - self._dense_weight if self._fusion != "rrf" else 1.0
             weights += [share, share * self._cross_weight]
             lexical_scores = {**dict(cross), **dict(same)}
+        # one scale per retriever over both languages (see weighted_score_fusion)
+        groups = [i // 2 for i in range(len(rankings))] if self._shared_scale else None
         if self._fusion == "weighted" and mode == "hybrid":
-            fused = weighted_score_fusion(rankings, weights)
+            fused = weighted_score_fusion(rankings, weights, groups)
         elif self._fusion == "zscore" and mode == "hybrid":
-            fused = zscore_fusion(rankings, weights)
+            fused = zscore_fusion(rankings, weights, groups)
         else:
             fused = reciprocal_rank_fusion(rankings, weights)
         # Read passages for the best of the fused list, widening the window while one
@@ -174,12 +182,16 @@ class HybridSearcher:
     def _lexical(
         self, query: str, query_chinese: bool, pool: int, filters: SearchFilters
     ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
-        """BM25 for the query as written, and for its glossary translations alone over the
-        passages in the other language."""
+        """BM25 for the query as written, and for its translations (glossary, dictionary)
+        alone over the passages in the other language."""
         lexical = self._index.lexical()
         fields = filters.as_fields()
         same = lexical.search(query, pool, fields)
-        translations = self._glossary.translations(query) if self._glossary else []
+        translations = (
+            self._translator.translations(query, vocabulary_check(lexical.vocabulary))
+            if self._translator
+            else []
+        )
         if not translations:
             return same, []
         other = tuple(lang for lang in lexical.languages() if is_chinese(lang) != query_chinese)
@@ -215,7 +227,13 @@ class HybridSearcher:
             hits = self._index.vectors.query(
                 np.asarray(vector, dtype=np.float32), pool, filters.chroma_where(), chinese_side
             )
-            rankings.append([(h.id, h.similarity) for h in hits if h.id in committed])
+            # A vector restricted to the multilingual members has a norm below 1 and its cosine
+            # similarities shrink with it; divided by the norm they read as those members'
+            # own cosine, on the scale of the full vector's (one scale for both languages).
+            scale = 1.0
+            if self._shared_scale:
+                scale = 1.0 / max(float(np.linalg.norm(vector)), 1e-6)
+            rankings.append([(h.id, h.similarity * scale) for h in hits if h.id in committed])
         return rankings[0], rankings[1]
 
     def _passages(

@@ -20,6 +20,7 @@ from assistant.answering.unknown_names import (
 )
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
 from assistant.text.glossary import Glossary
+from assistant.text.translation import TermTranslator
 from tests.support.fakes import make_services
 
 TEXTS = [
@@ -43,7 +44,9 @@ def lexical(texts: list[str] = TEXTS) -> LexicalIndex:
 
 def checker(texts: list[str] = TEXTS) -> CoverageChecker:
     cased = cased_words(texts)
-    return CoverageChecker(lexical(texts), Glossary.load(), cased, unmentioned_places(texts, cased))
+    return CoverageChecker(
+        lexical(texts), TermTranslator(Glossary.load()), cased, unmentioned_places(texts, cased)
+    )
 
 
 # -- names ---------------------------------------------------------------------------------
@@ -120,7 +123,7 @@ def test_a_figure_must_be_of_the_kind_asked_and_not_copied_from_the_question() -
 
 
 def test_coverage_counts_rare_missing_terms_more_and_ignores_framing_words() -> None:
-    meter = TermCoverageMeter(lexical(), Glossary.load())
+    meter = TermCoverageMeter(lexical(), TermTranslator(Glossary.load()))
     passages = [TEXTS[0], TEXTS[3]]
     full = meter.measure("How exactly do payers care about budget impact?", passages)
     assert full.covered > 0.8 and full.absent == 0.0
@@ -133,7 +136,7 @@ def test_coverage_counts_rare_missing_terms_more_and_ignores_framing_words() -> 
 
 
 def test_coverage_crosses_languages_through_the_glossary() -> None:
-    meter = TermCoverageMeter(lexical(), Glossary.load())
+    meter = TermCoverageMeter(lexical(), TermTranslator(Glossary.load()))
     chinese_passage = [TEXTS[5]]
     english = meter.measure("What does the pharmacy and therapeutics committee review?", [])
     crossed = meter.measure(
@@ -143,7 +146,7 @@ def test_coverage_crosses_languages_through_the_glossary() -> None:
 
 
 def test_chinese_coverage_is_judged_by_character_not_by_straddling_bigram() -> None:
-    meter = TermCoverageMeter(lexical(), Glossary.load())
+    meter = TermCoverageMeter(lexical(), TermTranslator(Glossary.load()))
     covered = meter.measure("藥事委員會怎麼審查新藥的安全性？", [TEXTS[5]])
     assert covered.covered > 0.8
     missing = meter.measure("藥事委員會的年薪行情？", [TEXTS[5]])

@@ -35,6 +35,19 @@ def test_zscore_fusion_by_hand() -> None:
     assert abs(fused["d"] - (0.6 * z["c"] + 0.4 * lex["d"])) < 1e-9
 
 
+def test_grouped_lists_share_one_scale() -> None:
+    """A weak best match in the other language stays weak when the two languages' lists of
+    one retriever share a scale; scaled apart, it equals the strong one."""
+    same = [("en-page", 0.9), ("en-other", 0.5)]
+    cross = [("zh-page", 0.3)]
+    apart = dict(weighted_score_fusion([same, cross], [0.5, 0.5]))
+    shared = dict(weighted_score_fusion([same, cross], [0.5, 0.5], groups=[0, 0]))
+    assert apart["zh-page"] == apart["en-page"] == 0.5
+    assert shared["en-page"] == 0.5 and abs(shared["zh-page"] - 0.5 * 0.3 / 0.9) < 1e-12
+    by_z = zscore_fusion([same, cross], [0.5, 0.5], groups=[0, 0])
+    assert [item for item, _ in by_z] == ["en-page", "en-other", "zh-page"]
+
+
 def test_zscore_fusion_lets_the_dense_weight_decide_against_a_loud_lexical_list() -> None:
     """Scaled by the best score, a strong BM25 hit outweighs the dense ranking even at a
     dense weight of 0.6; as standard scores, the dense side's clear winner stays first."""
