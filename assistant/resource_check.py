@@ -21,6 +21,7 @@ def check_resources(settings: Settings, library: PromptLibrary | None = None) ->
     from assistant.coaching.roleplay.service import build_roleplay_service
     from assistant.coaching.value_prop.coach import ValuePropCoach
     from assistant.embeddings.encoders import HashEmbeddings
+    from assistant.notices import NOTICE_FILE, notice_messages
     from assistant.prompts import Messages
     from assistant.rules.compliance import ComplianceGuard
     from assistant.rules.injection import InjectionDetector
@@ -41,6 +42,7 @@ def check_resources(settings: Settings, library: PromptLibrary | None = None) ->
         attempt(name, lambda name=name: list(string.Formatter().parse(library.text(name))))
     attempt("messages.yaml", lambda: Messages(library))
     attempt("ui_labels.yaml", lambda: Messages(library, "ui_labels.yaml"))
+    attempt(NOTICE_FILE, lambda: notice_messages(library))
     attempt("injection_signals.yaml", lambda: InjectionDetector.load(library))
     guard = attempt("compliance_rules.yaml", lambda: ComplianceGuard(library, HashEmbeddings()))
     if guard is not None:  # the semantic examples load on the first question

@@ -17,15 +17,16 @@ from typing import Any
 from assistant.admin.users import User
 from assistant.documents.loader import SUPPORTED_SUFFIXES
 from assistant.documents.metadata import ACCESS_LEVELS
-from assistant.errors import KamError
+from assistant.errors import NoticeError
 from assistant.index.manifest import ChunkRecord
 from assistant.ingest.ingestor import Ingestor, IngestReport
+from assistant.notices import Notice
 
 Progress = Callable[[int, int, int], None]
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
-class UploadError(KamError):
+class UploadError(NoticeError):
     """An upload was refused (type, size or name)."""
 
 
@@ -43,7 +44,7 @@ def safe_filename(name: str, max_length: int = 120, max_bytes: int = 200) -> str
     else:
         base = _fit(base, max_length, max_bytes)
     if not base or base.startswith("."):
-        raise UploadError(f"'{shown_name(name)}' is not a usable file name")
+        raise UploadError(Notice.of("unusable_name", name=shown_name(name)))
     return base
 
 
@@ -100,9 +101,27 @@ class DocumentRow:
 
 @dataclass(frozen=True)
 class UploadResult:
+    """What became of one uploaded file: a status code and what to tell the user about it."""
+
     name: str
     status: str
-    message: str
+    notices: tuple[Notice, ...]
+
+    @property
+    def message(self) -> str:
+        """In English (the CLI and the API's ``message``)."""
+        line = str(self.notices[0]) if self.notices else ""
+        for then in self.notices[1:]:
+            line = str(Notice.of("one_after_another", first=line, then=then))
+        return line
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "message": self.message,
+            "notices": [notice.as_dict() for notice in self.notices],
+        }
 
 
 class DocumentLibrary:
@@ -115,15 +134,15 @@ class DocumentLibrary:
         self._max_bytes = int(max_file_mb * 1024 * 1024)
         self._max_file_mb = max_file_mb
         self._ingest_lock = threading.Lock()
-        self.recovered: list[str] = []
+        self.recovered: list[Notice] = []
 
     # -- after a restart ---------------------------------------------------------------------
 
-    def recover_staged(self) -> list[str]:
+    def recover_staged(self) -> list[Notice]:
         """Finish what an upload interrupted by a crash left in the uploads folder: a file that
         never made it into the index is removed, and a file it displaced is put back. Returns
-        one line per file, for the Library to show (also kept in ``recovered``)."""
-        lines: list[str] = []
+        one notice per file, for the Library to show (also kept in ``recovered``)."""
+        lines: list[Notice] = []
         if not self._uploads.is_dir():
             return lines
         with self._exclusive():
@@ -135,13 +154,11 @@ class DocumentLibrary:
                     backup.unlink(missing_ok=True)  # the new version made it in
                     continue
                 os.replace(backup, target)
-                lines.append(
-                    f"{target.name}: an interrupted upload was undone (previous version kept)"
-                )
+                lines.append(Notice.of("upload_undone", name=target.name))
             for path in sorted(self._uploads.rglob("*")):
                 if path.is_file() and not path.name.startswith(".") and str(path) not in indexed:
                     path.unlink(missing_ok=True)
-                    lines.append(f"{path.name}: an interrupted upload was removed; upload it again")
+                    lines.append(Notice.of("upload_removed", name=path.name))
         self.recovered = lines
         return lines
 
@@ -172,7 +189,7 @@ class DocumentLibrary:
         for row in self.documents(viewer):
             if row.doc_hash == doc_hash or row.doc_hash.startswith(doc_hash):
                 return row
-        raise KamError("no such document (or you may not see it)")
+        raise NoticeError(Notice.of("no_such_document"))
 
     def chunks(self, doc_hash: str, viewer: User) -> list[ChunkRecord]:
         row = self.document(doc_hash, viewer)
@@ -193,7 +210,7 @@ class DocumentLibrary:
     @contextmanager
     def _exclusive(self):
         if not self._ingest_lock.acquire(timeout=600):
-            raise KamError("another ingest is still running; try again shortly")
+            raise NoticeError(Notice.of("ingest_busy"))
         try:
             yield
         finally:
@@ -216,12 +233,13 @@ class DocumentLibrary:
         after the other: the first is "added", the second "replaced" (or "unchanged"), and
         each caller is told what happened to its own file."""
         if access not in ACCESS_LEVELS:
-            raise UploadError(f"access must be {' or '.join(map(repr, ACCESS_LEVELS))}")
+            levels = " or ".join(map(repr, ACCESS_LEVELS))
+            raise UploadError(Notice.of("access_must_be", levels=levels))
         try:
             safe_filename(collection)
         except UploadError:
             raise UploadError(
-                f"'{shown_name(collection)}' is not a usable collection name"
+                Notice.of("unusable_collection", name=shown_name(collection))
             ) from None
         with self._exclusive():
             return self._upload_locked(files, collection, access, progress)
@@ -234,10 +252,12 @@ class DocumentLibrary:
                 taken = {path for _, path in staged}
                 staged.append((original, self._stage(original, temp, collection, taken)))
             except UploadError as exc:
-                results.append(UploadResult(original, "failed", str(exc)))
+                results.append(UploadResult(original, "failed", (exc.notice,)))
             except OSError as exc:
-                why = f"{shown_name(original)}: could not be stored ({exc.strerror or 'I/O error'})"
-                results.append(UploadResult(original, "failed", why))
+                why = Notice.of(
+                    "cannot_store", name=shown_name(original), reason=exc.strerror or "I/O error"
+                )
+                results.append(UploadResult(original, "failed", (why,)))
         if staged:
             try:
                 report = self._ingestor.ingest(
@@ -302,11 +322,8 @@ class DocumentLibrary:
                 report.chunks_added += part.chunks_added
             # Files gone from disk stay indexed (nothing is lost by a re-index); the report
             # names them so an admin can delete them on purpose.
-            report.failed += [
-                (str(p), "missing on disk; still indexed (delete it to drop it)")
-                for p in paths
-                if not p.exists()
-            ]
+            gone = Notice.of("missing_on_disk")
+            report.failed += [(str(p), gone) for p in paths if not p.exists()]
             self._index.rebuild_lexical()
             # Repair the vector store in place (orphans out, missing passages back from their
             # stored vectors); it is rebuilt whole only when damaged, so searches running
@@ -323,13 +340,17 @@ class DocumentLibrary:
         suffix = Path(name).suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
             kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-            raise UploadError(f"{name}: unsupported file type '{suffix or '(none)'}' ({kinds})")
+            raise UploadError(
+                Notice.of("unsupported_upload", name=name, suffix=suffix or "(none)", kinds=kinds)
+            )
         size = temp.stat().st_size
         if size == 0:
-            raise UploadError(f"{name}: the file is empty")
+            raise UploadError(Notice.of("upload_empty", name=name))
         if size > self._max_bytes:
             raise UploadError(
-                f"{name}: {_size_text(size)} is over the {self._max_file_mb:g} MB limit"
+                Notice.of(
+                    "upload_too_large", name=name, size=_size_text(size), limit=self._max_file_mb
+                )
             )
         folder = self._uploads / safe_filename(collection)
         folder.mkdir(parents=True, exist_ok=True)
@@ -339,7 +360,7 @@ class DocumentLibrary:
             target = target.with_name(f"{stem} ({number}){target.suffix}")
             number += 1
         if folder.resolve() not in target.parents:
-            raise UploadError(f"'{shown_name(original)}' is not a usable file name")
+            raise UploadError(Notice.of("unusable_name", name=shown_name(original)))
         if target.exists():
             # A same-name re-upload: keep the indexed version's file until the new one is in.
             os.replace(target, _backup_path(target))
@@ -365,15 +386,15 @@ class DocumentLibrary:
         for failed, why in report.failed:
             if failed == key:
                 DocumentLibrary._unstage(path)
-                return UploadResult(original, "failed", why)
+                return UploadResult(original, "failed", (why,))
         DocumentLibrary._keep(path)
-        notes = [note for noted, note in report.notes if noted == key]
+        notes = tuple(note for noted, note in report.notes if noted == key)
         for dup, other in report.duplicates:
             if dup == key:
-                return UploadResult(original, "duplicate", f"same content as {Path(other).name}")
-        extra = "".join(f"; {note}" for note in notes)
+                same = Notice.of("same_content", other=Path(other).name)
+                return UploadResult(original, "duplicate", (same,))
         if key in report.replaced:
-            return UploadResult(original, "replaced", "new version indexed" + extra)
+            return UploadResult(original, "replaced", (Notice.of("new_version"), *notes))
         if key in report.unchanged:
-            return UploadResult(original, "unchanged", "already indexed" + extra)
-        return UploadResult(original, "added", "indexed" + extra)
+            return UploadResult(original, "unchanged", (Notice.of("already_indexed"), *notes))
+        return UploadResult(original, "added", (Notice.of("indexed"), *notes))

@@ -15,19 +15,20 @@ from assistant.documents.limits import check_zip_package
 from assistant.documents.model import Section
 from assistant.documents.sections import SectionBuilder
 from assistant.errors import DocumentError
+from assistant.notices import Notice
 
 
 def _reason(exc: Exception) -> str:
-    """What is wrong with a damaged DOCX, in words a user understands."""
+    """The notice code that says what is wrong with a damaged DOCX."""
     if isinstance(exc, PackageNotFoundError):
-        return "not a Word package"
+        return "docx_not_package"
     if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
-        return "its ZIP container is damaged"
+        return "docx_zip_damaged"
     if isinstance(exc, KeyError):
-        return "a required part is missing"
+        return "docx_part_missing"
     if isinstance(exc, etree.XMLSyntaxError):
-        return "its XML is damaged"
-    return "damaged or unsupported content"
+        return "docx_xml_damaged"
+    return "docx_damaged"
 
 
 def parse_docx(data: bytes, name: str) -> tuple[str | None, list[Section]]:
@@ -36,9 +37,9 @@ def parse_docx(data: bytes, name: str) -> tuple[str | None, list[Section]]:
     try:
         return _read(docx.Document(io.BytesIO(data)))
     except RecursionError:
-        raise DocumentError(f"{name}: not a valid DOCX file (nested too deeply)") from None
+        raise DocumentError(Notice.of("docx_too_nested", name=name)) from None
     except Exception as exc:  # python-docx and lxml raise many types on damaged files
-        raise DocumentError(f"{name}: not a valid DOCX file ({_reason(exc)})") from None
+        raise DocumentError(Notice.of(_reason(exc), name=name)) from None
 
 
 def _read(document: Document) -> tuple[str | None, list[Section]]:

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup, Tag
 from assistant.documents.model import Section
 from assistant.documents.sections import SectionBuilder
 from assistant.errors import DocumentError
+from assistant.notices import Notice
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = frozenset(
@@ -46,7 +47,7 @@ def parse_html(text: str, name: str) -> tuple[str | None, list[Section]]:
             loose = main.get_text(" ", strip=True)
             sections = [Section(text=loose)] if loose else []
     except RecursionError:
-        raise DocumentError(f"{name}: HTML is nested too deeply to read") from None
+        raise DocumentError(Notice.of("html_too_nested", name=name)) from None
     return title or None, sections
 
 

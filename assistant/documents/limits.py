@@ -7,6 +7,7 @@ import io
 import zipfile
 
 from assistant.errors import DocumentError
+from assistant.notices import Notice
 
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # all parts of a DOCX, decompressed
 MAX_ZIP_RATIO = 100  # decompressed size over compressed size, for the whole package
@@ -24,24 +25,27 @@ def check_zip_package(data: bytes, name: str) -> None:
     except (zipfile.BadZipFile, EOFError, ValueError):
         return  # the loader reports the damage in its own words
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise DocumentError(f"{name}: refused: {len(entries):,} parts (limit {MAX_ZIP_ENTRIES:,})")
+        raise DocumentError(
+            Notice.of("too_many_parts", name=name, count=len(entries), limit=MAX_ZIP_ENTRIES)
+        )
     unzipped = sum(max(e.file_size, 0) for e in entries)
     packed = max(sum(max(e.compress_size, 0) for e in entries), 1)
     if unzipped > MAX_UNZIPPED_BYTES:
+        limit_mb = MAX_UNZIPPED_BYTES // 1048576
+        size_mb = unzipped / 1048576
         raise DocumentError(
-            f"{name}: refused: expands to {unzipped / 1048576:.0f} MB "
-            f"(limit {MAX_UNZIPPED_BYTES // 1048576} MB); is it a ZIP bomb?"
+            Notice.of("expands_too_far", name=name, size_mb=size_mb, limit_mb=limit_mb)
         )
     if unzipped > 1024 * 1024 and unzipped / packed > MAX_ZIP_RATIO:
+        ratio = unzipped / packed
         raise DocumentError(
-            f"{name}: refused: compressed {unzipped / packed:.0f} to 1 "
-            f"(limit {MAX_ZIP_RATIO} to 1); is it a ZIP bomb?"
+            Notice.of("compressed_too_far", name=name, ratio=ratio, limit=MAX_ZIP_RATIO)
         )
 
 
 def check_pages(count: int, name: str) -> None:
     if count > MAX_PAGES:
-        raise DocumentError(f"{name}: refused: {count:,} pages (limit {MAX_PAGES:,})")
+        raise DocumentError(Notice.of("too_many_pages", name=name, count=count, limit=MAX_PAGES))
 
 
 class TextBudget:
@@ -53,7 +57,5 @@ class TextBudget:
     def spend(self, text: str) -> str:
         self._used += len(text)
         if self._used > self._limit:
-            raise DocumentError(
-                f"{self._name}: refused: more than {self._limit:,} characters of text"
-            )
+            raise DocumentError(Notice.of("too_much_text", name=self._name, limit=self._limit))
         return text

@@ -12,6 +12,7 @@ from assistant.documents.model import LoadedDocument, Section
 from assistant.documents.pdf import parse_pdf
 from assistant.documents.text_decoding import decode_text
 from assistant.errors import DocumentError
+from assistant.notices import Notice
 from assistant.text.language import detect_language
 
 SUPPORTED_SUFFIXES = {
@@ -30,7 +31,9 @@ def file_format(path: Path) -> str:
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise DocumentError(f"{path.name}: unsupported file type '{path.suffix}' (use {supported})")
+        raise DocumentError(
+            Notice.of("unsupported_type", name=path.name, suffix=path.suffix, kinds=supported)
+        )
     return fmt
 
 
@@ -39,13 +42,13 @@ def load_document(path: Path, data: bytes, sidecar: DocMeta | None = None) -> Lo
     name = path.name
     fmt = file_format(path)
     if not data.strip().removeprefix(b"\xef\xbb\xbf").strip():
-        raise DocumentError(f"{name}: file is empty")
+        raise DocumentError(Notice.of("file_empty", name=name))
     meta, sections, found_title = _parse(fmt, data, name)
     if sidecar is not None:
         meta = meta.model_copy(update=sidecar.model_dump(exclude_unset=True))
     sections = [s for s in sections if s.text.strip()]
     if not sections:
-        raise DocumentError(f"{name}: no text found")
+        raise DocumentError(Notice.of("no_text", name=name))
     document = LoadedDocument(path=path, fmt=fmt, meta=meta, sections=sections)
     updates: dict[str, object] = {}
     if not meta.title:

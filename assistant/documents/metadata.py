@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import DocumentError
+from assistant.notices import Notice
 
 DocType = Literal["research", "best_practice", "playbook", "template", "other"]
 Access = Literal["public", "internal"]
@@ -24,7 +25,8 @@ def stricter_access(*levels: str | None) -> str | None:
     known = [level for level in levels if level]
     for level in known:
         if level not in ACCESS_LEVELS:
-            raise DocumentError(f"unknown access level '{level}' ({' or '.join(ACCESS_LEVELS)})")
+            levels = " or ".join(ACCESS_LEVELS)
+            raise DocumentError(Notice.of("unknown_access", level=level, levels=levels))
     return max(known, key=ACCESS_LEVELS.index) if known else None
 
 
@@ -63,24 +65,32 @@ def parse_meta(raw: object, where: str) -> DocMeta:
     if raw is None:
         return DocMeta()
     if not isinstance(raw, dict):
-        raise DocumentError(f"{where}: metadata must be a YAML mapping")
+        raise DocumentError(Notice.of("metadata_not_mapping", where=where))
     try:
         return DocMeta.model_validate(raw)
     except ValidationError as exc:
+        fields = [".".join(str(p) for p in err["loc"]) or "metadata" for err in exc.errors()]
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'metadata'}: {err['msg']}"
-            for err in exc.errors()
+            f"{name}: {err['msg']}" for name, err in zip(fields, exc.errors(), strict=True)
         )
-        raise DocumentError(f"{where}: invalid metadata ({problems})") from None
+        # ``problems`` is pydantic's English; ``fields`` alone says where in any language.
+        notice = Notice.of(
+            "metadata_invalid", where=where, problems=problems, fields=", ".join(fields)
+        )
+        raise DocumentError(notice) from None
 
 
-def yaml_problem(exc: yaml.YAMLError, first_line: int = 1) -> str:
-    """One line naming what is wrong and where (PyYAML's own message spans several lines and
-    quotes the file); ``first_line`` is the file line the YAML text starts on."""
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """What is wrong, in one line (PyYAML's own message spans several lines and quotes the
+    file); where it is comes from ``yaml_line_number``."""
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "syntax error"
+    return " ".join(str(problem).split())
+
+
+def yaml_line_number(exc: yaml.YAMLError, first_line: int = 1) -> int | str:
+    """The file line where PyYAML found the problem ('?' when it does not say)."""
     mark = getattr(exc, "problem_mark", None)
-    where = f" at line {mark.line + first_line}, column {mark.column + 1}" if mark else ""
-    return " ".join(f"{problem}{where}".split())
+    return mark.line + first_line if mark is not None else "?"
 
 
 def yaml_line(exc: yaml.YAMLError) -> str:
@@ -104,12 +114,15 @@ def split_front_matter(text: str, where: str) -> tuple[DocMeta, str]:
             try:
                 raw = yaml.safe_load(block)
             except yaml.YAMLError as exc:
-                problem = yaml_problem(exc, first_line=2)
-                raise DocumentError(
-                    f"{where}: front matter is not valid YAML ({problem})"
-                ) from None
+                notice = Notice.of(
+                    "front_matter_yaml",
+                    where=where,
+                    problem=yaml_problem(exc),
+                    line=yaml_line_number(exc, first_line=2),
+                )
+                raise DocumentError(notice) from None
             return parse_meta(raw, where), body
-    raise DocumentError(f"{where}: front matter starts with '---' but never ends")
+    raise DocumentError(Notice.of("front_matter_open", where=where))
 
 
 def sidecar_path(path: Path) -> Path:
@@ -126,10 +139,15 @@ def read_sidecar(path: Path) -> tuple[DocMeta | None, bytes]:
     try:
         raw = yaml.safe_load(raw_bytes.decode("utf-8"))
     except UnicodeDecodeError:
-        raise DocumentError(f"{candidate.name}: sidecar is not UTF-8 text") from None
+        raise DocumentError(Notice.of("sidecar_not_utf8", where=candidate.name)) from None
     except yaml.YAMLError as exc:
-        problem = yaml_problem(exc)
-        raise DocumentError(f"{candidate.name}: sidecar is not valid YAML ({problem})") from None
+        notice = Notice.of(
+            "sidecar_yaml",
+            where=candidate.name,
+            problem=yaml_problem(exc),
+            line=yaml_line_number(exc),
+        )
+        raise DocumentError(notice) from None
     return parse_meta(raw, candidate.name), raw_bytes
 
 

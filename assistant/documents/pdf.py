@@ -12,6 +12,7 @@ from pypdf.errors import PdfReadError, PdfStreamError
 from assistant.documents.limits import TextBudget, check_pages
 from assistant.documents.model import Section
 from assistant.errors import DocumentError
+from assistant.notices import Notice
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -19,11 +20,11 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 def parse_pdf(data: bytes, name: str) -> tuple[str | None, list[Section]]:
     """Return the PDF's title and one section per page that has text."""
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise DocumentError(f"{name}: not a PDF file (no %PDF header; wrong extension?)")
+        raise DocumentError(Notice.of("pdf_not_pdf", name=name))
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _opens_without_password(reader):
-            raise DocumentError(f"{name}: PDF is encrypted with a password; save an unlocked copy")
+            raise DocumentError(Notice.of("pdf_encrypted", name=name))
         check_pages(len(reader.pages), name)
         budget = TextBudget(name)
         outline = _outline_by_page(reader)
@@ -38,11 +39,9 @@ def parse_pdf(data: bytes, name: str) -> tuple[str | None, list[Section]]:
     except DocumentError:
         raise
     except Exception as exc:  # pypdf raises many (often undocumented) types on damaged files
-        raise DocumentError(f"{name}: corrupt or unreadable PDF ({_reason(exc)})") from None
+        raise DocumentError(Notice.of(_reason(exc), name=name)) from None
     if not sections:
-        raise DocumentError(
-            f"{name}: PDF has no extractable text (scanned or image-only?); OCR it first"
-        )
+        raise DocumentError(Notice.of("pdf_no_text", name=name))
     return title, sections
 
 
@@ -65,14 +64,14 @@ def _opens_without_password(reader: PdfReader) -> bool:
 
 
 def _reason(exc: Exception) -> str:
-    """What is wrong with a damaged PDF, in words a user understands."""
+    """The notice code that says what is wrong with a damaged PDF."""
     if isinstance(exc, PdfStreamError | PdfReadError | KeyError | IndexError | EOFError):
-        return "its internal structure is damaged or cut short"
+        return "pdf_damaged_structure"
     if isinstance(exc, RecursionError):
-        return "its structure is nested too deeply"
+        return "pdf_too_nested"
     if isinstance(exc, NotImplementedError):
-        return "it uses a feature this reader does not support"
-    return "its content is damaged"
+        return "pdf_unsupported_feature"
+    return "pdf_damaged"
 
 
 def _title(reader: PdfReader) -> str | None:

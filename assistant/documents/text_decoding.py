@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 
 from assistant.errors import DocumentError
+from assistant.notices import Notice
 
 _ENCODINGS = ("cp950", "big5hkscs", "gb18030")
 _DAMAGE = re.compile("\ufffd+")
+# (leading bytes, notice code, kind of image)
 _SIGNATURES = (
-    (b"%PDF-", "a PDF file", ".pdf"),
-    (b"PK\x03\x04", "a ZIP package (such as a DOCX file)", ".docx"),
-    (b"\x89PNG", "a PNG image", None),
-    (b"\xff\xd8\xff", "a JPEG image", None),
-    (b"GIF8", "a GIF image", None),
+    (b"%PDF-", "text_is_pdf", ""),
+    (b"PK\x03\x04", "text_is_docx", ""),
+    (b"\x89PNG", "text_is_image", "PNG"),
+    (b"\xff\xd8\xff", "text_is_image", "JPEG"),
+    (b"GIF8", "text_is_image", "GIF"),
 )
 
 
@@ -28,10 +30,9 @@ def looks_binary(data: bytes) -> bool:
 def _known_format(data: bytes, name: str) -> None:
     """Refuse a PDF, DOCX or image saved under a text extension, naming what it is."""
     head = data.lstrip()[:8]
-    for magic, what, suffix in _SIGNATURES:
+    for magic, code, kind in _SIGNATURES:
         if head.startswith(magic):
-            hint = f"; rename it to {suffix}" if suffix else ""
-            raise DocumentError(f"{name}: this is {what}, not text (wrong extension?){hint}")
+            raise DocumentError(Notice.of(code, name=name, kind=kind))
 
 
 def _mostly_utf8(data: bytes) -> str | None:
@@ -52,7 +53,7 @@ def decode_text(data: bytes, name: str) -> str:
     """Decode UTF-8 (or a common Chinese legacy encoding); refuse binary content."""
     _known_format(data, name)
     if looks_binary(data):
-        raise DocumentError(f"{name}: looks like binary data, not text (wrong extension?)")
+        raise DocumentError(Notice.of("text_binary", name=name))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -65,4 +66,4 @@ def decode_text(data: bytes, name: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DocumentError(f"{name}: text is not valid UTF-8 (or Big5/GB18030); re-save it as UTF-8")
+    raise DocumentError(Notice.of("text_encoding", name=name))

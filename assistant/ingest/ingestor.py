@@ -13,11 +13,12 @@ from pathlib import Path
 from assistant.documents import load_document
 from assistant.documents.loader import file_format
 from assistant.documents.metadata import read_sidecar, sidecar_path, stricter_access
-from assistant.errors import DocumentError, KamError
+from assistant.errors import DocumentError, KamError, NoticeError
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.manifest import ChunkRecord, DocumentRecord, FileRecord
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.discovery import discover
+from assistant.notices import Notice
 
 ProgressCallback = Callable[[int, int, int], None]
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ class IngestReport:
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, Notice]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     chunks_added: int = 0
     bytes_read: int = 0
@@ -39,7 +40,7 @@ class IngestReport:
     restored_chunks: int = 0
     orphans_deleted: int = 0
     # (path, note): a file indexed, but not quite as asked (a stricter access level kept)
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, Notice]] = field(default_factory=list)
 
     @property
     def succeeded(self) -> bool:
@@ -47,20 +48,32 @@ class IngestReport:
         usable = self.added or self.replaced or self.unchanged or self.duplicates or self.removed
         return bool(usable) or not self.failed
 
-    def lines(self) -> list[str]:
-        out = [f"added     {p}" for p in self.added]
-        out += [f"replaced  {p}" for p in self.replaced]
-        out += [f"duplicate {p} (same content as {o}; indexed once)" for p, o in self.duplicates]
-        out += [f"removed   {p}" for p in self.removed]
-        out += [f"note      {p}: {why}" for p, why in self.notes]
-        out += [f"FAILED    {p}: {why}" for p, why in self.failed]
+    def notices(self) -> list[Notice]:
+        """One notice per line of the report, the totals last."""
+        out = [Notice.of("line_added", path=p) for p in self.added]
+        out += [Notice.of("line_replaced", path=p) for p in self.replaced]
+        out += [Notice.of("line_duplicate", path=p, other=o) for p, o in self.duplicates]
+        out += [Notice.of("line_removed", path=p) for p in self.removed]
+        out += [Notice.of("line_note", path=p, text=why) for p, why in self.notes]
+        out += [Notice.of("line_failed", path=p, text=why) for p, why in self.failed]
         out.append(
-            f"{len(self.added)} added, {len(self.replaced)} replaced, "
-            f"{len(self.unchanged)} unchanged, {len(self.duplicates)} duplicate, "
-            f"{len(self.removed)} removed, {len(self.failed)} failed; "
-            f"{self.chunks_added} chunks embedded in {self.seconds:.1f}s"
+            Notice.of(
+                "line_summary",
+                added=len(self.added),
+                replaced=len(self.replaced),
+                unchanged=len(self.unchanged),
+                duplicates=len(self.duplicates),
+                removed=len(self.removed),
+                failed=len(self.failed),
+                chunks=self.chunks_added,
+                seconds=self.seconds,
+            )
         )
         return out
+
+    def lines(self) -> list[str]:
+        """The report in English, one line per file and the totals (the CLI prints these)."""
+        return [str(notice) for notice in self.notices()]
 
     def as_dict(self) -> dict:
         return {
@@ -68,9 +81,9 @@ class IngestReport:
             "replaced": self.replaced,
             "unchanged": self.unchanged,
             "duplicates": [list(d) for d in self.duplicates],
-            "failed": [{"path": p, "error": e} for p, e in self.failed],
+            "failed": [{"path": p, "error": str(e)} for p, e in self.failed],
             "removed": self.removed,
-            "notes": [{"path": p, "note": n} for p, n in self.notes],
+            "notes": [{"path": p, "note": str(n)} for p, n in self.notes],
             "chunks_added": self.chunks_added,
             "seconds": round(self.seconds, 3),
         }
@@ -133,7 +146,7 @@ class Ingestor:
             repair.orphans_deleted,
         )
         files, missing = discover(paths)
-        report.failed += [(str(p), "no such file or folder") for p in missing]
+        report.failed += [(str(p), Notice.of("no_such_path")) for p in missing]
         pending = _Pending()
         manifest = self._index.manifest
         generation_before = manifest.generation
@@ -201,13 +214,7 @@ class Ingestor:
             stored = stored_access.get(key)
             access = stricter_access(requested, stored)
             if requested and access != requested:
-                report.notes.append(
-                    (
-                        key,
-                        f"kept access '{access}' (it was already indexed as '{stored}'; "
-                        "delete it first to lower its access)",
-                    )
-                )
+                report.notes.append((key, Notice.of("kept_access", access=access, stored=stored)))
             known = self._index.manifest.file(key)
             if requested is None and known is not None and _collection_of(known) == collection:
                 options = known.options  # a re-index reads a file as it was first indexed
@@ -220,7 +227,7 @@ class Ingestor:
                 return
             if path.stat().st_size > self._max_bytes:
                 raise DocumentError(
-                    f"{path.name}: file is larger than the {self._max_file_mb:g} MB limit"
+                    Notice.of("file_too_large", name=path.name, limit=self._max_file_mb)
                 )
             data = path.read_bytes()
             sidecar, sidecar_bytes = read_sidecar(path)
@@ -243,14 +250,17 @@ class Ingestor:
                 kind = f"duplicate:{original}"
             pending.files.append(record)
             pending.outcomes.append((kind, key))
-        except KamError as exc:
-            report.failed.append((key, str(exc)))
+        except NoticeError as exc:
+            report.failed.append((key, exc.notice))
+        except KamError as exc:  # a message without a code: shown as it is
+            report.failed.append((key, Notice.of("as_written", text=str(exc))))
         except OSError as exc:
-            report.failed.append((key, f"{path.name}: cannot read ({exc.strerror or exc})"))
+            reason = exc.strerror or str(exc)
+            report.failed.append((key, Notice.of("cannot_read", name=path.name, reason=reason)))
         except Exception as exc:  # a loader bug must not stop the batch
             log.warning("unexpected error while ingesting %s", path, exc_info=True)
-            why = f"could not be read (unexpected {type(exc).__name__}; details in the log)"
-            report.failed.append((key, f"{path.name}: {why}"))
+            notice = Notice.of("unexpected_failure", name=path.name, kind=type(exc).__name__)
+            report.failed.append((key, notice))
 
     def _document(self, path, data, sidecar, doc_hash, collection, access) -> DocumentRecord:
         document = load_document(path, data, sidecar)
@@ -260,7 +270,7 @@ class Ingestor:
             meta = meta.model_copy(update={"access": stricter_access(access, meta.access)})
         chunks = chunk_document(document, self._max_tokens)
         if not chunks:
-            raise DocumentError(f"{path.name}: no text found")
+            raise DocumentError(Notice.of("no_text", name=path.name))
         base = {
             "source": path.name,
             "path": str(path),

@@ -19,6 +19,7 @@ from assistant.ui.indexing import FirstStartIndexer
 from assistant.ui.inputs import UserSlots
 from assistant.ui.labels import Labels
 from assistant.ui.links import DocumentLinks
+from assistant.ui.notice_text import NoticeText
 
 
 class AccessDenied(KamError):
@@ -47,6 +48,10 @@ class AppContext:
     @cached_property
     def labels(self) -> Labels:
         return Labels(self.prompts)
+
+    @cached_property
+    def notices(self) -> NoticeText:
+        return NoticeText(self.prompts, self.labels)
 
     @cached_property
     def feedback(self) -> FeedbackStore:

@@ -151,8 +151,8 @@ def run_server(ctx: AppContext, host: str, port: int, index_corpus: bool = True)
     import uvicorn
 
     _owner_only(ctx.services.settings.data_dir)
-    for line in ctx.library.recover_staged():
-        log.warning("uploads: %s", line)
+    for notice in ctx.library.recover_staged():
+        log.warning("uploads: %s", notice)
     if index_corpus:
         ctx.indexer.start(show_bar=True)
     # Load the models while the page opens, so the first question does not wait for them.

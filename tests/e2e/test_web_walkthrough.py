@@ -300,7 +300,7 @@ def test_admin_uploads_deletes_and_runs_an_evaluation(browser, app, shots, langu
     page.locator("#kam-ingest").click()
     results = page.locator("#kam-upload-results")
     expect(results).to_contain_text(label("status_added", language))
-    expect(results).to_contain_text("not a PDF file")
+    expect(results).to_contain_text({"en": "not a PDF file", "zh-Hant": "不是 PDF 檔"}[language])
     check(page, shots, language, "library-upload")
     page.locator("#kam-delete").click()  # nothing chosen: a hint
     expect(page.locator("[data-testid=toast-body].warning").last).to_be_visible()

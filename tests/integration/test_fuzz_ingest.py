@@ -61,7 +61,7 @@ class Batch:
         assert self.services.ingestor.ingest([earlier], "kb").added == [str(earlier)]
         self.cases = generate(root / "fuzz", int(MAX_MB * 1024 * 1024))
         self.report: IngestReport = self.services.ingestor.ingest([root / "fuzz"], "kb")
-        self.failed = dict(self.report.failed)
+        self.failed = {path: str(notice) for path, notice in self.report.failed}
         self.indexed = set(self.report.added) | {path for path, _ in self.report.duplicates}
 
     def chunks_of(self, case: Case) -> list:
@@ -157,7 +157,7 @@ def test_index_is_intact_and_earlier_document_still_found(batch: Batch) -> None:
 def test_a_second_pass_refuses_the_same_files_and_changes_nothing(batch: Batch) -> None:
     chunks_before = batch.services.index.manifest.chunk_ids()
     again = batch.services.ingestor.ingest([batch.cases[0].path.parent], "kb")
-    assert dict(again.failed) == batch.failed
+    assert {path: str(notice) for path, notice in again.failed} == batch.failed
     assert not again.added and not again.replaced and again.chunks_added == 0
     assert batch.services.index.manifest.chunk_ids() == chunks_before
     assert_consistent(batch.services)

@@ -110,10 +110,15 @@ def test_bad_files_are_reported_and_the_rest_ingested(services, tmp_path: Path) 
     assert report.added == [str(docs / "good.md")]
     failed = dict(report.failed)
     assert len(failed) == 5
-    assert "empty" in failed[str(docs / "empty.txt")]
-    assert "encrypted" in failed[str(docs / "locked.pdf")]
-    assert "unsupported" in failed[str(docs / "notes.xyz")]
-    assert "no such file" in failed[str(tmp_path / "missing-folder")]
+    # Each failure is a code and values (the web app says it in the page's language) ...
+    assert failed[str(docs / "empty.txt")].code == "file_empty"
+    assert failed[str(docs / "locked.pdf")].code == "pdf_encrypted"
+    assert failed[str(docs / "notes.xyz")].values["name"] == "notes.xyz"
+    # ... and reads as one English line for the CLI.
+    assert "empty" in str(failed[str(docs / "empty.txt")])
+    assert "encrypted" in str(failed[str(docs / "locked.pdf")])
+    assert "unsupported" in str(failed[str(docs / "notes.xyz")])
+    assert "no such file" in str(failed[str(tmp_path / "missing-folder")])
     assert report.succeeded
     assert sum(line.startswith("FAILED") for line in report.lines()) == 5
 
@@ -128,7 +133,7 @@ def test_size_limit(tmp_path: Path) -> None:
     services, _ = make_services(tmp_path / "data", max_file_mb=0.001)
     write(tmp_path / "big.txt", "payer value " * 500)
     report = services.ingestor.ingest([tmp_path / "big.txt"], "kb")
-    assert "larger than the 0.001 MB limit" in report.failed[0][1]
+    assert "larger than the 0.001 MB limit" in str(report.failed[0][1])
 
 
 def test_kamignore_and_hidden_files(services, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from assistant.admin.users import User
 from assistant.errors import KamError
 from assistant.evaluation.report import HEADLINE, compare, failing_questions, write_report
 from assistant.evaluation.service import evaluate, load_run
+from assistant.ingest.ingestor import IngestReport
 from assistant.ui.context import AppContext
 
 # -- library -------------------------------------------------------------------------------
@@ -47,14 +48,14 @@ def upload_files(
         raise KamError("choose at least one file to upload")
     target = collection or ctx.services.settings.collection
     results = ctx.library.upload(files, target, access, progress)
-    return [r.__dict__ for r in results]
+    return [r.as_dict() for r in results]
 
 
 def replace_document(
     ctx: AppContext, user: User, doc_hash: str, original: str, temp: Path
 ) -> dict[str, str]:
     ctx.require_admin(user)
-    return ctx.library.replace(doc_hash, original, temp, user).__dict__
+    return ctx.library.replace(doc_hash, original, temp, user).as_dict()
 
 
 def delete_document(ctx: AppContext, user: User, doc_hash: str) -> list[str]:
@@ -62,11 +63,18 @@ def delete_document(ctx: AppContext, user: User, doc_hash: str) -> list[str]:
     return ctx.library.delete(doc_hash, user)
 
 
+def reindex_report(
+    ctx: AppContext, user: User, progress: Callable[[int, int, int], None] | None = None
+) -> IngestReport:
+    ctx.require_admin(user)
+    return ctx.library.reindex(progress)
+
+
 def reindex(
     ctx: AppContext, user: User, progress: Callable[[int, int, int], None] | None = None
 ) -> list[str]:
-    ctx.require_admin(user)
-    return ctx.library.reindex(progress).lines()
+    """The re-index report in English, one line per file and the totals."""
+    return reindex_report(ctx, user, progress).lines()
 
 
 # -- feedback ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import gradio as gr
 
+from assistant.admin.document_library import UploadError
 from assistant.documents.metadata import ACCESS_LEVELS
 from assistant.ui.api import admin as admin_api
 from assistant.ui.context import AppContext
@@ -134,7 +135,9 @@ def build_library_tab(ctx: AppContext) -> None:
             language,
         )
         choices = [(f"{row['source']} ({row['chunks']})", row["doc_hash"]) for row in rows]
-        notes = "\n".join(f"- {esc(line)}" for line in ctx.library.recovered)
+        notes = "\n".join(
+            f"- {esc(ctx.notices.say(notice, language))}" for notice in ctx.library.recovered
+        )
         return (
             table,
             gr.update(choices=choices, value=None),
@@ -151,10 +154,21 @@ def build_library_tab(ctx: AppContext) -> None:
             return gr.skip(), gr.skip()
         checked = [uploaded_file(p) for p in paths]
         pairs = [(p.name, p) for p in checked]
-        rows = admin_api.upload_files(ctx, user, pairs, level, name, _progress_callback(progress))
         language = ctx.language(request)
+        try:
+            rows = admin_api.upload_files(
+                ctx, user, pairs, level, name, _progress_callback(progress)
+            )
+        except UploadError as exc:  # the whole batch refused (a collection name, say)
+            gr.Warning(esc(ctx.notices.say(exc.notice, language)))
+            return gr.skip(), gr.skip()
         table = [
-            [r["name"], labels.get(f"status_{r['status']}", language), r["message"]] for r in rows
+            [
+                r["name"],
+                labels.get(f"status_{r['status']}", language),
+                ctx.notices.join(r["notices"], language),
+            ]
+            for r in rows
         ]
         return labels.table(table, RESULT_HEADERS, language), None
 
@@ -175,7 +189,18 @@ def build_library_tab(ctx: AppContext) -> None:
         ctx.require_admin(user)
         checked = uploaded_file(path)
         result = admin_api.replace_document(ctx, user, doc_hash, checked.name, checked)
-        gr.Info(esc(f"{result['name']}: {result['status']} ({result['message']})"))
+        language = ctx.language(request)
+        gr.Info(
+            esc(
+                ctx.say(
+                    request,
+                    "replace_result",
+                    name=result["name"],
+                    status=labels.get(f"status_{result['status']}", language),
+                    message=ctx.notices.join(result["notices"], language),
+                )
+            )
+        )
         return None
 
     @friendly
@@ -198,7 +223,9 @@ def build_library_tab(ctx: AppContext) -> None:
 
     @friendly
     def rebuild(request: gr.Request, progress=gr.Progress()):
-        return "\n".join(admin_api.reindex(ctx, ctx.user(request), _progress_callback(progress)))
+        report = admin_api.reindex_report(ctx, ctx.user(request), _progress_callback(progress))
+        language = ctx.language(request)
+        return "\n".join(ctx.notices.say(notice, language) for notice in report.notices())
 
     listing = [documents, chosen, doc_ids, recovery]
     private = {"api_visibility": "private"}
