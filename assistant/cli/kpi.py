@@ -10,7 +10,7 @@ import typer
 
 from assistant.cli.common import access_filters, write_output
 from assistant.coaching.common.report import CoachReport
-from assistant.coaching.kpi.rubric import KpiMessages
+from assistant.prompts import Messages
 
 _MARKS = {"met": "✓", "partly": "~", "missing": "✗"}
 
@@ -52,7 +52,7 @@ def run_metrics(
             typer.echo(f"→ {written}")
 
 
-def render_text(report: CoachReport, messages: KpiMessages) -> str:
+def render_text(report: CoachReport, messages: Messages) -> str:
     """A terminal summary: score, criteria, feedback and sources."""
     language = report.language
     title = messages.get("scorecard.title", language)

@@ -57,7 +57,8 @@ def register(app: typer.Typer, coach_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Practise a customer meeting in the terminal; the session is saved and scored."""
-        from assistant.coaching.roleplay.behaviour import RolePlayMessages
+        from assistant.coaching.roleplay.behaviour import MESSAGES_FILE
+        from assistant.prompts import Messages
 
         service = _service()
         if list_scenarios or scenario is None:
@@ -74,7 +75,7 @@ def register(app: typer.Typer, coach_app: typer.Typer) -> None:
             else service.scenarios.get(scenario)
         )
         session_id, opening = service.start_scenario(trainee or _default_trainee(), chosen)
-        messages = RolePlayMessages(service.context.library)
+        messages = Messages(service.context.library, MESSAGES_FILE)
         lang = chosen.language
         typer.echo(
             messages.get(

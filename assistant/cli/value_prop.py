@@ -10,8 +10,8 @@ import typer
 
 from assistant.cli.common import access_filters, write_output
 from assistant.coaching.common.report import CoachReport
-from assistant.coaching.value_prop.messages import ValuePropMessages
 from assistant.coaching.value_prop.rewrite import ValuePropRewrite
+from assistant.prompts import Messages
 
 _MARKS = {"met": "✓", "partly": "~", "missing": "✗"}
 
@@ -53,7 +53,7 @@ def run_value_prop(
 
 
 def render_text(
-    report: CoachReport, messages: ValuePropMessages, rewritten: ValuePropRewrite | None = None
+    report: CoachReport, messages: Messages, rewritten: ValuePropRewrite | None = None
 ) -> str:
     """The report for a terminal, headings in the draft's language."""
     lang = report.language

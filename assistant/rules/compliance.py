@@ -6,11 +6,14 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+from pydantic import model_validator
 
 from assistant.embeddings.encoders import NamedEmbeddings
-from assistant.prompts import PromptLibrary
+from assistant.prompts import PromptLibrary, ResourceModel
+from assistant.rules.cue_rules import CueRule, CueRuleSpec
 from assistant.text.language import detect_language, is_chinese
 
 
@@ -21,21 +24,41 @@ class ComplianceVerdict:
     message: str
 
 
+class GuardRuleSpec(CueRuleSpec):
+    action: Literal["refuse", "warn"] = "refuse"
+
+
+class GuardRules(ResourceModel):
+    """``prompts/compliance_rules.yaml``: the rules, and each rule's message by language."""
+
+    rules: list[GuardRuleSpec]
+    messages: dict[str, dict[str, str]]
+
+    @model_validator(mode="after")
+    def _every_rule_has_an_english_message(self) -> GuardRules:
+        silent = [rule.id for rule in self.rules if "en" not in self.messages.get(rule.id, {})]
+        if silent:
+            raise ValueError(f"rules without an English message: {silent}")
+        return self
+
+
+class Trap(ResourceModel):
+    rule: str
+    text: str
+
+
+class GuardExamples(ResourceModel):
+    """``prompts/compliance_examples.yaml``: questions that are traps, and benign ones."""
+
+    traps: list[Trap]
+    benign: list[str]
+
+
 @dataclass(frozen=True)
 class _Rule:
-    id: str
+    cue_rule: CueRule
     action: str
-    cues: dict[str, tuple[re.Pattern[str], ...]]
-    triggers: tuple[tuple[str, ...], ...]
     messages: dict[str, str]
-
-    def fires(self, question: str) -> bool:
-        matched = {
-            name
-            for name, patterns in self.cues.items()
-            if any(p.search(question) for p in patterns)
-        }
-        return any(set(trigger) <= matched for trigger in self.triggers)
 
 
 class ComplianceGuard:
@@ -57,45 +80,35 @@ class ComplianceGuard:
         self._margin = margin
         self._examples: tuple[np.ndarray, list[str], np.ndarray] | None = None
         self._examples_lock = threading.Lock()
-        raw = library.data("compliance_rules.yaml")
-        self._rules = []
-        for rule in raw["rules"]:
-            cues = {
-                name: tuple(re.compile(p, re.IGNORECASE | re.DOTALL) for p in patterns)
-                for name, patterns in rule["cues"].items()
-            }
-            triggers = tuple(tuple(trigger) for trigger in rule["triggers"])
-            unknown = {name for trigger in triggers for name in trigger} - set(cues)
-            if unknown:
-                raise ValueError(f"compliance rule {rule['id']}: unknown cues {sorted(unknown)}")
-            messages = {
-                lang: " ".join(str(text).split())
-                for lang, text in raw["messages"][rule["id"]].items()
-            }
-            self._rules.append(
-                _Rule(rule["id"], rule.get("action", "refuse"), cues, triggers, messages)
+        raw = library.load("compliance_rules.yaml", GuardRules)
+        self._rules = [
+            _Rule(
+                CueRule.compile(rule, re.IGNORECASE | re.DOTALL),
+                rule.action,
+                {lang: " ".join(text.split()) for lang, text in raw.messages[rule.id].items()},
             )
+            for rule in raw.rules
+        ]
 
     def check(self, question: str) -> ComplianceVerdict | None:
         language = "zh-Hant" if is_chinese(detect_language(question)) else "en"
-        by_id = {rule.id: rule for rule in self._rules}
-        fired = next((rule for rule in self._rules if rule.fires(question)), None)
+        by_id = {rule.cue_rule.id: rule for rule in self._rules}
+        fired = next((rule for rule in self._rules if rule.cue_rule.fires(question)), None)
         if fired is None and self._encoder is not None and question.strip():
             rule_id = self._nearest_trap_rule(question)
             fired = by_id.get(rule_id) if rule_id else None
         if fired is None:
             return None
         message = fired.messages.get(language) or fired.messages["en"]
-        return ComplianceVerdict(fired.id, fired.action, message)
+        return ComplianceVerdict(fired.cue_rule.id, fired.action, message)
 
     def _load_examples(self) -> tuple[np.ndarray, list[str], np.ndarray]:
         with self._examples_lock:
             if self._examples is None:
-                raw = self._library.data("compliance_examples.yaml")
-                traps = raw["traps"]
-                trap_vectors = self._encoder.embed_array([t["text"] for t in traps])  # type: ignore[union-attr]
-                benign_vectors = self._encoder.embed_array(raw["benign"])  # type: ignore[union-attr]
-                self._examples = (trap_vectors, [t["rule"] for t in traps], benign_vectors)
+                raw = self._library.load("compliance_examples.yaml", GuardExamples)
+                trap_vectors = self._encoder.embed_array([t.text for t in raw.traps])  # type: ignore[union-attr]
+                benign_vectors = self._encoder.embed_array(raw.benign)  # type: ignore[union-attr]
+                self._examples = (trap_vectors, [t.rule for t in raw.traps], benign_vectors)
             return self._examples
 
     def _nearest_trap_rule(self, question: str) -> str | None:

@@ -15,18 +15,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
-from assistant.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
+from assistant.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary, ResourceModel
 
 THRESHOLD = 4
 SIGNALS_FILE = "injection_signals.yaml"
 
 
-class InjectionSignals(BaseModel):
+class InjectionSignals(ResourceModel):
     """The file's shape; every entry must compile as a regular expression."""
-
-    model_config = ConfigDict(extra="forbid")
 
     addressee: list[str]
     conversation: list[str]
@@ -45,7 +41,7 @@ class InjectionDetector:
 
     @classmethod
     def load(cls, library: PromptLibrary) -> InjectionDetector:
-        signals = InjectionSignals.model_validate(library.data(SIGNALS_FILE))
+        signals = library.load(SIGNALS_FILE, InjectionSignals)
         groups: dict[str, tuple[re.Pattern[str], ...]] = {}
         for name, patterns in signals.model_dump().items():
             flags = 0 if name.endswith("case_sensitive") else re.IGNORECASE

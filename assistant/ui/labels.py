@@ -32,6 +32,9 @@ class Labels:
     def get(self, key: str, language: str = "en", **values: Any) -> str:
         return self._messages.get(key, language, **values)
 
+    def has(self, key: str) -> bool:
+        return self._messages.has(key)
+
     def _binding(self, component: Any) -> _Binding:
         return self._bindings.setdefault(id(component), _Binding(component))
 
@@ -62,10 +65,7 @@ class Labels:
         if not value:
             return value
         key = self.code_keys(kind, [str(value)])[str(value)]
-        try:
-            return self.get(key, language)
-        except KeyError:
-            return value
+        return self.get(key, language) if self.has(key) else value
 
     def choices(self, mapping: Mapping[str, str], language: str = "en") -> list[tuple[str, str]]:
         return [(self.get(key, language), value) for value, key in mapping.items()]

@@ -19,13 +19,13 @@ from typer.testing import CliRunner
 from assistant.cli.main import app
 from assistant.coaching.common.account import AccountProfile
 from assistant.coaching.kpi.checks import check_fields
-from assistant.coaching.kpi.coach import MetricCoach
+from assistant.coaching.kpi.coach import MESSAGES_FILE, MetricCoach
 from assistant.coaching.kpi.evaluation import load_labelled_sets, run_agreement
 from assistant.coaching.kpi.model import Kpi, KpiSetError, load_metrics_file, parse_kpis
-from assistant.coaching.kpi.rubric import KpiMessages, KpiRubric
+from assistant.coaching.kpi.rubric import KpiRubric
 from assistant.coaching.kpi.scorecard import to_csv, to_markdown
 from assistant.errors import KamError
-from assistant.prompts import PromptLibrary
+from assistant.prompts import Messages, PromptLibrary
 from assistant.retrieval.search import SearchFilters
 from tests.support.factories import write
 from tests.support.fakes import make_services
@@ -438,7 +438,7 @@ def test_broken_rubric_messages_and_library_are_named(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(KamError, match="keys not in both languages"):
-        KpiMessages(PromptLibrary(folder))
+        Messages(PromptLibrary(folder), MESSAGES_FILE)
     rubric = folder / "rubrics" / "kpi_set.yaml"
     rubric.write_text(
         rubric.read_text(encoding="utf-8").replace("'\\bcoverage\\b'", "'(coverage'"),

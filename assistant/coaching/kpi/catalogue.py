@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import ConfigDict
 
 from assistant.coaching.common.account import AccountProfile
 from assistant.coaching.common.report import CriterionResult
 from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.errors import KamError
-from assistant.prompts import PromptLibrary
+from assistant.prompts import PromptLibrary, ResourceModel
 
 if TYPE_CHECKING:
     from assistant.coaching.kpi.classify import KpiProfile
@@ -24,8 +25,11 @@ FLAGS = ("direction", "nature", "horizon", "scope")
 _DUPLICATE_COSINE = 0.75
 
 
-@dataclass(frozen=True)
-class LibraryKpi:
+class LibraryKpi(ResourceModel):
+    """One KPI of the library, as written in the file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     id: str
     name: dict[str, str]
     definition: dict[str, str]
@@ -34,12 +38,18 @@ class LibraryKpi:
     nature: str
     horizon: str
     scope: str
-    stages: tuple[str, ...]
-    replaces: tuple[str, ...]
+    stages: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
     source: str
 
     def text(self, language: str = "en") -> str:
         return f"{self.name[language]}. {self.definition[language]}"
+
+
+class _LibraryFile(ResourceModel):
+    """``prompts/kpi_library.yaml`` as written."""
+
+    kpis: list[LibraryKpi]
 
 
 @dataclass(frozen=True)
@@ -96,26 +106,8 @@ class KpiLibrary:
 
     @classmethod
     def load(cls, library: PromptLibrary) -> KpiLibrary:
-        data = library.data(LIBRARY_FILE)
-        try:
-            entries = [
-                LibraryKpi(
-                    id=item["id"],
-                    name=dict(item["name"]),
-                    definition=dict(item["definition"]),
-                    formula=dict(item["formula"]),
-                    direction=item["direction"],
-                    nature=item["nature"],
-                    horizon=item["horizon"],
-                    scope=item["scope"],
-                    stages=tuple(item.get("stages") or ()),
-                    replaces=tuple(item.get("replaces") or ()),
-                    source=item["source"],
-                )
-                for item in data["kpis"]
-            ]
-        except (KeyError, TypeError) as exc:
-            raise KamError(f"{LIBRARY_FILE}: missing or malformed entry ({exc})") from None
+        data = library.load(LIBRARY_FILE, _LibraryFile)
+        entries = data.kpis
         for entry in entries:
             for texts in (entry.name, entry.definition, entry.formula):
                 if set(texts) != {"en", "zh-Hant"} or not all(texts.values()):

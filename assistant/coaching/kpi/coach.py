@@ -16,8 +16,11 @@ from assistant.coaching.kpi.commentary import comment
 from assistant.coaching.kpi.criteria import SetCriteria, names
 from assistant.coaching.kpi.feedback import Citer, compose
 from assistant.coaching.kpi.model import Kpi, KpiSetError, load_metrics_file
-from assistant.coaching.kpi.rubric import KpiMessages, KpiRubric
+from assistant.coaching.kpi.rubric import KpiRubric
 from assistant.coaching.kpi.scorecard import scorecard_rows
+from assistant.prompts import Messages
+
+MESSAGES_FILE = "kpi_messages.yaml"
 
 
 class MetricCoach:
@@ -27,7 +30,7 @@ class MetricCoach:
     def __init__(self, context: CoachContext) -> None:
         self._context = context
         self.rubric = KpiRubric.load(context.library)
-        self.messages = KpiMessages(context.library)
+        self.messages = Messages(context.library, MESSAGES_FILE)
         self._library = KpiLibrary.load(context.library)
         self._classifier = KpiClassifier(self.rubric, context.encoder, self._library)
         self._criteria = SetCriteria(self.rubric, self.messages)

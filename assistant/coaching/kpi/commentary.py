@@ -14,8 +14,7 @@ from assistant.coaching.common.account import AccountProfile
 from assistant.coaching.common.report import CriterionResult
 from assistant.coaching.kpi.catalogue import Suggestion
 from assistant.coaching.kpi.model import Kpi
-from assistant.coaching.kpi.rubric import KpiMessages
-from assistant.prompts import PromptLibrary
+from assistant.prompts import Messages, PromptLibrary
 from assistant.text.language import detect_language, is_chinese
 
 MAX_CHARS = 1200
@@ -36,7 +35,7 @@ class Commentary:
 def comment(
     chat_model: BaseChatModel,
     library: PromptLibrary,
-    messages: KpiMessages,
+    messages: Messages,
     account: AccountProfile,
     kpis: Sequence[Kpi],
     criteria: Sequence[CriterionResult],

@@ -9,7 +9,8 @@ from assistant.coaching.common.account import AccountProfile
 from assistant.coaching.common.report import CriterionResult
 from assistant.coaching.kpi.checks import RESULT_SCORES
 from assistant.coaching.kpi.classify import KpiProfile
-from assistant.coaching.kpi.rubric import KpiMessages, KpiRubric
+from assistant.coaching.kpi.rubric import KpiRubric
+from assistant.prompts import Messages
 
 Values = dict[str, object]
 _MESSAGE = "_message"  # a value naming a message other than the result's own
@@ -29,7 +30,7 @@ def names(profiles: Sequence[KpiProfile], language: str, limit: int = 4) -> str:
 class SetCriteria:
     """Judges each set-level criterion of the rubric, in the rubric's order."""
 
-    def __init__(self, rubric: KpiRubric, messages: KpiMessages) -> None:
+    def __init__(self, rubric: KpiRubric, messages: Messages) -> None:
         self._rubric = rubric
         self._messages = messages
 

@@ -9,7 +9,8 @@ from assistant.coaching.common.report import CoachCitation, CriterionResult
 from assistant.coaching.kpi.catalogue import Suggestion
 from assistant.coaching.kpi.classify import KpiProfile
 from assistant.coaching.kpi.criteria import quote
-from assistant.coaching.kpi.rubric import KpiMessages, KpiRubric
+from assistant.coaching.kpi.rubric import KpiRubric
+from assistant.prompts import Messages
 from assistant.retrieval.search import HybridSearcher, Passage, SearchFilters
 
 MAX_CITATIONS = 8
@@ -52,7 +53,7 @@ def mark(n: int | None) -> str:
     return f" [{n}]" if n else ""
 
 
-def kpi_issues(profile: KpiProfile, messages: KpiMessages, language: str) -> list[str]:
+def kpi_issues(profile: KpiProfile, messages: Messages, language: str) -> list[str]:
     """Short, user-facing issues of one KPI (for the scorecard and the feedback)."""
     issues = []
     if not profile.recognised:
@@ -76,7 +77,7 @@ def compose(
     suggestions: Sequence[Suggestion],
     citer: Citer,
     rubric: KpiRubric,
-    messages: KpiMessages,
+    messages: Messages,
     language: str,
 ) -> list[str]:
     """Criterion feedback (worst first, cited), then suggested KPIs, then per-KPI fixes."""

@@ -1,20 +1,18 @@
-"""The KPI coach's rubric (``prompts/rubrics/kpi_set.yaml``) and wording
-(``prompts/kpi_messages.yaml``), loaded once, validated and with patterns compiled."""
+"""The KPI coach's rubric (``prompts/rubrics/kpi_set.yaml``), loaded once, validated and with
+patterns compiled."""
 
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from assistant.errors import KamError
-from assistant.prompts import PromptLibrary
+from assistant.prompts import PromptLibrary, ResourceModel
 from assistant.text.tokens import lexical_tokens
 
 LANGUAGES = ("en", "zh-Hant")
 RUBRIC_FILE = "rubrics/kpi_set.yaml"
-MESSAGES_FILE = "kpi_messages.yaml"
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,60 @@ class CriterionSpec:
 
 DEFAULT_RISK_FIELDS = ("name", "definition", "formula", "data_source", "target")
 
+# How the rubric file is written: a list of patterns, or one list per language.
+PatternItems = list[str] | dict[str, list[str] | None] | None
+
+
+class _CriterionEntry(ResourceModel):
+    id: str
+    name: dict[str, str]
+    definition: dict[str, str]
+    search: dict[str, str]
+
+
+class _CheckEntry(ResourceModel):
+    id: str
+    name: dict[str, str]
+
+
+class _ClassEntry(ResourceModel):
+    patterns: PatternItems = None
+    exemplars: list[str] = []
+    frame: PatternItems = None
+    owner: PatternItems = None
+
+
+class _StageEntry(ResourceModel):
+    name: dict[str, str]
+    fit: PatternItems = None
+    misfit: PatternItems = None
+    exemplars: list[str] = []
+
+
+class _RiskEntry(ResourceModel):
+    id: str
+    level: Literal["compliance", "gaming"]
+    name: dict[str, str]
+    patterns: PatternItems
+    fields: list[str] = []
+
+
+class _RubricFile(ResourceModel):
+    """``prompts/rubrics/kpi_set.yaml`` as written."""
+
+    criteria: list[_CriterionEntry]
+    checks: list[_CheckEntry]
+    thresholds: dict[str, float]
+    generic_terms: dict[str, list[str]]
+    cjk_function_chars: str = ""
+    concepts: list[list[str]] = []
+    placeholders: PatternItems
+    negation: str
+    fields: dict[str, dict[str, PatternItems]]
+    classes: dict[str, dict[str, _ClassEntry]]
+    stages: dict[str, _StageEntry]
+    risks: list[_RiskEntry]
+
 
 @dataclass
 class KpiRubric:
@@ -94,73 +146,67 @@ class KpiRubric:
 
     @classmethod
     def load(cls, library: PromptLibrary) -> KpiRubric:
-        data = library.data(RUBRIC_FILE)
-        try:
-            return cls._build(data)
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise KamError(f"{RUBRIC_FILE}: missing or malformed entry ({exc})") from None
+        return cls._build(library.load(RUBRIC_FILE, _RubricFile))
 
     @classmethod
-    def _build(cls, data: dict[str, Any]) -> KpiRubric:
+    def _build(cls, data: _RubricFile) -> KpiRubric:
         criteria = [
-            CriterionSpec(
-                c["id"], _both(c["name"], c["id"]), _both(c["definition"], c["id"]), c["search"]
-            )
-            for c in data["criteria"]
+            CriterionSpec(c.id, _both(c.name, c.id), _both(c.definition, c.id), c.search)
+            for c in data.criteria
         ]
-        checks = {c["id"]: _both(c["name"], c["id"]) for c in data["checks"]}
+        checks = {c.id: _both(c.name, c.id) for c in data.checks}
         fields = {
             name: {
                 kind: Patterns.of(items, f"fields.{name}.{kind}") for kind, items in kinds.items()
             }
-            for name, kinds in data["fields"].items()
+            for name, kinds in data.fields.items()
         }
         classes = {
             dim: {
                 label: ClassSpec(
-                    Patterns.of(spec.get("patterns"), f"classes.{dim}.{label}"),
-                    tuple(spec.get("exemplars") or ()),
-                    Patterns.of(spec.get("frame"), f"classes.{dim}.{label}.frame"),
-                    Patterns.of(spec.get("owner"), f"classes.{dim}.{label}.owner"),
+                    Patterns.of(spec.patterns, f"classes.{dim}.{label}"),
+                    tuple(spec.exemplars),
+                    Patterns.of(spec.frame, f"classes.{dim}.{label}.frame"),
+                    Patterns.of(spec.owner, f"classes.{dim}.{label}.owner"),
                 )
                 for label, spec in labels.items()
             }
-            for dim, labels in data["classes"].items()
+            for dim, labels in data.classes.items()
         }
         stages = {
             stage: StageSpec(
-                _both(spec["name"], stage),
-                Patterns.of(spec.get("fit"), f"stages.{stage}.fit"),
-                Patterns.of(spec.get("misfit"), f"stages.{stage}.misfit"),
-                tuple(spec.get("exemplars") or ()),
+                _both(spec.name, stage),
+                Patterns.of(spec.fit, f"stages.{stage}.fit"),
+                Patterns.of(spec.misfit, f"stages.{stage}.misfit"),
+                tuple(spec.exemplars),
             )
-            for stage, spec in data["stages"].items()
+            for stage, spec in data.stages.items()
         }
         risks = [
             RiskSpec(
-                r["id"],
-                r["level"],
-                _both(r["name"], r["id"]),
-                Patterns.of(r["patterns"], f"risks.{r['id']}"),
-                tuple(r.get("fields") or DEFAULT_RISK_FIELDS),
+                r.id,
+                r.level,
+                _both(r.name, r.id),
+                Patterns.of(r.patterns, f"risks.{r.id}"),
+                tuple(r.fields or DEFAULT_RISK_FIELDS),
             )
-            for r in data["risks"]
+            for r in data.risks
         ]
         generic = {
             token
-            for terms in data["generic_terms"].values()
+            for terms in data.generic_terms.values()
             for term in terms
-            for token in [str(term).lower(), *lexical_tokens(str(term))]
+            for token in [term.lower(), *lexical_tokens(term)]
         }
         return cls(
             criteria=criteria,
             checks=checks,
-            thresholds={k: float(v) for k, v in data["thresholds"].items()},
+            thresholds=dict(data.thresholds),
             generic_terms=frozenset(generic),
-            cjk_function_chars=frozenset(str(data.get("cjk_function_chars", ""))),
-            concepts=[_concept(words) for words in data.get("concepts") or ()],
-            placeholders=Patterns.of(data["placeholders"], "placeholders"),
-            negation=re.compile(data["negation"], re.IGNORECASE),
+            cjk_function_chars=frozenset(data.cjk_function_chars),
+            concepts=[_concept(words) for words in data.concepts],
+            placeholders=Patterns.of(data.placeholders, "placeholders"),
+            negation=re.compile(data.negation, re.IGNORECASE),
             fields=fields,
             classes=classes,
             stages=stages,
@@ -195,36 +241,3 @@ def _both(names: dict[str, str], where: str) -> dict[str, str]:
             "(quote text that holds commas)"
         )
     return {lang: str(names[lang]).strip() for lang in LANGUAGES}
-
-
-class KpiMessages:
-    """Feedback wording in English and Traditional Chinese, addressed by dotted keys
-    (``criteria.compliance.missing``); both languages must hold the same keys."""
-
-    def __init__(self, library: PromptLibrary) -> None:
-        table = library.data(MESSAGES_FILE)
-        if not isinstance(table, dict) or any(lang not in table for lang in LANGUAGES):
-            raise KamError(f"{MESSAGES_FILE}: needs sections {', '.join(LANGUAGES)}")
-        self._flat = {lang: dict(_flatten(table[lang])) for lang in LANGUAGES}
-        odd = set(self._flat["en"]) ^ set(self._flat["zh-Hant"])
-        if odd:
-            raise KamError(f"{MESSAGES_FILE}: keys not in both languages: {sorted(odd)}")
-
-    def get(self, key: str, language: str, **values: object) -> str:
-        table = self._flat.get(language) or self._flat["en"]
-        if key not in table:
-            raise KamError(f"{MESSAGES_FILE}: no message '{key}'")
-        template = table[key]
-        needed = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-        if not needed <= set(values):
-            raise KamError(f"{MESSAGES_FILE}: '{key}' needs {sorted(needed - set(values))}")
-        return template.format(**{name: values[name] for name in needed})
-
-
-def _flatten(node: Any, prefix: str = "") -> list[tuple[str, str]]:
-    if isinstance(node, dict):
-        pairs: list[tuple[str, str]] = []
-        for key, value in node.items():
-            pairs += _flatten(value, f"{prefix}{key}.")
-        return pairs
-    return [(prefix.rstrip("."), str(node).strip())]

@@ -11,7 +11,7 @@ from typing import Any
 from assistant.coaching.common.report import CoachReport
 from assistant.coaching.kpi.classify import KpiProfile
 from assistant.coaching.kpi.feedback import kpi_issues
-from assistant.coaching.kpi.rubric import KpiMessages
+from assistant.prompts import Messages
 
 COLUMNS = (
     "number",
@@ -34,7 +34,7 @@ CLASS_COLUMNS = ("direction", "nature", "horizon", "scope")
 
 
 def scorecard_rows(
-    profiles: Sequence[KpiProfile], messages: KpiMessages, language: str
+    profiles: Sequence[KpiProfile], messages: Messages, language: str
 ) -> list[dict[str, Any]]:
     """Machine-readable rows (stable keys and values) for JSON."""
     rows = []
@@ -51,7 +51,7 @@ def scorecard_rows(
     return rows
 
 
-def _cell(column: str, value: Any, messages: KpiMessages, language: str) -> str:
+def _cell(column: str, value: Any, messages: Messages, language: str) -> str:
     """A row value in words of the report's language."""
     if column in CLASS_COLUMNS:
         return messages.get(f"labels.{value}", language)
@@ -63,7 +63,7 @@ def _cell(column: str, value: Any, messages: KpiMessages, language: str) -> str:
 
 
 def scorecard_table(
-    rows: Sequence[dict[str, Any]], messages: KpiMessages, language: str
+    rows: Sequence[dict[str, Any]], messages: Messages, language: str
 ) -> tuple[list[str], list[list[str]]]:
     """The scorecard's header and rows in words of the report's language."""
     header = [messages.get(f"scorecard.headers.{c}", language) for c in COLUMNS]
@@ -71,7 +71,7 @@ def scorecard_table(
     return header, body
 
 
-def to_csv(rows: Sequence[dict[str, Any]], messages: KpiMessages, language: str) -> str:
+def to_csv(rows: Sequence[dict[str, Any]], messages: Messages, language: str) -> str:
     header, body = scorecard_table(rows, messages, language)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -84,7 +84,7 @@ def _md(text: object) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
 
 
-def to_markdown(report: CoachReport, messages: KpiMessages) -> str:
+def to_markdown(report: CoachReport, messages: Messages) -> str:
     """The whole review as Markdown: score, criteria, the KPI table and the feedback."""
     language = report.language
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.coaching.roleplay.matcher import CueMatcher
-from assistant.coaching.roleplay.scenario import describe_validation
 from assistant.embeddings.encoders import NamedEmbeddings
-from assistant.errors import KamError
-from assistant.prompts import PromptLibrary
+from assistant.prompts import PromptLibrary, ResourceModel
+
+MESSAGES_FILE = "roleplay_messages.yaml"
 
 
 class Patience(BaseModel):
@@ -51,10 +51,8 @@ class CueSet(BaseModel):
     examples: list[str] = Field(default_factory=list)
 
 
-class Behaviour(BaseModel):
+class Behaviour(ResourceModel):
     """See ``prompts/roleplay_behaviour.yaml``."""
-
-    model_config = ConfigDict(extra="forbid")
 
     similarity: float = Field(gt=0, lt=1)
     questions: list[str]
@@ -75,27 +73,4 @@ class Behaviour(BaseModel):
 
     @classmethod
     def load(cls, library: PromptLibrary) -> Behaviour:
-        try:
-            return cls.model_validate(library.data("roleplay_behaviour.yaml"))
-        except ValidationError as exc:
-            raise KamError(f"roleplay_behaviour.yaml: {describe_validation(exc)}") from None
-
-
-class RolePlayMessages:
-    """User-facing role-play wording in English or Traditional Chinese."""
-
-    def __init__(self, library: PromptLibrary, name: str = "roleplay_messages.yaml") -> None:
-        table = library.data(name)
-        if not isinstance(table, dict) or "en" not in table:
-            raise KamError(f"{name}: expected 'en' and 'zh-Hant' sections")
-        different = set(table["en"]) ^ set(table.get("zh-Hant", {}))
-        if different:
-            raise KamError(f"{name}: keys not in both languages: {sorted(different)}")
-        self._table: dict[str, dict[str, str]] = table
-
-    def get(self, key: str, language: str, **values: object) -> str:
-        table = self._table.get(language) or self._table["en"]
-        if key not in table:
-            raise KamError(f"roleplay_messages.yaml has no '{key}'")
-        text = " ".join(str(table[key]).split())
-        return text.format(**values) if values else text
+        return library.load("roleplay_behaviour.yaml", cls)

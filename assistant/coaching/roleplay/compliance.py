@@ -8,13 +8,12 @@ speaking *to* a customer breaches differently ("it works in children too"), so t
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from assistant.coaching.roleplay.matcher import sentences
-from assistant.errors import KamError
-from assistant.prompts import PromptLibrary
+from assistant.prompts import PromptLibrary, ResourceModel
+from assistant.rules.cue_rules import CueRule, CueRuleSpec
 
 
 @dataclass(frozen=True)
@@ -29,20 +28,14 @@ class Breach:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class _Rule:
-    id: str
-    cues: dict[str, tuple[re.Pattern[str], ...]]
-    triggers: tuple[frozenset[str], ...]
-    exempt: tuple[re.Pattern[str], ...]
+class UtteranceRuleSpec(CueRuleSpec):
+    message: dict[str, str]
 
-    def fires(self, text: str) -> bool:
-        if any(p.search(text) for p in self.exempt):
-            return False
-        matched = {
-            name for name, patterns in self.cues.items() if any(p.search(text) for p in patterns)
-        }
-        return any(trigger <= matched for trigger in self.triggers)
+
+class UtteranceRules(ResourceModel):
+    """``prompts/roleplay_compliance.yaml``."""
+
+    rules: list[UtteranceRuleSpec]
 
 
 class UtteranceCompliance:
@@ -51,28 +44,12 @@ class UtteranceCompliance:
     "Medical Information will answer") exempts its window."""
 
     def __init__(self, library: PromptLibrary, name: str = "roleplay_compliance.yaml") -> None:
-        raw = library.data(name)
-        self.messages: dict[str, dict[str, str]] = {}
-        self._rules: list[_Rule] = []
-        try:
-            for rule in raw["rules"]:
-                cues = {
-                    group: tuple(re.compile(p, re.IGNORECASE) for p in patterns)
-                    for group, patterns in rule["cues"].items()
-                }
-                triggers = tuple(frozenset(t) for t in rule["triggers"])
-                unknown = {g for t in triggers for g in t} - set(cues)
-                if unknown:
-                    raise KamError(
-                        f"{name}: rule {rule['id']} names unknown cues {sorted(unknown)}"
-                    )
-                exempt = tuple(re.compile(p, re.IGNORECASE) for p in rule.get("exempt", []))
-                self._rules.append(_Rule(rule["id"], cues, triggers, exempt))
-                self.messages[rule["id"]] = {
-                    lang: " ".join(str(text).split()) for lang, text in rule["message"].items()
-                }
-        except (KeyError, TypeError, re.error) as exc:
-            raise KamError(f"{name}: malformed rule ({exc})") from None
+        raw = library.load(name, UtteranceRules)
+        self._rules = [CueRule.compile(rule) for rule in raw.rules]
+        self.messages: dict[str, dict[str, str]] = {
+            rule.id: {lang: " ".join(text.split()) for lang, text in rule.message.items()}
+            for rule in raw.rules
+        }
 
     @property
     def rule_ids(self) -> list[str]:
@@ -88,7 +65,7 @@ class UtteranceCompliance:
             for rule in self._rules:
                 if rule.id in found:
                     continue
-                if any(any(p.search(s) for p in rule.exempt) for s in window):
+                if any(rule.exempted(sentence) for sentence in window):
                     continue
                 if rule.fires(joined):
                     found[rule.id] = Breach(rule.id, joined, turn)

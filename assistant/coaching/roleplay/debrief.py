@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from assistant.coaching.common.context import CoachContext
 from assistant.coaching.common.report import CoachCitation
-from assistant.coaching.roleplay.behaviour import RolePlayMessages
 from assistant.coaching.roleplay.compliance import UtteranceCompliance
 from assistant.coaching.roleplay.rubric import Rubric
 from assistant.coaching.roleplay.scenario import Scenario
 from assistant.coaching.roleplay.scorecard import Scorecard
 from assistant.coaching.roleplay.tracker import ConversationState
 from assistant.errors import KamError
+from assistant.prompts import Messages
 
 MAX_CITATIONS = 4
 
 
 def gaps(
-    scenario: Scenario, state: ConversationState, messages: RolePlayMessages, language: str
+    scenario: Scenario, state: ConversationState, messages: Messages, language: str
 ) -> list[str]:
     """Points raised and never answered; hidden concerns never uncovered (named, for the
     debrief)."""
@@ -33,9 +33,7 @@ def gaps(
     return lines
 
 
-def feedback(
-    card: Scorecard, messages: RolePlayMessages, compliance: UtteranceCompliance
-) -> list[str]:
+def feedback(card: Scorecard, messages: Messages, compliance: UtteranceCompliance) -> list[str]:
     """The summary, the compliance verdict with each breach explained, then the improvements."""
     language = card.language
     met = sum(c.result == "met" for c in card.criteria)

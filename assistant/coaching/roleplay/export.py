@@ -5,20 +5,20 @@ from __future__ import annotations
 import csv
 import io
 
-from assistant.coaching.roleplay.behaviour import RolePlayMessages
+from assistant.coaching.roleplay.behaviour import MESSAGES_FILE
 from assistant.coaching.roleplay.records import (
     CriterionProgress,
     ProgressPoint,
     SessionRecord,
     TraineeProgress,
 )
-from assistant.prompts import PromptLibrary
+from assistant.prompts import Messages, PromptLibrary
 from assistant.text.markup import escape_markup
 
 
 def session_markdown(record: SessionRecord, library: PromptLibrary) -> str:
     """Header, transcript and (when scored) the effective scorecard, in the session's language."""
-    messages = RolePlayMessages(library)
+    messages = Messages(library, MESSAGES_FILE)
     summary = record.summary
     lang = summary.language
 

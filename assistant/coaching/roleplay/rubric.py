@@ -3,14 +3,13 @@ scored against and what the offline checks look for."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.coaching.roleplay.scenario import describe_validation
 from assistant.errors import KamError
-from assistant.prompts import PromptLibrary
+from assistant.prompts import PromptLibrary, ResourceModel
+from assistant.rules.cue_rules import check_patterns
 
 Bilingual = dict[Literal["en", "zh-Hant"], str]
 CheckKind = Literal[
@@ -48,11 +47,7 @@ class Criterion(BaseModel):
     @classmethod
     def _compiles(cls, cues: dict[str, list[str]]) -> dict[str, list[str]]:
         for patterns in cues.values():
-            for pattern in patterns:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    raise ValueError(f"invalid regular expression {pattern!r} ({exc})") from None
+            check_patterns(patterns)
         return cues
 
     def all_cues(self) -> list[str]:
@@ -63,9 +58,7 @@ class Criterion(BaseModel):
         return [e for examples in self.examples.values() for e in examples]
 
 
-class Rubric(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Rubric(ResourceModel):
     id: str
     extends: str | None = None
     name: Bilingual
@@ -93,10 +86,8 @@ class RubricBook:
 
     def get(self, rubric_id: str) -> Rubric:
         if rubric_id not in self._rubrics:
-            try:
-                rubric = Rubric.model_validate(self._raw(rubric_id, ()))
-            except ValidationError as exc:
-                raise KamError(f"rubric {rubric_id}: {describe_validation(exc)}") from None
+            raw = self._raw(rubric_id, ())
+            rubric = PromptLibrary.validate(f"rubric {rubric_id}", raw, Rubric)
             if rubric.id != rubric_id:
                 raise KamError(f"rubric file {rubric_id}.yaml declares id '{rubric.id}'")
             self._rubrics[rubric_id] = rubric

@@ -3,7 +3,6 @@ tree and the rubric it is scored against. Validated strictly, with messages that
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 import yaml
@@ -12,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.coaching.common.account import normalise_account_type
 from assistant.documents.metadata import yaml_line
 from assistant.errors import KamError
+from assistant.prompts import describe_validation
+from assistant.rules.cue_rules import check_patterns
 
 Language = Literal["en", "zh-Hant"]
 SCENARIO_ID = r"^[a-z0-9][a-z0-9-]{1,63}$"
@@ -39,12 +40,7 @@ class Cues(_Strict):
     @field_validator("cues")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {pattern!r} ({exc})") from None
-        return patterns
+        return check_patterns(patterns)
 
     @model_validator(mode="after")
     def _not_empty(self) -> Cues:
@@ -176,20 +172,6 @@ class Scenario(_Strict):
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
-
-
-def describe_validation(error: ValidationError) -> str:
-    """One line per problem: ``persona.name: field required``."""
-    lines = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "missing":
-            message = "required field is missing"
-        elif problem["type"] == "extra_forbidden":
-            message = "unknown field"
-        lines.append(f"{where}: {message}")
-    return "; ".join(lines)
 
 
 def parse_scenario(text: str, origin: str) -> Scenario:

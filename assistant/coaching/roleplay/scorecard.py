@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.coaching.common.report import CoachCitation, CoachReport, CriterionResult
-from assistant.coaching.roleplay.behaviour import RolePlayMessages
+from assistant.coaching.roleplay.behaviour import MESSAGES_FILE
 from assistant.coaching.roleplay.compliance import Breach
-from assistant.prompts import PromptLibrary, default_library
+from assistant.prompts import Messages, PromptLibrary, default_library
 from assistant.retrieval.search import Passage
 from assistant.text.markup import escape_markup
 
@@ -149,7 +149,7 @@ class Scorecard(CoachReport):
 
     def to_markdown(self, library: PromptLibrary | None = None) -> str:
         """The scorecard as Markdown, in the session's language."""
-        messages = RolePlayMessages(library or default_library())
+        messages = Messages(library or default_library(), MESSAGES_FILE)
         lang = self.language
 
         def say(key: str, **values: object) -> str:

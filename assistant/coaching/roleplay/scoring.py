@@ -10,7 +10,7 @@ from assistant.answering.service import answer_language
 from assistant.coaching.common.context import CoachContext
 from assistant.coaching.common.report import CriterionResult
 from assistant.coaching.roleplay import debrief
-from assistant.coaching.roleplay.behaviour import Behaviour, RolePlayMessages
+from assistant.coaching.roleplay.behaviour import Behaviour
 from assistant.coaching.roleplay.compliance import Breach, UtteranceCompliance
 from assistant.coaching.roleplay.matcher import CueMatcher
 from assistant.coaching.roleplay.rubric import Criterion, Rubric, RubricBook
@@ -19,6 +19,7 @@ from assistant.coaching.roleplay.scorecard import Scorecard, weighted_score
 from assistant.coaching.roleplay.tracker import ConversationState, Tracker
 from assistant.coaching.roleplay.transcript import Transcript
 from assistant.errors import KamError
+from assistant.prompts import Messages
 
 DEFAULT_RUBRIC = "roleplay_core"
 _OPENING_TURNS = 2
@@ -37,7 +38,7 @@ class RolePlayScorer:
         self,
         context: CoachContext,
         behaviour: Behaviour,
-        messages: RolePlayMessages,
+        messages: Messages,
         compliance: UtteranceCompliance,
         matcher: CueMatcher,
     ) -> None:

@@ -7,7 +7,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from assistant.coaching.common.context import CoachContext
-from assistant.coaching.roleplay.behaviour import Behaviour, RolePlayMessages
+from assistant.coaching.roleplay.behaviour import MESSAGES_FILE, Behaviour
 from assistant.coaching.roleplay.compliance import UtteranceCompliance
 from assistant.coaching.roleplay.persona import LLMPersona, PersonaReply, ScriptedPersona
 from assistant.coaching.roleplay.records import SessionRecord
@@ -19,6 +19,7 @@ from assistant.coaching.roleplay.store import SessionStore
 from assistant.coaching.roleplay.tracker import ConversationState
 from assistant.coaching.roleplay.transcript import Transcript, Turn
 from assistant.errors import KamError
+from assistant.prompts import Messages
 
 if TYPE_CHECKING:
     from assistant.retrieval.search import SearchFilters
@@ -41,7 +42,7 @@ class RolePlayService:
         self.scenarios = scenarios
         library = context.library
         self._behaviour = Behaviour.load(library)
-        self._messages = RolePlayMessages(library)
+        self._messages = Messages(library, MESSAGES_FILE)
         self._compliance = UtteranceCompliance(library)
         matcher = self._behaviour.matcher(context.encoder)
         self._scorer = RolePlayScorer(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.coaching.roleplay import export
-from assistant.coaching.roleplay.behaviour import RolePlayMessages
+from assistant.coaching.roleplay.behaviour import MESSAGES_FILE
 from assistant.coaching.roleplay.records import (
     SessionRecord,
     SessionSummary,
@@ -25,7 +25,7 @@ from assistant.coaching.roleplay.scenario import Scenario
 from assistant.coaching.roleplay.scorecard import YES_NO, Override, Scorecard
 from assistant.coaching.roleplay.sqlite_schema import open_store
 from assistant.errors import KamError
-from assistant.prompts import PromptLibrary, default_library
+from assistant.prompts import Messages, PromptLibrary, default_library
 from assistant.storage.sqlite import write_transaction
 
 
@@ -39,7 +39,7 @@ class SessionStore:
     def __init__(self, path: Path, library: PromptLibrary | None = None) -> None:
         self.path = path
         self._library = library or default_library()
-        self._messages = RolePlayMessages(self._library)
+        self._messages = Messages(self._library, MESSAGES_FILE)
         self._lock = threading.RLock()
         self._db = open_store(path)
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.coaching.roleplay.behaviour import Behaviour, RolePlayMessages
+from assistant.coaching.roleplay.behaviour import Behaviour
 from assistant.coaching.roleplay.compliance import Breach, UtteranceCompliance
 from assistant.coaching.roleplay.matcher import CueMatcher, sentences
 from assistant.coaching.roleplay.scenario import HiddenConcern, Objection, Scenario
+from assistant.prompts import Messages
 from assistant.text.tokens import lexical_tokens
 
 
@@ -84,7 +85,7 @@ class Tracker:
         matcher: CueMatcher,
         compliance: UtteranceCompliance,
         behaviour: Behaviour,
-        messages: RolePlayMessages,
+        messages: Messages,
     ) -> None:
         self.scenario = scenario
         self._matcher = matcher

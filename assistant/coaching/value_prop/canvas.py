@@ -8,8 +8,8 @@ from typing import Any
 
 from assistant.coaching.common.account import AccountProfile
 from assistant.coaching.value_prop.checks import CheckOutcome
-from assistant.coaching.value_prop.messages import ValuePropMessages
 from assistant.coaching.value_prop.rubric import Rubric
+from assistant.prompts import Messages
 
 MAX_PER_SECTION = 6
 
@@ -103,7 +103,7 @@ def build_canvas(
     )
 
 
-def canvas_markdown(canvas: ValuePropCanvas, messages: ValuePropMessages) -> str:
+def canvas_markdown(canvas: ValuePropCanvas, messages: Messages) -> str:
     """The canvas as a Markdown document in the canvas's language."""
     lang = canvas.language
 

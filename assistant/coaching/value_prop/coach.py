@@ -19,7 +19,6 @@ from assistant.coaching.value_prop.feedback import (
     overall_score,
     template_values,
 )
-from assistant.coaching.value_prop.messages import MESSAGES_FILE, ValuePropMessages
 from assistant.coaching.value_prop.rewrite import (
     RewriteError,
     ValuePropRewrite,
@@ -28,11 +27,13 @@ from assistant.coaching.value_prop.rewrite import (
     rewrite_prompt,
 )
 from assistant.coaching.value_prop.rubric import RUBRIC_FILE, load_rubric
+from assistant.prompts import Messages
 from assistant.rules.compliance import ComplianceGuard
 
 KIND = "value_proposition"
 MAX_DRAFT_CHARS = 20_000
 INPUT_FIELDS = ("account", "draft")
+MESSAGES_FILE = "value_prop_messages.yaml"
 
 
 class ValuePropInputError(AccountFileError):
@@ -82,7 +83,7 @@ class ValuePropCoach:
     ) -> None:
         self._context = context
         self._rubric = load_rubric(context.library, rubric_name)
-        self._messages = ValuePropMessages(context.library, messages_name)
+        self._messages = Messages(context.library, messages_name)
         self._checker = ValuePropChecker(
             self._rubric, context.encoder, ComplianceGuard(context.library)
         )
@@ -92,7 +93,7 @@ class ValuePropCoach:
         return self._rubric.ids
 
     @property
-    def messages(self) -> ValuePropMessages:
+    def messages(self) -> Messages:
         return self._messages
 
     def ensure_llm(self) -> None:

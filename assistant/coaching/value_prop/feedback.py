@@ -7,8 +7,8 @@ from assistant.coaching.common.account import AccountProfile
 from assistant.coaching.common.context import CoachContext
 from assistant.coaching.common.report import CoachCitation
 from assistant.coaching.value_prop.checks import CheckOutcome
-from assistant.coaching.value_prop.messages import ValuePropMessages, fields_of, fill
 from assistant.coaching.value_prop.rubric import Criterion, Rubric
+from assistant.prompts import Messages, fill, placeholders
 
 MAX_CITATIONS = 5
 MAX_QUESTIONS = 8
@@ -31,7 +31,7 @@ def gaps_in_order(rubric: Rubric, results: dict[str, str]) -> list[Criterion]:
     )
 
 
-def account_label(account: AccountProfile, messages: ValuePropMessages, language: str) -> str:
+def account_label(account: AccountProfile, messages: Messages, language: str) -> str:
     return account.name or messages.get("the_account", language)
 
 
@@ -44,7 +44,7 @@ def template_values(
     rubric: Rubric,
     account: AccountProfile,
     outcomes: dict[str, CheckOutcome],
-    messages: ValuePropMessages,
+    messages: Messages,
     language: str,
 ) -> dict[str, object]:
     """What feedback templates may mention: coverage of objectives, roles still to address."""
@@ -69,7 +69,7 @@ def next_questions(
     account: AccountProfile,
     outcomes: dict[str, CheckOutcome],
     rubric: Rubric,
-    messages: ValuePropMessages,
+    messages: Messages,
     language: str,
 ) -> list[str]:
     """Questions to ask the account, from the gaps, in the draft's language: one per role not
@@ -84,8 +84,8 @@ def next_questions(
     for criterion in gaps:
         key = f"questions.{criterion.id}"
         found: list[str] = []
-        for template in messages.raw_list(key, language):
-            needs = fields_of(template)
+        for template in messages.templates(key, language):
+            needs = placeholders(template)
             if "role" in needs:
                 found += [fill(template, {**base, "role": role}, key) for role in roles]
             elif "pain" in needs:
@@ -103,7 +103,7 @@ def cite_gaps(
     context: CoachContext,
     gaps: list[Criterion],
     account: AccountProfile,
-    messages: ValuePropMessages,
+    messages: Messages,
     language: str,
 ) -> dict[str, CoachCitation]:
     """One best-practice passage per gap (up to ``MAX_CITATIONS``), found with the caller's

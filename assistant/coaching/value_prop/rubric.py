@@ -7,23 +7,19 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from assistant.coaching.common.account import AccountType
 from assistant.coaching.common.report import RESULTS
 from assistant.errors import KamError
-from assistant.prompts import PromptLibrary
+from assistant.prompts import PromptLibrary, ResourceModel
 
 RUBRIC_FILE = "rubrics/value_proposition.yaml"
 LANGUAGES = ("en", "zh-Hant")
 Result = Literal["met", "partly", "missing"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Bilingual(_Strict):
+class _Bilingual(ResourceModel):
     en: str
     zh_hant: str = Field(alias="zh-Hant")
 
@@ -31,7 +27,7 @@ class _Bilingual(_Strict):
         return self.zh_hant if language == "zh-Hant" else self.en
 
 
-class _PatternsByLanguage(_Strict):
+class _PatternsByLanguage(ResourceModel):
     en: list[str] = Field(default_factory=list)
     zh_hant: list[str] = Field(default_factory=list, alias="zh-Hant")
 
@@ -39,7 +35,7 @@ class _PatternsByLanguage(_Strict):
         return [*self.en, *self.zh_hant]
 
 
-class _CueGroupSpec(_Strict):
+class _CueGroupSpec(ResourceModel):
     patterns: _PatternsByLanguage = Field(default_factory=_PatternsByLanguage)
     unless: _PatternsByLanguage = Field(default_factory=_PatternsByLanguage)
     exemplars: list[str] = Field(default_factory=list)
@@ -54,19 +50,19 @@ class _CueGroupSpec(_Strict):
         return self
 
 
-class _RuleSpec(_Strict):
+class _RuleSpec(ResourceModel):
     result: Result
     when: list[list[str]] = Field(min_length=1)
     same_unit: bool = False
 
 
-class _GuideSpec(_Strict):
+class _GuideSpec(ResourceModel):
     met: str
     partly: str
     missing: str
 
 
-class _CriterionSpec(_Strict):
+class _CriterionSpec(ResourceModel):
     id: str = Field(pattern=r"^[a-z][a-z_]*$")
     name: _Bilingual
     description: str
@@ -94,12 +90,12 @@ class _CriterionSpec(_Strict):
 CanvasSection = Literal["gains", "product", "services", "evidence", "measures", "company_value"]
 
 
-class _CanvasSpec(_Strict):
+class _CanvasSpec(ResourceModel):
     sections: dict[CanvasSection, list[str]] = Field(default_factory=dict)
     groups: dict[str, _CueGroupSpec] = Field(default_factory=dict)
 
 
-class _RubricSpec(_Strict):
+class _RubricSpec(ResourceModel):
     name: str
     results: dict[Result, float]
     compliance: dict[str, str | float]
@@ -221,13 +217,7 @@ def _criterion(spec: _CriterionSpec) -> Criterion:
 
 def load_rubric(library: PromptLibrary, name: str = RUBRIC_FILE) -> Rubric:
     """Read and validate the rubric; a broken file is a ``KamError`` naming what is wrong."""
-    raw = library.data(name)
-    try:
-        spec = _RubricSpec.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise KamError(f"{name}: {where}: {first['msg']}") from None
+    spec = library.load(name, _RubricSpec)
     if set(spec.results) != set(RESULTS):
         raise KamError(f"{name}: results must give a score for each of {', '.join(RESULTS)}")
     criteria = tuple(_criterion(c) for c in spec.criteria)

@@ -103,10 +103,7 @@ def build_eval_tab(ctx: AppContext) -> None:
 
         def metric_name(name: str) -> str:
             key = "metric_" + name.replace("@", "_at_")
-            try:
-                return labels.get(key, language)
-            except KeyError:
-                return name
+            return labels.get(key, language) if labels.has(key) else name
 
         table = [
             [
