@@ -1,5 +1,8 @@
-"""Extractive answers: the most relevant, non-redundant sentences of the retrieved passages,
-grouped by source so they read as an answer, each cited."""
+"""Extractive answers: coherent excerpts of the passages that answer best. The passages whose
+best sentence clears a bar relative to the best passage's (usually one to three) are quoted,
+the best first; from each, the contiguous run of sentences around its best one, in reading
+order, with the list a sentence introduces; nothing from a passage that does not address the
+question."""
 
 from __future__ import annotations
 
@@ -93,11 +96,15 @@ class ExtractiveComposer:
         max_sentences: int = 5,
         redundancy: float = 0.85,
         relative_floor: float = 0.5,
+        passage_bar: float = 0.8,
+        max_passages: int = 3,
     ) -> None:
         self._encoder = encoder
         self._max = max_sentences
         self._redundancy = redundancy
         self._floor = relative_floor
+        self._passage_bar = passage_bar
+        self._max_passages = max_passages
 
     def select(self, question: str, passages: list[Passage], expansion: str = "") -> Selection:
         # Every unit, short list items included (a list is quoted whole); only informative
@@ -118,8 +125,15 @@ class ExtractiveComposer:
         vectors = self._encoder.embed_array(texts)
         query = self._encoder.embed_array([question])[0]
         semantic = vectors @ query
-        lexical_query = f"{question} {expansion}".strip()
-        lexical = np.array([token_overlap(lexical_query, t) for t in texts])
+        # Words shared with the question, or with its translation (a sentence in the other
+        # language is measured against the translated terms alone, not diluted by the
+        # question's own words, nor lifting its own language's sentences).
+        lexical = np.array(
+            [
+                max(token_overlap(question, t), token_overlap(expansion, t) if expansion else 0.0)
+                for t in texts
+            ]
+        )
         # Rank prior: the retriever's order is evidence too.
         prior = np.array([1.0 / (1.0 + 0.1 * c[0]) for c in candidates])
         # Prefer the question's language when both are available; sentences about the
@@ -138,7 +152,6 @@ class ExtractiveComposer:
             for (i, j, t), r, s, lx in zip(candidates, relevance, semantic, lexical, strict=True)
         ]
         chosen = self._pick(scored, vectors)
-        chosen.sort(key=lambda c: (c.passage_index, c.position))
         continuations = {}
         for c in chosen:
             units = by_passage[c.passage_index]
@@ -150,21 +163,54 @@ class ExtractiveComposer:
         return Selection(chosen, float(semantic.max()), float(lexical.max()), continuations)
 
     def _pick(self, scored: list[Candidate], vectors: np.ndarray) -> list[Candidate]:
-        order = sorted(range(len(scored)), key=lambda i: -scored[i].relevance)
-        best = scored[order[0]].relevance
+        """Excerpts: the passages whose best sentence reaches ``passage_bar`` of the best one
+        (``max_passages`` at most, best first); from each, its best sentence and the
+        neighbours around it that keep ``relative_floor`` of that sentence's relevance, as
+        one contiguous run in reading order; ``max_sentences`` in all. A sentence that repeats
+        one already chosen is skipped."""
+        by_passage: dict[int, list[int]] = {}
+        for index, candidate in enumerate(scored):
+            by_passage.setdefault(candidate.passage_index, []).append(index)
+        tops = {
+            passage: max(indexes, key=lambda i: scored[i].relevance)
+            for passage, indexes in by_passage.items()
+        }
+        best = max(scored[i].relevance for i in tops.values())
+        passages = sorted(tops, key=lambda p: (-scored[tops[p]].relevance, p))
+        kept = [p for p in passages if scored[tops[p]].relevance >= best * self._passage_bar]
         picked: list[int] = []
-        for index in order:
-            candidate = scored[index]
-            if len(picked) == self._max or candidate.relevance < best * self._floor:
+        for passage in kept[: self._max_passages]:
+            if len(picked) >= self._max:
                 break
-            duplicate = any(
-                float(vectors[index] @ vectors[other]) > self._redundancy
-                or token_overlap(candidate.text, scored[other].text) > 0.8
-                for other in picked
-            )
-            if not duplicate:
-                picked.append(index)
+            run = self._run(scored, by_passage[passage], tops[passage], self._max - len(picked))
+            for index in run:
+                duplicate = any(
+                    float(vectors[index] @ vectors[other]) > self._redundancy
+                    or token_overlap(scored[index].text, scored[other].text) > 0.8
+                    for other in picked
+                )
+                if not duplicate:
+                    picked.append(index)
         return [scored[i] for i in picked]
+
+    def _run(self, scored: list[Candidate], indexes: list[int], top: int, budget: int) -> list[int]:
+        """The contiguous run of a passage's sentences around its best one (``indexes`` in
+        reading order) whose relevance keeps ``relative_floor`` of the best's, ``budget``
+        sentences at most, in reading order."""
+        order = sorted(indexes, key=lambda i: scored[i].position)
+        at = order.index(top)
+        bar = scored[top].relevance * self._floor
+        start = end = at
+        while end - start + 1 < budget:
+            left = scored[order[start - 1]].relevance if start > 0 else -1.0
+            right = scored[order[end + 1]].relevance if end + 1 < len(order) else -1.0
+            if max(left, right) < bar:
+                break
+            if right >= left:
+                end += 1
+            else:
+                start -= 1
+        return order[start : end + 1]
 
 
 def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list[str]:

@@ -103,7 +103,7 @@ class HybridSearcher:
         cross_lingual_weight: float = 1.0,
         translator: TermTranslator | None = None,
         max_per_source: int = 0,
-        shared_scale: bool = True,
+        shared_scale: bool = False,
     ) -> None:
         self._index = index
         self._shared_scale = shared_scale

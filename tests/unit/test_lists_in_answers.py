@@ -3,9 +3,11 @@ stay items (not "1." and a sentence), and "There are N ..." brings N items."""
 
 from __future__ import annotations
 
-from assistant.answering.extractive import announced_count, list_after
+from assistant.answering.extractive import ExtractiveComposer, announced_count, list_after
 from assistant.answering.support import passage_units
+from assistant.embeddings.encoders import HashEmbeddings
 from assistant.ingest.chunking import split_sentences
+from assistant.retrieval.search import Passage
 
 FACTORS = """There are 5 critical factors for a successful KAM strategy:
 
@@ -54,3 +56,49 @@ def test_announced_counts_in_both_languages() -> None:
     assert announced_count("What are the five critical success factors?") == 5
     assert announced_count("客戶可分為三種類型") == 3
     assert announced_count("In 2020 the team grew by 12 people") is None
+
+
+def _passage(index: int, text: str, source: str) -> Passage:
+    return Passage(
+        id=f"p{index}",
+        text=text,
+        score=1.0 - 0.1 * index,
+        source=source,
+        title=source,
+        section="",
+        page=None,
+        language="zh-Hant" if source.startswith("zh") else "en",
+        doc_type="best_practice",
+        access="public",
+    )
+
+
+def test_an_answer_is_a_contiguous_excerpt_of_the_passages_that_answer() -> None:
+    """The passage about formulary reviews is quoted as one run around its best sentence;
+    the passage about something else contributes nothing, though one of its sentences shares
+    words with the question (the sentence-by-sentence selection quoted it)."""
+    answering = _passage(
+        0,
+        "Formulary reviews happen every quarter at the hospital. "
+        "The formulary committee reviews new medicines with budget impact evidence. "
+        "The committee asks for budget impact evidence before a formulary listing. "
+        "Parking at the hospital is free for visitors on weekends.",
+        "en-formulary.txt",
+    )
+    unrelated = _passage(
+        1,
+        "製藥企業客戶的組織變化增加了採購的複雜性。 "
+        "The committee asks the sales team for evidence of new territory plans in spring.",
+        "zh-organised.txt",
+    )
+    composer = ExtractiveComposer(HashEmbeddings())
+    question = "What evidence does the formulary committee ask for before a formulary listing?"
+    selection = composer.select(question, [answering, unrelated])
+    chosen = [(c.passage_index, c.position) for c in selection.sentences]
+    assert chosen, "something must be quoted"
+    assert {i for i, _ in chosen} == {0}
+    positions = [j for _, j in chosen]
+    assert positions == sorted(positions)
+    assert positions == list(range(positions[0], positions[-1] + 1))  # one contiguous run
+    assert any("before a formulary listing" in c.text for c in selection.sentences)
+    assert not any("Parking" in c.text for c in selection.sentences)
