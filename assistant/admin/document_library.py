@@ -22,7 +22,8 @@ from assistant.index.manifest import ChunkRecord
 from assistant.ingest.ingestor import Ingestor, IngestReport
 from assistant.notices import Notice
 
-Progress = Callable[[int, int, int], None]
+Progress = Callable[[int, int, int], None]  # (files done, files in all, passages)
+FileStarted = Callable[[int, int, str], None]  # (number of the file, files in all, its name)
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
@@ -226,8 +227,10 @@ class DocumentLibrary:
         collection: str,
         access: str = "public",
         progress: Progress | None = None,
+        on_file: FileStarted | None = None,
     ) -> list[UploadResult]:
-        """Copy each (original name, temporary path) under the uploads folder and ingest it.
+        """Copy each (original name, temporary path) under the uploads folder and ingest it;
+        ``on_file`` is told each file's number and name (as uploaded) before it is read.
 
         Staging and ingest run under the ingest lock, so two uploads of one name are taken one
         after the other: the first is "added", the second "replaced" (or "unchanged"), and
@@ -242,9 +245,11 @@ class DocumentLibrary:
                 Notice.of("unusable_collection", name=shown_name(collection))
             ) from None
         with self._exclusive():
-            return self._upload_locked(files, collection, access, progress)
+            return self._upload_locked(files, collection, access, progress, on_file)
 
-    def _upload_locked(self, files, collection, access, progress) -> list[UploadResult]:
+    def _upload_locked(
+        self, files, collection, access, progress, on_file=None
+    ) -> list[UploadResult]:
         results: list[UploadResult] = []
         staged: list[tuple[str, Path]] = []
         for original, temp in files:
@@ -259,9 +264,15 @@ class DocumentLibrary:
                 )
                 results.append(UploadResult(original, "failed", (why,)))
         if staged:
+            original_of = {path: original for original, path in staged}
+
+            def started(number: int, total: int, path: Path) -> None:
+                if on_file is not None:
+                    on_file(number, total, original_of.get(path, path.name))
+
             try:
                 report = self._ingestor.ingest(
-                    [p for _, p in staged], collection, access, False, progress
+                    [p for _, p in staged], collection, access, False, progress, started
                 )
             except Exception:
                 # Nothing was indexed (a vector store outage, say): leave no staged file behind.
@@ -299,9 +310,12 @@ class DocumentLibrary:
                 path.unlink(missing_ok=True)
         return removed
 
-    def reindex(self, progress: Progress | None = None) -> IngestReport:
+    def reindex(
+        self, progress: Progress | None = None, on_file: FileStarted | None = None
+    ) -> IngestReport:
         """Re-read every indexed file that changed on disk, then rebuild the lexical index and
-        bring the vector store in line with the manifest (from the stored vectors)."""
+        bring the vector store in line with the manifest (from the stored vectors); files are
+        numbered across collections for ``on_file``."""
         manifest = self._index.manifest
         files = manifest.files()
         paths = [Path(f.path) for f in files]
@@ -313,10 +327,18 @@ class DocumentLibrary:
             if f.doc_hash in collection_of:
                 by_collection.setdefault(collection_of[f.doc_hash], []).append(Path(f.path))
         report = IngestReport()
+        total = sum(1 for group in by_collection.values() for p in group if p.exists())
+        before = 0
+
+        def started(number: int, _: int, path: Path) -> None:
+            if on_file is not None:
+                on_file(before + number, total, path.name)
+
         with self._ingest_lock:
             for collection, group in by_collection.items():
                 existing = [p for p in group if p.exists()]
-                part = self._ingestor.ingest(existing, collection, None, False, progress)
+                part = self._ingestor.ingest(existing, collection, None, False, progress, started)
+                before += len(existing)
                 for name in ("added", "replaced", "unchanged", "duplicates", "failed"):
                     getattr(report, name).extend(getattr(part, name))
                 report.chunks_added += part.chunks_added

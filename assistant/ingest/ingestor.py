@@ -20,7 +20,8 @@ from assistant.ingest.chunking import chunk_document
 from assistant.ingest.discovery import discover
 from assistant.notices import Notice
 
-ProgressCallback = Callable[[int, int, int], None]
+ProgressCallback = Callable[[int, int, int], None]  # (files done, files in all, passages)
+FileCallback = Callable[[int, int, Path], None]  # (number of the file, files in all, file)
 log = logging.getLogger(__name__)
 
 
@@ -137,7 +138,10 @@ class Ingestor:
         access: str | None = None,
         prune: bool = False,
         progress: ProgressCallback | None = None,
+        on_file: FileCallback | None = None,
     ) -> IngestReport:
+        """``progress`` is told after each file, ``on_file`` before each (to say which file
+        is being read)."""
         started = time.perf_counter()
         report = IngestReport()
         repair = self._index.reconcile()
@@ -152,6 +156,8 @@ class Ingestor:
         generation_before = manifest.generation
         stored_access = self._stored_access()
         for number, path in enumerate(files, start=1):
+            if on_file is not None:
+                on_file(number, len(files), path)
             self._ingest_one(path, collection, access, stored_access, pending, report)
             if pending.chunk_total >= self._group_chunks:
                 self._flush(pending, report)

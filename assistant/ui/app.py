@@ -122,6 +122,12 @@ def build_app(ctx: AppContext) -> gr.Blocks:
             [switch, *labels.tables],
             [language, *labels.components],
             api_visibility="private",
-        ).then(show_status, switch, status, api_visibility="private")
+        ).then(show_status, switch, status, api_visibility="private").then(
+            # The document table shows codes (type, language, access) in words: say them anew.
+            refresh_library,
+            None,
+            listing,
+            api_visibility="private",
+        )
     app.queue(default_concurrency_limit=ctx.services.settings.server_concurrency)
     return app

@@ -70,6 +70,8 @@ def open_library(browser, url: str, language: str):
         expect(page.get_by_role("tab", name=label("tab_chat", language))).to_be_visible()
         page.wait_for_timeout(800)
     page.get_by_role("tab", name=label("tab_library", language), exact=True).click()
+    # The document table says its codes (type, language, access) in the page's language.
+    expect(page.locator("#kam-documents")).to_contain_text(label("access_public", language))
     page.wait_for_timeout(300)
     return page
 
@@ -133,4 +135,73 @@ def test_each_uploaded_file_is_reported_whole_in_the_page_language(
         assert latin_words(shown, {"PDF"}) == [], rows
         headers = " ".join(page.locator("#kam-upload-results th:visible").all_inner_texts())
         assert latin_words(headers, set()) == [], headers
+    page.context.close()
+
+
+# While a batch is read, the page names the file being read (hard-coded, as above).
+READING = {
+    "en": "{number} of {total}: {name}",
+    "zh-Hant": "第 {number} 個檔案，共 {total} 個：{name}",
+}
+DONE_UNIT = {"en": "/4 files", "zh-Hant": "/4 個檔案"}
+SECONDS_PER_FILE = 1.5
+
+
+@pytest.fixture
+def slow_reading(monkeypatch):
+    """Each file takes a moment to read (as a large PDF does), so the progress can be seen."""
+    import time
+
+    import assistant.ingest.ingestor as ingestor_module
+
+    real = ingestor_module.load_document
+
+    def slow(*args, **kwargs):
+        time.sleep(SECONDS_PER_FILE)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingestor_module, "load_document", slow)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_batch_upload_names_each_file_while_it_is_read(
+    browser, app, shots, language, tmp_path, slow_reading
+):
+    from playwright.sync_api import expect
+
+    from tests.support.factories import PAYER_MD, write
+
+    page = open_library(browser, app, language)
+    files = [
+        write(
+            tmp_path / f"note-{number}-{language}.md", f"{PAYER_MD}\nNote {number} ({language}).\n"
+        )
+        for number in range(1, 5)
+    ]
+    page.locator("#kam-upload input[type=file]").set_input_files([str(f) for f in files])
+    expect(page.locator("#kam-upload")).to_contain_text(files[-1].stem)
+    page.locator("#kam-ingest").click()
+    level = page.locator(".progress-level-inner:visible").first
+    seen = []
+    for number in (2, 3):
+        wanted = READING[language].format(number=number, total=4, name=files[number - 1].name)
+        expect(level).to_contain_text(wanted, timeout=int(SECONDS_PER_FILE * 4000))
+        seen.append(wanted)
+        counter = page.locator(".progress-text:visible").first
+        expect(counter).to_contain_text(DONE_UNIT[language])
+        # Still reading: no result yet.
+        assert page.locator("#kam-upload-results .virtual-row").count() == 0
+        shots.take(page, f"{language}-upload-progress-{number}-of-4")
+    expect(page.locator("#kam-upload-results .virtual-row")).to_have_count(4)
+    expect(page.locator(".progress-level-inner:visible")).to_have_count(0)
+    shots.take(page, f"{language}-upload-progress-done")
+    rows = result_rows(page)
+    added = EXPECTED[language]["good"]
+    assert all(rows.get(f.name) == list(added) for f in files), rows
+    assert len(seen) == 2 and page.locator("[data-testid=toast-body].error").count() == 0
+    if language == "zh-Hant":
+        assert "steps" not in " ".join(page.locator(".progress-text").all_inner_texts())
+        documents = page.locator("#kam-documents").inner_text()
+        english = [label(k, "en") for k in ("access_public", "doctype_best_practice", "lang_en")]
+        assert not [word for word in english if word in documents], documents
     page.context.close()

@@ -195,3 +195,26 @@ def _admin():
     from assistant.admin.users import LOCAL_USER
 
     return LOCAL_USER
+
+
+def test_each_file_is_announced_by_its_uploaded_name_before_it_is_read(
+    library, tmp_path: Path
+) -> None:
+    lib, _ = library
+    first = _incoming(tmp_path, "a", b"# One\n\nOutcomes-based contracts tie price to outcomes.\n")
+    second = _incoming(tmp_path, "b", b"# Two\n\nFormulary committees review budget impact.\n")
+    events: list[tuple] = []
+    results = lib.upload(
+        [("plan?.md", first), ("客戶計畫.md", second)],
+        "kb",
+        progress=lambda number, total, chunks: events.append(("done", number)),
+        on_file=lambda number, total, name: events.append(("reading", number, total, name)),
+    )
+    assert [r.status for r in results] == ["added", "added"]
+    # Named as the user uploaded it (not its stored name, "plan.md"), before it is read.
+    assert events == [
+        ("reading", 1, 2, "plan?.md"),
+        ("done", 1),
+        ("reading", 2, 2, "客戶計畫.md"),
+        ("done", 2),
+    ]

@@ -42,12 +42,13 @@ def upload_files(
     access: str = "public",
     collection: str | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    on_file: Callable[[int, int, str], None] | None = None,
 ) -> list[dict[str, str]]:
     ctx.require_admin(user)
     if not files:
         raise KamError("choose at least one file to upload")
     target = collection or ctx.services.settings.collection
-    results = ctx.library.upload(files, target, access, progress)
+    results = ctx.library.upload(files, target, access, progress, on_file)
     return [r.as_dict() for r in results]
 
 
@@ -64,10 +65,13 @@ def delete_document(ctx: AppContext, user: User, doc_hash: str) -> list[str]:
 
 
 def reindex_report(
-    ctx: AppContext, user: User, progress: Callable[[int, int, int], None] | None = None
+    ctx: AppContext,
+    user: User,
+    progress: Callable[[int, int, int], None] | None = None,
+    on_file: Callable[[int, int, str], None] | None = None,
 ) -> IngestReport:
     ctx.require_admin(user)
-    return ctx.library.reindex(progress)
+    return ctx.library.reindex(progress, on_file)
 
 
 def reindex(

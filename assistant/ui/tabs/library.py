@@ -28,9 +28,14 @@ def _cell(labels: Labels, column: str, value, language: str):
     return labels.code(kind, value, language) if kind else value
 
 
-def _progress_callback(progress: gr.Progress):
-    def report(done: int, total: int, chunks: int) -> None:
-        progress((done, max(total, 1)), desc=f"{done}/{total} files, {chunks} passages")
+def _file_progress(progress: gr.Progress, labels: Labels, language: str):
+    """Tells the page which file is being read ("3 of 5: name.pdf"), before it is read; the
+    bar counts the files done ("2/5 files")."""
+    unit = labels.get("file_unit", language)
+
+    def report(number: int, total: int, name: str) -> None:
+        desc = labels.get("file_progress", language, number=number, total=total, name=name)
+        progress((number - 1, max(total, 1)), desc=desc, unit=unit)
 
     return report
 
@@ -157,7 +162,7 @@ def build_library_tab(ctx: AppContext) -> None:
         language = ctx.language(request)
         try:
             rows = admin_api.upload_files(
-                ctx, user, pairs, level, name, _progress_callback(progress)
+                ctx, user, pairs, level, name, None, _file_progress(progress, labels, language)
             )
         except UploadError as exc:  # the whole batch refused (a collection name, say)
             gr.Warning(esc(ctx.notices.say(exc.notice, language)))
@@ -223,8 +228,9 @@ def build_library_tab(ctx: AppContext) -> None:
 
     @friendly
     def rebuild(request: gr.Request, progress=gr.Progress()):
-        report = admin_api.reindex_report(ctx, ctx.user(request), _progress_callback(progress))
         language = ctx.language(request)
+        reporter = _file_progress(progress, labels, language)
+        report = admin_api.reindex_report(ctx, ctx.user(request), None, reporter)
         return "\n".join(ctx.notices.say(notice, language) for notice in report.notices())
 
     listing = [documents, chosen, doc_ids, recovery]
