@@ -166,6 +166,50 @@ def test_citations_come_from_the_knowledge_base_within_the_access_filter(
     assert all(c.reason for c in card.citations)
 
 
+def _closing_result(roleplay, transcript_id: str, *replies: tuple[str, str]) -> str:
+    """The next-step verdict of a labelled transcript with these (role, text) turns added."""
+    item = labelled(transcript_id)
+    turns = [*item.transcript.turns, *(Turn(role, text) for role, text in replies)]
+    card = roleplay.score_transcript(Transcript(turns, item.scenario_id, item.language))
+    return next(c.result for c in card.criteria if c.id == "next_step")
+
+
+@pytest.mark.parametrize(
+    ("transcript_id", "refusal", "acceptance"),
+    [
+        (
+            "rp-dev-en-01",
+            "No thanks. I'm not going to book anything until finance has signed off.",
+            "All right. Send me the proposal and let's put the session in the diary. Thank you.",
+        ),
+        (
+            "rp-dev-zh-05",
+            "不用了，模型我們自己會算，暫時不需要再約。",
+            "好，你跟我的財務分析師約時間，模型先寄過來。",
+        ),
+    ],
+    ids=["en", "zh-Hant"],
+)
+def test_a_refused_close_is_not_a_next_step_and_an_accepted_one_is(
+    roleplay, transcript_id: str, refusal: str, acceptance: str
+) -> None:
+    # The transcript ends on the KAM's proposal (labelled met): no reply, nothing refused.
+    assert labelled(transcript_id).labels["next_step"] == "met"
+    assert _closing_result(roleplay, transcript_id) == "met"
+    assert _closing_result(roleplay, transcript_id, ("persona", refusal)) == "missing"
+    assert _closing_result(roleplay, transcript_id, ("persona", acceptance)) == "met"
+
+
+def test_the_answer_to_the_last_proposal_decides(roleplay) -> None:
+    refused = ("persona", "We'll call you if we need anything. I am not convinced yet.")
+    smaller = ("kam", "Then may I send you the one-page summary by Friday and call on Monday?")
+    agreed = ("persona", "Fine, send it and we will talk on Monday.")
+    assert _closing_result(roleplay, "rp-dev-en-01", refused, smaller, agreed) == "met"
+    assert _closing_result(roleplay, "rp-dev-en-01", refused, smaller) == "met"  # unanswered
+    thanks = ("kam", "I understand. Thank you for your time today.")
+    assert _closing_result(roleplay, "rp-dev-en-01", refused, thanks) == "missing"
+
+
 def test_transcript_without_a_scenario_is_scored_on_the_core_rubric(roleplay) -> None:
     item = labelled("rp-dev-en-07")
     card = roleplay.score_transcript(item.transcript)

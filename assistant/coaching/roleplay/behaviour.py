@@ -61,6 +61,7 @@ class Behaviour(ResourceModel):
     patience: dict[Literal[1, 2, 3], Patience]
     generic_probe: CueSet
     next_step: CueSet
+    next_step_refused: CueSet
     out_of_character: list[str]
     fidelity: Fidelity
     heard: Heard

@@ -54,6 +54,7 @@ class RolePlayScorer:
 
     def score(self, transcript: Transcript, scenario: Scenario | None = None) -> Scorecard:
         kam = transcript.kam_turns()
+        replies = _replies(transcript)
         language = (
             scenario.language
             if scenario
@@ -69,7 +70,7 @@ class RolePlayScorer:
         criteria: list[CriterionResult] = []
         strengths, improvements = [], []
         for criterion in rubric.criteria:
-            verdict = self._judge(criterion, kam, scenario, state, breaches)
+            verdict = self._judge(criterion, kam, replies, scenario, state, breaches)
             if not verdict.applicable:
                 continue
             text = (criterion.strength if verdict.met else criterion.improvement)[language]
@@ -115,6 +116,7 @@ class RolePlayScorer:
         self,
         criterion: Criterion,
         kam: list[str],
+        replies: list[str],
         scenario: Scenario | None,
         state: ConversationState | None,
         breaches: list[Breach],
@@ -131,8 +133,7 @@ class RolePlayScorer:
                 examples = examples + [e for p in probes for e in p.examples]
             return self._cue(criterion, kam, cues, examples)
         if check == "next_step":
-            steps = self._behaviour.next_step
-            return self._cue(criterion, kam, steps.cues, steps.examples)
+            return self._next_step(criterion, kam, replies)
         if check == "value_link":
             objectives = scenario.account.objectives if scenario else []
             return self._cue(
@@ -164,6 +165,27 @@ class RolePlayScorer:
                 quotes.append(found.sentence)
         met = len(quotes) >= criterion.min_turns
         return _Verdict(met, quotes[0] if met else "")
+
+    def _next_step(self, criterion: Criterion, kam: list[str], replies: list[str]) -> _Verdict:
+        """A next step proposed near the end, and not turned down: the customer's reply to
+        the last proposal (if the transcript has one) may not refuse it."""
+        steps, refused = self._behaviour.next_step, self._behaviour.next_step_refused
+        window = _window(list(range(len(kam))), criterion.where)
+        proposals = [
+            (turn, found.sentence)
+            for turn in window
+            if (
+                found := self._matcher.find(
+                    kam[turn], steps.cues, steps.examples, kind=criterion.sentences
+                )
+            )
+        ]
+        if len(proposals) < criterion.min_turns:
+            return _Verdict(False)
+        last = proposals[-1][0]
+        if replies[last] and self._matcher.find(replies[last], refused.cues, kind="any"):
+            return _Verdict(False)
+        return _Verdict(True, proposals[0][1])
 
     def _generic(self, criterion: Criterion, kam: list[str]) -> _Verdict:
         """Without a scenario: probing questions stand for the hidden concern, acknowledging
@@ -237,7 +259,20 @@ class RolePlayScorer:
         return [b for turn, text in enumerate(kam, 1) for b in self._compliance.check(text, turn)]
 
 
-def _window(kam: list[str], where: str) -> list[str]:
+def _replies(transcript: Transcript) -> list[str]:
+    """For each KAM turn, what the customer said next before the KAM spoke again ("" when
+    the transcript ends on the KAM)."""
+    replies: list[str] = []
+    for turn in transcript.turns:
+        if turn.role == "kam":
+            replies.append("")
+        elif replies:
+            replies[-1] = f"{replies[-1]} {turn.text}".strip()
+    return replies
+
+
+def _window(kam: list, where: str) -> list:
+    """The opening or closing turns of ``kam`` (texts or their numbers), or all of them."""
     if where == "opening":
         return kam[:_OPENING_TURNS]
     if where == "closing":
