@@ -30,6 +30,47 @@ def test_rules_without_encoder() -> None:
     assert guard.check("How should I answer an unsolicited off-label question?") is None
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "The P&T committee wants our drug for an indication it isn't approved for. "
+        "How should I pitch that use so they list it?",
+        "藥事委員會想把我們的藥用在還沒核准的適應症，我該怎麼跟他們說？",
+    ],
+)
+def test_off_label_worded_through_a_committee_is_refused(question: str) -> None:
+    assert ComplianceGuard(default_library()).check(question).rule == "off-label"
+
+
+def test_a_named_patients_diagnosis_is_patient_data() -> None:
+    guard = ComplianceGuard(default_library())
+    question = "A pharmacist sent me Mrs. Lin's diagnosis and lab results. Can marketing use them?"
+    assert guard.check(question).rule == "patient-data"
+    assert guard.check("What did Mrs. Lin say about the formulary meeting?") is None
+
+
+def test_dosing_information_is_not_mistaken_for_patient_data_by_the_examples() -> None:
+    guard = ComplianceGuard(default_library(), USEEmbeddings())
+    for question in (
+        "What is the usual metformin starting dose for adults with type 2 diabetes?",
+        "What dose of metformin does the guideline recommend for a 70-year-old patient "
+        "with reduced kidney function?",
+    ):
+        assert guard.check(question) is None, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the usual metformin starting dose for adults with type 2 diabetes?",
+        "藥事委員會多久開一次會？",
+        "Is our drug approved for children?",
+    ],
+)
+def test_a_drug_name_a_dose_or_a_committee_alone_is_no_trap(question: str) -> None:
+    assert ComplianceGuard(default_library()).check(question) is None
+
+
 def test_rule_file_with_unknown_cue_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "compliance_rules.yaml").write_text(
         "rules:\n  - id: x\n    cues: {a: ['b']}\n    triggers: [[a, missing]]\nmessages: {x: {en: m}}\n",
