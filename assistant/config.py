@@ -54,11 +54,11 @@ class Settings(BaseSettings):
         description="Largest chunk, in embedder tokens (MiniLM reads at most 256).",
     )
     fusion: FusionName = Field(
-        default="weighted",
-        description="How dense and lexical rankings are fused: 'weighted' (weighted scores "
-        "scaled by each list's best), 'zscore' (weighted standard scores) or 'rrf'. Measured "
-        "(benchmarks/README.md): weighted 0.5 is best on the KAM questions; zscore 0.6 is the "
-        "only one that keeps hybrid above dense-only on the English Python FAQ.",
+        default="zscore",
+        description="How dense and lexical rankings are fused: 'zscore' (weighted standard "
+        "scores), 'weighted' (weighted scores scaled by each list's best) or 'rrf'. Chosen on "
+        "documents we did not write (benchmarks/README.md): zscore 0.5 leads on the Python FAQ, "
+        "LibreOffice help and the seed documents' questions.",
     )
     dense_weight: float = Field(
         default=0.5,

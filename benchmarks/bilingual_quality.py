@@ -8,8 +8,9 @@ default hybrid, over ONE ingest into a fresh temporary data folder with the prod
 per-document cap), and the LangChain-tutorial baseline built as ``retrieval_quality.py``
 builds it (``benchmarks/baseline.py``), all in the same run.
 
-Only ``queries_dev.json`` is read: the held-out queries (``queries_holdout.json``) are never
-opened here. Relevance is binary, one expected document per query; several chunks of one
+By default only ``queries_dev.json`` is read. ``--part holdout`` scores the held-out queries
+(``queries_holdout.json``): once, at the end, after every default is chosen, and reported
+whatever it gives. Relevance is binary, one expected document per query; several chunks of one
 file count once, at their best rank (``benchmarks/metrics.py``). Each distinct query text is
 searched once per system (the en-en and en-zh queries of a pair share their text). With
 ``--pairs N`` the dev set is subsampled to N page pairs (fixed seed), all four directions of
@@ -34,16 +35,17 @@ from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
 
 SearchFn = Callable[[str], list[str]]
 Query = dict[str, str]
-DEV_FILE = "queries_dev.json"  # never queries_holdout.json
+DEV_FILE = "queries_dev.json"
+PART_FILES = {"dev": DEV_FILE, "holdout": "queries_holdout.json"}
 DEFAULT_DATA = RESULTS_DIR / "maint_guide"
 KAM_MODES = (("dense", "KAM dense-only"), ("lexical", "KAM lexical-only (BM25)"))
 DEFAULT_HYBRID = "KAM hybrid (default)"
 BASELINE = "baseline (LangChain tutorial, MiniLM dense)"
 
 
-def load_dev_queries(data: Path) -> list[Query]:
-    """The dev queries of a built dataset; the held-out file is not touched."""
-    path = data / DEV_FILE
+def load_dev_queries(data: Path, part: str = "dev") -> list[Query]:
+    """The queries of one part of a built dataset (the development part unless asked)."""
+    path = data / PART_FILES[part]
     if not path.is_file():
         raise SystemExit(f"{path} not found: build the dataset first")
     queries: list[Query] = json.loads(path.read_text(encoding="utf-8"))
@@ -219,19 +221,22 @@ def main() -> None:
         "--torch-threads", type=int, default=1, help="torch threads for the baseline's MiniLM"
     )
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--part", choices=list(PART_FILES), default="dev", help="holdout: once, at the end"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     data = args.data.resolve()
     docs = data / "docs"
     dataset = data.name
-    all_dev = load_dev_queries(data)
+    all_dev = load_dev_queries(data, args.part)
     queries = subsample(all_dev, args.pairs, args.seed) if args.pairs else all_dev
     counts = {d: sum(q["direction"] == d for q in queries) for d in DIRECTIONS}
     files = sum(1 for _ in docs.iterdir())
     subsampled = len(queries) < len(all_dev)
     note = f" (subsampled from {len(all_dev)}, seed {args.seed})" if subsampled else ""
-    print(f"{dataset}: {len(queries)} dev queries{note} {counts} over {files} files", flush=True)
+    print(f"{dataset}: {len(queries)} {args.part} queries{note} {counts} over {files} files")
 
     results: list[dict[str, object]] = []
     ingests: list[dict[str, object]] = []
@@ -243,17 +248,17 @@ def main() -> None:
     ingests.append(ingest)
     results = kam_results + results  # ours first, the baseline last
 
-    title = f"Bilingual retrieval quality: {dataset}, {len(queries)} dev queries{note}"
+    title = f"Retrieval quality: {dataset}, {len(queries)} {args.part} queries{note}"
     ratios = report_tables(results, title)
     print("\n## Ingests\n")
     print(markdown_table(ingests, ["system", "chunks", "ingest_s", "model_load_s"]))
     elapsed = time.perf_counter() - started
     print(f"\ntotal {elapsed:.0f}s")
     path = save_results(
-        f"bilingual_quality_{dataset}",
+        f"bilingual_quality_{dataset}_{args.part}",
         {
             "dataset": str(data),
-            "queries_file": DEV_FILE,
+            "queries_file": PART_FILES[args.part],
             "queries": len(queries),
             "dev_queries_available": len(all_dev),
             "pairs_subsample": args.pairs or None,
