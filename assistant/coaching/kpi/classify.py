@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.coaching.common.account import AccountProfile
+from assistant.coaching.common.exemplars import ExemplarVectors
 from assistant.coaching.kpi.catalogue import KpiLibrary
 from assistant.coaching.kpi.checks import Check, check_fields, mean_score
 from assistant.coaching.kpi.model import Kpi
@@ -57,7 +58,7 @@ class KpiClassifier:
         self._encoder = encoder
         self._library = library
         self._linker = ObjectiveLinker(rubric, encoder)
-        self._exemplars: dict[str, np.ndarray] = {}
+        self._exemplars = ExemplarVectors(encoder)
 
     def profile(self, kpis: Sequence[Kpi], account: AccountProfile) -> list[KpiProfile]:
         vectors = self._encoder.embed_array([k.measured_text() for k in kpis])
@@ -90,9 +91,7 @@ class KpiClassifier:
     def _similarity(self, key: str, sentences: Sequence[str], vector: np.ndarray) -> float:
         if not sentences:
             return 0.0
-        if key not in self._exemplars:
-            self._exemplars[key] = self._encoder.embed_array(list(sentences))
-        return float(np.max(self._exemplars[key] @ vector))
+        return self._exemplars.best_cosine(sentences, vector)
 
     def _keyword_score(self, spec: ClassSpec, kpi: Kpi) -> int:
         body = ". ".join(part for part in (kpi.definition, kpi.formula) if part)

@@ -4,17 +4,15 @@ sentence close in meaning to an example (multilingual encoder cosine)."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from assistant.coaching.common.exemplars import ExemplarVectors
 from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.ingest.chunking import split_sentences
-
-_CACHE_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -56,8 +54,7 @@ class CueMatcher:
         self._questions = tuple(questions)
         self._open = tuple(open_questions)
         self._tags = tuple(tags)
-        self._vectors: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
+        self._vectors = ExemplarVectors(encoder) if encoder is not None else None
 
     def is_question(self, sentence: str) -> bool:
         stripped = sentence.strip()
@@ -108,24 +105,10 @@ class CueMatcher:
 
     def closest(self, candidates: Sequence[str], examples: Sequence[str]) -> Match | None:
         """The candidate sentence most similar to any example (no threshold)."""
-        if self._encoder is None or not examples or not candidates:
+        if self._vectors is None or not examples or not candidates:
             return None
-        left = self._embed(candidates)
-        right = self._embed(examples)
+        left = self._vectors.vectors(candidates)
+        right = self._vectors.vectors(examples)
         similarities = left @ right.T
         row, _ = np.unravel_index(int(np.argmax(similarities)), similarities.shape)
         return Match(candidates[row], float(similarities.max()), "meaning")
-
-    def _embed(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            known = {t: self._vectors[t] for t in texts if t in self._vectors}
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        if missing:
-            vectors = self._encoder.embed_array(missing)  # type: ignore[union-attr]
-            fresh = dict(zip(missing, vectors, strict=True))
-            known.update(fresh)
-            with self._lock:
-                if len(self._vectors) + len(fresh) > _CACHE_LIMIT:
-                    self._vectors.clear()
-                self._vectors.update(fresh)
-        return np.stack([known[t] for t in texts])

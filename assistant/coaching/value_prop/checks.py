@@ -4,12 +4,12 @@ similarity, the account's own objectives and its stakeholders."""
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.coaching.common.account import AccountProfile
+from assistant.coaching.common.exemplars import ExemplarVectors
 from assistant.coaching.value_prop.roles import first_mention, role_phrases, without_name
 from assistant.coaching.value_prop.rubric import Criterion, CueGroup, Rubric
 from assistant.embeddings.encoders import NamedEmbeddings
@@ -75,8 +75,7 @@ class ValuePropChecker:
         self._rubric = rubric
         self._encoder = encoder
         self._guard = guard
-        self._exemplar_vectors: dict[tuple[str, str], np.ndarray] = {}
-        self._lock = threading.Lock()
+        self._exemplars = ExemplarVectors(encoder)
 
     def check(self, account: AccountProfile, draft: str) -> dict[str, CheckOutcome]:
         units = split_units(draft)
@@ -102,33 +101,24 @@ class ValuePropChecker:
         return outcome
 
     def group_units(self, owner: str, group: CueGroup, draft: str) -> list[str]:
-        """Units of a draft that a cue group matches (used for the canvas)."""
+        """Units of a draft that a cue group matches (used for the canvas); ``owner`` names
+        who asks (a criterion, or the canvas) and does not change the answer."""
         units = split_units(draft)
-        return self._matching(owner, group, _Draft(units, self._encoder.embed_array(units)))
+        return self._matching(group, _Draft(units, self._encoder.embed_array(units)))
 
     # --- cue rules ---
 
-    def _matching(self, owner: str, group: CueGroup, draft: _Draft) -> list[str]:
+    def _matching(self, group: CueGroup, draft: _Draft) -> list[str]:
         hits = [unit for unit in draft.units if group.pattern_match(unit)]
         if group.exemplars and group.similarity is not None and draft.units:
-            sims = (draft.vectors @ self._exemplars(owner, group).T).max(axis=1)
+            sims = (draft.vectors @ self._exemplars.vectors(group.exemplars).T).max(axis=1)
             for unit, sim in zip(draft.units, sims, strict=True):
                 if sim >= group.similarity and unit not in hits and not group.excluded(unit):
                     hits.append(unit)
         return [unit for unit in draft.units if unit in hits]
 
-    def _exemplars(self, owner: str, group: CueGroup) -> np.ndarray:
-        key = (owner, group.name)
-        with self._lock:
-            if key not in self._exemplar_vectors:
-                self._exemplar_vectors[key] = self._encoder.embed_array(list(group.exemplars))
-            return self._exemplar_vectors[key]
-
     def _cues(self, criterion: Criterion, draft: _Draft) -> CheckOutcome:
-        matches = {
-            name: self._matching(criterion.id, group, draft)
-            for name, group in criterion.cues.items()
-        }
+        matches = {name: self._matching(group, draft) for name, group in criterion.cues.items()}
         for rule in criterion.rules:
             for names in rule.when:
                 evidence = _rule_evidence(names, matches, rule.same_unit)
