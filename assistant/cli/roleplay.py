@@ -34,7 +34,9 @@ def _print_scorecard(scorecard, as_json: bool, library) -> None:
     if as_json:
         typer.echo(json.dumps(scorecard.as_dict(), ensure_ascii=False, indent=2))
     else:
-        typer.echo(scorecard.to_markdown(library))
+        from assistant.coaching.roleplay.export import scorecard_markdown
+
+        typer.echo(scorecard_markdown(scorecard, library))
 
 
 def register(app: typer.Typer, coach_app: typer.Typer) -> None:

@@ -18,7 +18,9 @@ import pytest
 
 from assistant.coaching.roleplay import SessionStore, build_roleplay_service
 from assistant.coaching.roleplay.evaluation import load_labelled
+from assistant.coaching.roleplay.export import session_view
 from assistant.errors import KamError
+from assistant.prompts import default_library
 from tests.support.fakes import make_services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,6 +177,11 @@ def test_exports_markdown_and_cohort_csv(data_dir: Path) -> None:
     assert (
         "角色扮演評分表" in markdown and "Grace 覆核為「否」：Only repeated the words" in markdown
     )
+    # The record is plain data; the trainer's view adds the same Markdown, worded by the
+    # service's library.
+    record = roleplay.store.session(bob)
+    assert "markdown" not in record.as_dict()
+    assert session_view(record, roleplay.context.library)["markdown"] == markdown
 
     rows = list(csv.DictReader(io.StringIO(roleplay.store.export_cohort_csv(["alice", "bob"]))))
     assert [r["session_id"] for r in rows] == [alice, bob]
@@ -218,11 +225,11 @@ def test_a_database_from_a_newer_version_or_a_damaged_file_is_refused(tmp_path: 
     with sqlite3.connect(newer) as db:
         db.execute("PRAGMA user_version = 99")
     with pytest.raises(KamError, match="newer KAM Coach"):
-        SessionStore(newer)
+        SessionStore(newer, default_library())
     damaged = tmp_path / "damaged.sqlite"
     damaged.write_bytes(b"this is not a database" * 100)
     with pytest.raises(KamError, match="cannot be opened"):
-        SessionStore(damaged)
+        SessionStore(damaged, default_library())
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from assistant.cli.main import app
 from assistant.coaching.roleplay import SessionStore
+from assistant.prompts import default_library
 
 runner = CliRunner()
 SCENARIOS = Path(__file__).resolve().parents[2] / "prompts" / "scenarios"
@@ -23,7 +24,7 @@ def _hash_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def stored_sessions(tmp_path: Path):
-    return SessionStore(tmp_path / "data" / "coaching.sqlite").sessions()
+    return SessionStore(tmp_path / "data" / "coaching.sqlite", default_library()).sessions()
 
 
 def test_a_conversation_in_the_terminal_is_saved_and_scored(tmp_path: Path) -> None:

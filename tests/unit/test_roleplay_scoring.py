@@ -14,6 +14,7 @@ from assistant.cli.main import app
 from assistant.coaching.roleplay import build_roleplay_service
 from assistant.coaching.roleplay.compliance import UtteranceCompliance
 from assistant.coaching.roleplay.evaluation import load_labelled
+from assistant.coaching.roleplay.export import scorecard_markdown
 from assistant.coaching.roleplay.transcript import Transcript, Turn, load_transcript
 from assistant.retrieval.search import SearchFilters
 from tests.support.factories import write
@@ -145,7 +146,7 @@ def test_scorecard_json_shape(roleplay) -> None:
         assert {"id", "name", "result", "evidence"} <= criterion.keys()
         assert criterion["result"] in ("met", "missing")
     assert data["feedback"][0].startswith("分數")
-    markdown = card.to_markdown(roleplay.context.library)
+    markdown = scorecard_markdown(card, roleplay.context.library)
     assert "角色扮演評分表" in markdown and "| 開場與目的 |" in markdown
 
 

@@ -1,9 +1,12 @@
-"""Exports of stored sessions: one session as Markdown, a cohort as CSV, a trainee's progress."""
+"""Exports of stored sessions: a scorecard or one session as Markdown (and a trainer's view of
+a session with it), a cohort as CSV, a trainee's progress. The records stay plain data; the
+prompt library that words the Markdown is passed in by the caller (from the composition root)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from assistant.coaching.roleplay.behaviour import MESSAGES_FILE
 from assistant.coaching.roleplay.records import (
@@ -12,6 +15,7 @@ from assistant.coaching.roleplay.records import (
     SessionRecord,
     TraineeProgress,
 )
+from assistant.coaching.roleplay.scorecard import Scorecard
 from assistant.prompts import Messages, PromptLibrary
 from assistant.text.markup import escape_markup
 
@@ -43,8 +47,73 @@ def session_markdown(record: SessionRecord, library: PromptLibrary) -> str:
         lines.append("")
     scorecard = record.scorecard
     if scorecard is not None:
-        lines.append(scorecard.to_markdown(library))
+        lines.append(scorecard_markdown(scorecard, library))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def session_view(record: SessionRecord, library: PromptLibrary) -> dict[str, Any]:
+    """Everything a trainer's view shows: the record's data, with the session as Markdown."""
+    return record.as_dict() | {"markdown": session_markdown(record, library)}
+
+
+def scorecard_markdown(scorecard: Scorecard, library: PromptLibrary) -> str:
+    """The scorecard as Markdown, in the session's language."""
+    messages = Messages(library, MESSAGES_FILE)
+    lang = scorecard.language
+
+    def say(key: str, **values: object) -> str:
+        return messages.get(key, lang, **values)
+
+    verdict = say("passed") if scorecard.passed else say("failed")
+    lines = [
+        f"## {say('scorecard_title')}",
+        "",
+        f"**{say('score')}: {scorecard.score:.0%}** ({verdict})",
+    ]
+    if scorecard.compliance_failed:
+        rules = (
+            ", ".join(sorted({b.rule for b in scorecard.breaches}))
+            or scorecard.compliance_criterion
+        )
+        lines += ["", f"> {say('compliance_failed', rules=rules)}"]
+    lines += [
+        "",
+        f"| {say('criterion')} | {say('result')} | {say('evidence')} |",
+        "|---|---|---|",
+    ]
+    for criterion in scorecard.criteria:
+        result = say(criterion.result)
+        override = scorecard.overrides.get(criterion.id)
+        if override is not None:
+            automatic = say(scorecard.automatic.get(criterion.id, criterion.result))
+            note = say(
+                "override_note",
+                result=say(override.result),
+                by=escape_markup(override.by),
+                comment=escape_markup(override.comment),
+            )
+            result = f"{result} ({say('automatic')}: {automatic}; {note})"
+        quote = _cell(criterion.evidence) if criterion.evidence else say("evidence_none")
+        lines.append(f"| {_cell(criterion.name)} | {result} | {quote} |")
+    for heading, items in (
+        ("strengths", scorecard.strengths),
+        ("improvements", scorecard.improvements),
+    ):
+        if items:
+            lines += [
+                "",
+                f"### {say(heading)}",
+                *[f"- {escape_markup(item)}" for item in items],
+            ]
+    if scorecard.citations:
+        lines += ["", f"### {say('study')}"]
+        for citation in scorecard.citations:
+            passage = citation.passage
+            where = " > ".join(escape_markup(p) for p in (passage.title, passage.section) if p)
+            page = f", p. {passage.page}" if passage.page else ""
+            source, reason = escape_markup(passage.source), escape_markup(citation.reason)
+            lines.append(f"{citation.n}. {where} ({source}{page}): {reason}")
+    return "\n".join(lines) + "\n"
 
 
 def cohort_csv(records: list[SessionRecord]) -> str:
@@ -142,3 +211,7 @@ def _number(value: float | None) -> str:
 
 def _flag(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
+
+
+def _cell(text: str) -> str:
+    return " ".join(escape_markup(text).replace("|", "\\|").split())

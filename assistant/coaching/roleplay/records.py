@@ -1,5 +1,5 @@
 """What the session store returns: sessions, their turns and scorecards, and a trainee's
-progress over time."""
+progress over time. Plain data: rendering (Markdown, CSV) lives in ``roleplay/export.py``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 from assistant.coaching.roleplay.scenario import Scenario
 from assistant.coaching.roleplay.scorecard import Override, Scorecard
-from assistant.prompts import PromptLibrary, default_library
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,6 @@ class SessionRecord:
     automatic: Scorecard | None = None
     overrides: list[Override] = field(default_factory=list)  # full history, oldest first
 
-    library: PromptLibrary | None = field(default=None, repr=False, compare=False)
-
     @property
     def id(self) -> str:
         return self.summary.id
@@ -61,9 +58,7 @@ class SessionRecord:
         return self.summary.trainee
 
     def as_dict(self) -> dict[str, Any]:
-        """Everything a trainer's view shows, with the session as Markdown."""
-        from assistant.coaching.roleplay.export import session_markdown
-
+        """The session's data for a trainer's view (``export.session_view`` adds its Markdown)."""
         scorecard = self.scorecard
         return {
             **self.summary.as_dict(),
@@ -72,7 +67,6 @@ class SessionRecord:
             "scorecard": scorecard.as_dict() if scorecard else None,
             "automatic_scorecard": self.automatic.as_dict() if self.automatic else None,
             "overrides": [o.as_dict() for o in self.overrides],
-            "markdown": session_markdown(self, self.library or default_library()),
         }
 
     @property

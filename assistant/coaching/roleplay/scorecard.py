@@ -7,11 +7,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.coaching.common.report import CoachCitation, CoachReport, CriterionResult
-from assistant.coaching.roleplay.behaviour import MESSAGES_FILE
 from assistant.coaching.roleplay.compliance import Breach
-from assistant.prompts import Messages, PromptLibrary, default_library
 from assistant.retrieval.search import Passage
-from assistant.text.markup import escape_markup
 
 YES_NO = ("met", "missing")
 
@@ -145,68 +142,9 @@ class Scorecard(CoachReport):
         data["breaches"] = [Breach(**b) for b in data["breaches"]]
         return cls(**data)
 
-    # -- presentation --------------------------------------------------------------------
-
-    def to_markdown(self, library: PromptLibrary | None = None) -> str:
-        """The scorecard as Markdown, in the session's language."""
-        messages = Messages(library or default_library(), MESSAGES_FILE)
-        lang = self.language
-
-        def say(key: str, **values: object) -> str:
-            return messages.get(key, lang, **values)
-
-        verdict = say("passed") if self.passed else say("failed")
-        lines = [
-            f"## {say('scorecard_title')}",
-            "",
-            f"**{say('score')}: {self.score:.0%}** ({verdict})",
-        ]
-        if self.compliance_failed:
-            rules = ", ".join(sorted({b.rule for b in self.breaches})) or self.compliance_criterion
-            lines += ["", f"> {say('compliance_failed', rules=rules)}"]
-        lines += [
-            "",
-            f"| {say('criterion')} | {say('result')} | {say('evidence')} |",
-            "|---|---|---|",
-        ]
-        for criterion in self.criteria:
-            result = say(criterion.result)
-            override = self.overrides.get(criterion.id)
-            if override is not None:
-                automatic = say(self.automatic.get(criterion.id, criterion.result))
-                note = say(
-                    "override_note",
-                    result=say(override.result),
-                    by=escape_markup(override.by),
-                    comment=escape_markup(override.comment),
-                )
-                result = f"{result} ({say('automatic')}: {automatic}; {note})"
-            quote = _cell(criterion.evidence) if criterion.evidence else say("evidence_none")
-            lines.append(f"| {_cell(criterion.name)} | {result} | {quote} |")
-        for heading, items in (("strengths", self.strengths), ("improvements", self.improvements)):
-            if items:
-                lines += [
-                    "",
-                    f"### {say(heading)}",
-                    *[f"- {escape_markup(item)}" for item in items],
-                ]
-        if self.citations:
-            lines += ["", f"### {say('study')}"]
-            for citation in self.citations:
-                passage = citation.passage
-                where = " > ".join(escape_markup(p) for p in (passage.title, passage.section) if p)
-                page = f", p. {passage.page}" if passage.page else ""
-                source, reason = escape_markup(passage.source), escape_markup(citation.reason)
-                lines.append(f"{citation.n}. {where} ({source}{page}): {reason}")
-        return "\n".join(lines) + "\n"
-
 
 def weighted_score(criteria: list[CriterionResult], weights: dict[str, float]) -> float:
     total = sum(weights.get(c.id, 1.0) for c in criteria)
     if not total:
         return 0.0
     return sum(weights.get(c.id, 1.0) * c.score for c in criteria) / total
-
-
-def _cell(text: str) -> str:
-    return " ".join(escape_markup(text).replace("|", "\\|").split())

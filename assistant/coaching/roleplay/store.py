@@ -25,7 +25,7 @@ from assistant.coaching.roleplay.scenario import Scenario
 from assistant.coaching.roleplay.scorecard import YES_NO, Override, Scorecard
 from assistant.coaching.roleplay.sqlite_schema import open_store
 from assistant.errors import KamError
-from assistant.prompts import Messages, PromptLibrary, default_library
+from assistant.prompts import Messages, PromptLibrary
 from assistant.storage.sqlite import write_transaction
 
 
@@ -34,11 +34,12 @@ def now() -> str:
 
 
 class SessionStore:
-    """One connection shared across threads behind a lock; safe beside other processes."""
+    """One connection shared across threads behind a lock; safe beside other processes.
+    ``library`` (from the composition root) words its errors and its Markdown export."""
 
-    def __init__(self, path: Path, library: PromptLibrary | None = None) -> None:
+    def __init__(self, path: Path, library: PromptLibrary) -> None:
         self.path = path
-        self._library = library or default_library()
+        self._library = library
         self._messages = Messages(self._library, MESSAGES_FILE)
         self._lock = threading.RLock()
         self._db = open_store(path)
@@ -167,7 +168,6 @@ class SessionStore:
             json.loads(row[1]),
             automatic,
             overrides,
-            self._library,
         )
 
     def sessions(self, trainees: list[str] | None = None) -> list[SessionSummary]:

@@ -160,10 +160,13 @@ def sessions(ctx: AppContext, user: User, trainee: str | None = None) -> list[di
 
 
 def session_detail(ctx: AppContext, user: User, session_id: int | str) -> dict[str, Any]:
-    record = ctx.roleplay(user).store.session(session_id)
+    from assistant.coaching.roleplay.export import session_view
+
+    service = ctx.roleplay(user)
+    record = service.store.session(session_id)
     if not ctx.users.may_view_session_of(user, record.trainee):
         raise AccessDenied("you may not see this session")
-    return record.as_dict()
+    return session_view(record, service.context.library)
 
 
 def override(
@@ -174,8 +177,11 @@ def override(
     result: str,
     comment: str,
 ) -> dict[str, Any]:
+    from assistant.coaching.roleplay.export import session_view
+
     ctx.require_trainer(user)
-    store = ctx.roleplay(user).store
+    service = ctx.roleplay(user)
+    store = service.store
     record = store.session(session_id)
     if not ctx.users.may_view_session_of(user, record.trainee):
         raise AccessDenied("you may not score this trainee's sessions")
@@ -183,7 +189,7 @@ def override(
     if not comment.strip():
         raise KamError("an override needs a comment explaining it")
     store.override(session_id, criterion_id, result, comment.strip(), user.username)
-    return store.session(session_id).as_dict()
+    return session_view(store.session(session_id), service.context.library)
 
 
 def progress(ctx: AppContext, user: User, trainee: str) -> dict[str, Any]:
