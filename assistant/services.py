@@ -119,7 +119,7 @@ def build_answer_service(
     return AnswerService(
         searcher,
         ExtractiveComposer(encoder),
-        SupportScorer(encoder),
+        SupportScorer(encoder, translator=translator),
         ComplianceGuard(library, encoder if settings.compliance_semantic else None),
         library,
         translator,

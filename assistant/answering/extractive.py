@@ -164,7 +164,8 @@ class ExtractiveComposer:
 
     def _pick(self, scored: list[Candidate], vectors: np.ndarray) -> list[Candidate]:
         """Excerpts: the passages whose best sentence reaches ``passage_bar`` of the best one
-        (``max_passages`` at most, best first); from each, its best sentence and the
+        (and the retriever's first passage, at ``relative_floor``; ``max_passages`` at most,
+        best first); from each, its best sentence and the
         neighbours around it that keep ``relative_floor`` of that sentence's relevance, as
         one contiguous run in reading order; ``max_sentences`` in all. A sentence that repeats
         one already chosen is skipped."""
@@ -177,7 +178,14 @@ class ExtractiveComposer:
         }
         best = max(scored[i].relevance for i in tops.values())
         passages = sorted(tops, key=lambda p: (-scored[tops[p]].relevance, p))
-        kept = [p for p in passages if scored[tops[p]].relevance >= best * self._passage_bar]
+        # The retriever's first passage stays while its best sentence keeps relative_floor of
+        # the best: the passage ranking weighs more than one sentence's score.
+        kept = [
+            p
+            for p in passages
+            if scored[tops[p]].relevance >= best * self._passage_bar
+            or (p == min(tops) and scored[tops[p]].relevance >= best * self._floor)
+        ]
         picked: list[int] = []
         for passage in kept[: self._max_passages]:
             if len(picked) >= self._max:

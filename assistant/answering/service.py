@@ -20,7 +20,7 @@ from assistant.answering.render import render_answer, render_closest
 from assistant.answering.support import (
     SupportScorer,
     clean_sentence,
-    numbers_supported,
+    strip_citation_marks,
     token_overlap,
 )
 from assistant.config import Settings
@@ -298,21 +298,19 @@ class AnswerService:
         claims = [clean_sentence(s) for s in split_sentences(generated)]
         claims = [c for c in claims if len(c) > 3 and not c.startswith("[")]
         texts = [p.text for p in answer.passages]
-        supports = self._scorer.best_support(claims, texts)
+        stripped_claims = [strip_citation_marks(claim) for claim in claims]
+        titles = [f"{p.title}\n{p.section}\n{p.source}" for p in answer.passages]
+        threshold = self._settings.support_threshold
+        supports = self._scorer.verdicts(stripped_claims, texts, threshold, titles)
         numbering: dict[int, int] = {}
         citations: list[Citation] = []
         sentences: list[AnswerSentence] = []
         removed = 0
-        for claim, support in zip(claims, supports, strict=True):
-            stripped = _strip_marks(claim)
+        for stripped, support in zip(stripped_claims, supports, strict=True):
             if any(token_overlap(stripped, kept.text) > 0.8 for kept in sentences):
                 removed += 1  # a repeat (small models loop) adds nothing
                 continue
-            if (
-                support is None
-                or support.score < self._settings.support_threshold
-                or not numbers_supported(stripped, texts[support.passage_index])
-            ):
+            if support is None:
                 removed += 1
                 continue
             n = self._cite(
@@ -349,10 +347,3 @@ class AnswerService:
     def _finish(self, answer: Answer, started: float) -> Iterator[AnswerEvent]:
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield AnswerEvent("final", answer.text, answer)
-
-
-def _strip_marks(text: str) -> str:
-    """Drop citation marks a model wrote itself; the app assigns its own."""
-    import re
-
-    return re.sub(r"\s*\[\d+(?:[,\s]*\d+)*\]", "", text).strip()

@@ -14,9 +14,26 @@ from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.ingest.chunking import split_sentences
 from assistant.rules.injection import looks_like_injection
 from assistant.text.tokens import lexical_tokens
+from assistant.text.translation import TermTranslator
 
 _MARKUP = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s*)|\*\*|__|`")
+_CITATION_MARKS = re.compile(r"\s*\[\d+(?:[,\s]*\d+)*\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_NAME = re.compile(r"(?<![\w&])([A-Z][A-Za-z0-9&-]*[A-Z0-9a-z])(?![\w&])")
+_NEGATION_EN = re.compile(
+    r"\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|fail(s|ed)? to|"
+    r"lack(s|ed)?)\b|n[’']t\b",
+    re.IGNORECASE,
+)
+_CONTRAST_ZH = re.compile(r"而(不是|不只是|非|不僅是)")  # "rather than": a contrast, no negation
+_NEGATION_ZH = re.compile(
+    r"不(是|會|能|可|該|應|必|需|得|要|再|曾|算|夠)|並不|並非|沒有|沒|未(曾|經|能|必)?(?!來)|"
+    r"無法|無須|無需|毋須|別再|絕不|從不|不"
+    r"(?![同過但僅只論斷少然久足])"
+)
+_ACRONYM_SKIP = frozenset({"and", "of", "&", "the", "for"})
+CROSS_LINGUAL_EASING = 0.1  # a translation scores lower than a same-language restatement
 
 
 def clean_sentence(text: str) -> str:
@@ -66,6 +83,11 @@ def passage_sentences(text: str) -> list[str]:
     return [sentence for sentence, _ in passage_units(text)]
 
 
+def strip_citation_marks(text: str) -> str:
+    """Drop citation marks a model wrote itself ("... [1]", "[2, 3]"); the app assigns its own."""
+    return _CITATION_MARKS.sub("", text).strip()
+
+
 def token_overlap(claim: str, evidence: str) -> float:
     """Share of the claim's distinct content tokens that appear in the evidence."""
     claim_tokens = set(lexical_tokens(claim))
@@ -92,9 +114,15 @@ class Support:
 class SupportScorer:
     """Scores claims against passages with a fast multilingual sentence encoder."""
 
-    def __init__(self, encoder: NamedEmbeddings, lexical_weight: float = 0.5) -> None:
+    def __init__(
+        self,
+        encoder: NamedEmbeddings,
+        lexical_weight: float = 0.5,
+        translator: TermTranslator | None = None,
+    ) -> None:
         self._encoder = encoder
         self._lexical_weight = lexical_weight
+        self._translator = translator
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self._encoder.embed_array(texts) if texts else np.zeros((0, 1), dtype=np.float32)
@@ -109,7 +137,7 @@ class SupportScorer:
         similarity = claim_vectors @ vectors.T
         results: list[Support | None] = []
         for row, claim in enumerate(claims):
-            lexical = np.array([token_overlap(claim, s) for _, s in evidence])
+            lexical = np.array([self._overlap(claim, s) for _, s in evidence])
             combined = self._lexical_weight * lexical + (1 - self._lexical_weight) * similarity[row]
             best = int(np.argmax(combined))
             index, quote = evidence[best]
@@ -123,3 +151,86 @@ class SupportScorer:
                 )
             )
         return results
+
+    def _overlap(self, claim: str, evidence: str) -> float:
+        """Words shared with the evidence; across languages, the share of the claim's
+        dictionary terms whose translation the evidence holds."""
+        same = token_overlap(claim, evidence)
+        if self._translator is None or is_chinese_text(claim) == is_chinese_text(evidence):
+            return same
+        matches = self._translator.matches(claim)
+        if len(matches) < 2:
+            return same
+        lowered = evidence.lower()
+        covered = sum(any(o.lower() in lowered for o in others) for _, others in matches)
+        return max(same, covered / len(matches))
+
+    def verdicts(
+        self,
+        claims: list[str],
+        passages: list[str],
+        threshold: float,
+        contexts: list[str] | None = None,
+    ) -> list[Support | None]:
+        """For each claim, its support when a passage supports it: a score at the threshold
+        or above, every number and every name of the claim in that passage, and the claim
+        not negating what its best sentence says in the same language (or the reverse); a
+        claim in the other language than its evidence needs ``CROSS_LINGUAL_EASING`` less.
+        None when none does."""
+        kept: list[Support | None] = []
+        for claim, support in zip(claims, self.best_support(claims, passages), strict=True):
+            if support is None:
+                kept.append(None)
+                continue
+            passage = passages[support.passage_index]
+            same_language = is_chinese_text(claim) == is_chinese_text(support.quote)
+            bar = threshold if same_language else threshold - CROSS_LINGUAL_EASING
+            if (
+                support.score < bar
+                or not numbers_supported(claim, passage)
+                or not self.names_supported(
+                    claim, passage, contexts[support.passage_index] if contexts else ""
+                )
+                or (same_language and negated(claim) != negated(support.quote))
+            ):
+                kept.append(None)
+            else:
+                kept.append(support)
+        return kept
+
+    def names_supported(self, claim: str, passage: str, context: str = "") -> bool:
+        """Every name or acronym the claim spells in Latin letters (not the sentence's first
+        word) is in the passage or its document's title (``context``), spelled out there
+        ("P&L": "profit and loss"), or, in a Chinese passage, translated."""
+        text = f"{context}\n{passage}"
+        lowered = text.lower()
+        for match in _NAME.finditer(claim):
+            name = match.group(1)
+            if match.start() == 0 or name.lower() in lowered or spelled_out(name, text):
+                continue
+            translations = self._translator.translations(name) if self._translator else []
+            if not any(t.lower() in lowered for t in translations):
+                return False
+        return True
+
+
+def spelled_out(acronym: str, text: str) -> bool:
+    """Whether the text spells the acronym out: "KAM(s)" in "Key Account Manager(s)",
+    "P&T" in "pharmacy and therapeutics"."""
+    letters = [c.lower() for c in acronym.rstrip("s") if c.isalpha()]
+    if len(letters) < 2 or not acronym.rstrip("s").replace("&", "").isupper():
+        return False
+    words = [w for w in re.findall(r"[A-Za-z]+", text.lower()) if w not in _ACRONYM_SKIP]
+    initials = "".join(w[0] for w in words)
+    return "".join(letters) in initials
+
+
+def is_chinese_text(text: str) -> bool:
+    return len(_CJK_CHAR.findall(text)) * 3 >= len(text.replace(" ", ""))
+
+
+def negated(sentence: str) -> bool:
+    """Whether a sentence says something is not so (English or Chinese negation words)."""
+    if is_chinese_text(sentence):
+        return bool(_NEGATION_ZH.search(_CONTRAST_ZH.sub("", sentence)))
+    return bool(_NEGATION_EN.search(sentence))
