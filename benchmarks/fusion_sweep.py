@@ -33,6 +33,9 @@ def main() -> None:
         "--shared-scale", nargs="+", type=int, default=[0, 1], help="0: a scale per list"
     )
     parser.add_argument("--dictionary", nargs="+", type=int, default=[0, 1])
+    parser.add_argument(
+        "--full-vector-across", nargs="+", type=int, default=[0], help="1: English model too"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "fusion_sweep.json")
     args = parser.parse_args()
     settings = list(
@@ -42,6 +45,7 @@ def main() -> None:
             args.cross_weights,
             map(bool, args.dictionary),
             map(bool, args.shared_scale),
+            map(bool, args.full_vector_across),
         )
     )
     results: dict[str, list[dict]] = {}
@@ -53,7 +57,7 @@ def main() -> None:
             translator = base.translator
             assert translator is not None
             rows = []
-            for fusion, dense_weight, cross, dictionary, shared in settings:
+            for fusion, dense_weight, cross, dictionary, shared, across in settings:
                 if fusion == "rrf" and dense_weight != args.dense_weights[0]:
                     continue  # rrf has no dense weight
                 searcher = HybridSearcher(
@@ -65,6 +69,7 @@ def main() -> None:
                     translator=translator if dictionary else TermTranslator(translator.glossary),
                     max_per_source=services.settings.max_per_source,
                     shared_scale=shared,
+                    full_vector_across=across,
                 )
 
                 def search(query: str, s: HybridSearcher = searcher) -> list[str]:
@@ -78,6 +83,7 @@ def main() -> None:
                     "cross": cross,
                     "dictionary": dictionary,
                     "shared_scale": shared,
+                    "full_vector_across": across,
                     **{d: s["ndcg@10"] for d, s in scores.items()},
                 }
                 rows.append(row)

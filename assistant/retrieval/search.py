@@ -104,9 +104,11 @@ class HybridSearcher:
         translator: TermTranslator | None = None,
         max_per_source: int = 0,
         shared_scale: bool = False,
+        full_vector_across: bool = False,
     ) -> None:
         self._index = index
         self._shared_scale = shared_scale
+        self._full_vector_across = full_vector_across
         self._fusion = fusion
         self._dense_weight = dense_weight
         self._candidates = candidates
@@ -179,6 +181,18 @@ class HybridSearcher:
                 )
             window *= 2
 
+    def candidate_lists(
+        self, query: str, filters: SearchFilters | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """The four rankings hybrid search fuses (dense in the question's language, dense in
+        the other, lexical as written, lexical translated), for benchmarks that study
+        fusion."""
+        filters = filters or SearchFilters()
+        query_chinese = is_chinese(detect_language(query))
+        dense = self._dense(query, query_chinese, self._candidates, filters)
+        lexical = self._lexical(query, query_chinese, self._candidates, filters)
+        return [*dense, *lexical]
+
     def _lexical(
         self, query: str, query_chinese: bool, pool: int, filters: SearchFilters
     ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
@@ -213,9 +227,12 @@ class HybridSearcher:
         full, multilingual = self._index.embeddings.query_vectors(query)
         own_vector = multilingual if query_chinese else full
         rankings = []
+        # An English question may also be read by the English model against Chinese passages,
+        # for the English terms they carry (a measured lever, off by default).
+        across = full if self._full_vector_across and not query_chinese else multilingual
         for chinese_side, vector in (
             (query_chinese, own_vector),
-            (not query_chinese, multilingual),
+            (not query_chinese, across),
         ):
             allowed = filters.languages
             if allowed and not any(is_chinese(lang) == chinese_side for lang in allowed):
