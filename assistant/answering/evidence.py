@@ -9,6 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from assistant.answering.asked_specifics import (
+    asked_item_count,
+    longest_enumeration,
+    missing_years,
+)
 from assistant.answering.extractive import Selection
 from assistant.answering.term_coverage import TermCoverageMeter
 from assistant.answering.unknown_names import (
@@ -40,6 +45,8 @@ class Evidence:
     covered: float = 1.0
     absent: float = 0.0
     content_terms: int = 0
+    items_missing: bool = False  # asks for N items; no passage enumerates that many
+    years_missing: tuple[str, ...] = ()  # years the question names that no passage mentions
 
 
 class Thresholds(Protocol):
@@ -109,7 +116,9 @@ class AbstentionJudge:
         kinds = figure_kinds(question)
         # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
         strongest = sorted(selection.sentences, key=lambda c: -c.relevance)[:4]
-        terms = meter.measure(question, [f"{p.title}\n{p.section}\n{p.text}" for p in passages])
+        texts = [f"{p.title}\n{p.section}\n{p.text}" for p in passages]
+        terms = meter.measure(question, texts)
+        asked = asked_item_count(question)
         return Evidence(
             best_semantic=selection.best_semantic,
             best_lexical=selection.best_lexical,
@@ -119,12 +128,15 @@ class AbstentionJudge:
             covered=terms.covered,
             absent=terms.absent,
             content_terms=terms.terms,
+            items_missing=asked is not None and longest_enumeration(texts) < asked,
+            years_missing=missing_years(question, texts),
         )
 
     def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
         """Abstain when nothing was selected, when the question names things the knowledge
         base never mentions, when the evidence shares (almost) no word with the question, when
-        it asks for a figure the evidence does not hold, when the passages leave the question's
+        it asks for a figure the evidence does not hold (or a year, or more items than any
+        passage enumerates), when the passages leave the question's
         subject (almost) uncovered or most of it is unknown to the knowledge base, or when the
         evidence is far from the question in meaning and in words and leaves much of its
         subject uncovered."""
@@ -132,6 +144,8 @@ class AbstentionJudge:
         if (
             not selection.sentences
             or evidence.unknown_terms
+            or evidence.items_missing
+            or evidence.years_missing
             or evidence.best_lexical < s.abstain_lexical_floor
         ):
             return True

@@ -45,7 +45,8 @@ _NUMBERS = {
 _KINDS = (
     r"types?|kinds?|factors?|steps?|ways?|stages?|levels?|elements?|things?|reasons?|"
     r"principles?|pillars?|criteria|areas?|categories|groups?|questions?|components?|"
-    r"phases?|dimensions?|roles?|tiers?|pillars?|keys?|rules?|capabilities|skills?"
+    r"phases?|dimensions?|roles?|tiers?|pillars?|keys?|rules?|capabilities|skills?|"
+    r"drivers?|companies|lessons?|trends?|characteristics|features?|members?|tips?"
 )
 _ANNOUNCED_EN = re.compile(
     rf"\b(\d{{1,2}}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w-]+\s+){{0,3}}?"
@@ -53,20 +54,20 @@ _ANNOUNCED_EN = re.compile(
     re.IGNORECASE,
 )
 _ANNOUNCED_ZH = re.compile(
-    r"([兩二三四五六七八九十]|\d{1,2})\s*(?:個|種|類|項|大|步|點|階段|級|層)"
+    r"([兩二三四五六七八九十]|\d{1,2})\s*(?:個|種|類|項|大|步|點|階段|級|層|家|條|位)"
 )
 MAX_LIST_ITEMS = 12
 
 
-def announced_count(sentence: str) -> int | None:
+def announced_count(sentence: str, most: int = MAX_LIST_ITEMS) -> int | None:
     """The number of items a sentence announces ("There are 2 types of accounts", "the
-    five critical success factors", "三種客戶"), if any (2 to 12)."""
+    five critical success factors", "三種客戶"), if any (2 to ``most``)."""
     match = _ANNOUNCED_EN.search(sentence) or _ANNOUNCED_ZH.search(sentence)
     if match is None:
         return None
     word = match.group(1).lower()
     count = int(word) if word.isdigit() else _NUMBERS.get(word)
-    return count if count and 2 <= count <= MAX_LIST_ITEMS else None
+    return count if count and 2 <= count <= most else None
 
 
 @dataclass(frozen=True)

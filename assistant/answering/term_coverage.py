@@ -103,7 +103,11 @@ class TermCoverageMeter:
             return set()
         covered: set[str] = set()
         for term, others in self._translator.matches(question, self._known):
-            if any(t in present for other in others for t in lexical_tokens(other)):
+            # a translation counts when the passages hold all of it ("take over", not "take")
+            if any(
+                (tokens := lexical_tokens(other)) and all(t in present for t in tokens)
+                for other in others
+            ):
                 covered.update(lexical_tokens(term))
         return covered
 

@@ -1,0 +1,45 @@
+"""A question asking for N items or naming a year needs passages that hold them."""
+
+from __future__ import annotations
+
+from assistant.answering.asked_specifics import (
+    asked_item_count,
+    longest_enumeration,
+    missing_years,
+)
+
+STEPS_ANNOUNCED = (
+    "In the second part of this article we will explore the 7 steps to follow to build a "
+    "KAM plan for your company."
+)
+FACTORS = """There are 5 critical factors for a successful KAM strategy:
+
+1. Ensuring buy-in from senior management
+
+2. Long-term relationships and trust
+
+3. Mutual value creation
+
+4. Market access issues solved
+
+5. Direct support from top management"""
+
+
+def test_the_count_a_question_asks_for() -> None:
+    assert asked_item_count("Walk me through the seven steps Actando recommends.") == 7
+    assert asked_item_count("KAM 360架構裡那16個關鍵驅動因素分別是哪些？") == 16
+    assert asked_item_count("Which ten pharma companies took part in the study?") == 10
+    assert asked_item_count("What does a KAM do on a first visit?") is None
+
+
+def test_a_list_or_one_enumerating_sentence_counts_its_items() -> None:
+    assert longest_enumeration([FACTORS]) == 5
+    assert longest_enumeration(["Payers weigh cost, outcomes, budget impact and equity."]) == 4
+    assert longest_enumeration([STEPS_ANNOUNCED]) < 7  # announced, not listed
+
+
+def test_years_no_passage_mentions() -> None:
+    texts = ["在2020年第3季，併購活動依然強勁，宣佈的交易為19筆，而2019年第3季為25筆。"]
+    assert missing_years("2021年第3季宣佈的併購交易有幾筆？", texts) == ("2021",)
+    assert missing_years("How many deals were announced in Q3 2020?", texts) == ()
+    assert missing_years("How many deals were announced?", texts) == ()
