@@ -231,7 +231,12 @@ def run_mode(
     }
 
 
-def limited(question_set: QuestionSet, limit: int | None) -> QuestionSet:
+def limited(question_set: QuestionSet, limit: int | None, stride: int = 1) -> QuestionSet:
+    """Every ``stride``-th question (a sample across the set's kinds), the first ``limit``."""
+    if stride > 1:
+        question_set = question_set.model_copy(
+            update={"questions": question_set.questions[::stride]}
+        )
     if limit is None:
         return question_set
     return question_set.model_copy(update={"questions": question_set.questions[:limit]})
@@ -299,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, required=True, help="question set (YAML)")
     parser.add_argument("--docs", type=Path, nargs="+", required=True, help="files or folders")
     parser.add_argument("--limit", type=int, help="only the first N questions (a smoke test)")
+    parser.add_argument("--stride", type=int, default=1, help="every Nth question (a sample)")
     parser.add_argument("--model", type=Path, help="a GGUF file (default: benchmarks.local_model)")
     parser.add_argument(
         "--model-dest", type=Path, default=DEFAULT_DEST, help="where local_model keeps the model"
@@ -315,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    question_set = limited(load_question_set(args.set), args.limit)
+    question_set = limited(load_question_set(args.set), args.limit, args.stride)
     if args.model is not None:
         model = args.model.resolve()
         model_sha256 = sha256_of(model)
@@ -362,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
 
     runs = [extractive, generated]
     name = f"generated_answers_{question_set.name}" + (f"_first{args.limit}" if args.limit else "")
+    name += f"_every{args.stride}" if args.stride > 1 else ""
     payload = {
         "set": str(args.set),
         "docs": [str(d) for d in docs],
