@@ -39,9 +39,11 @@ def copy_documents(services: Services, copy: int, noise: float, seed: int) -> in
     manifest = services.index.manifest
     rng = np.random.default_rng(seed + copy)
     documents, files, vectors = [], [], {}
-    for doc_hash, source, path, meta in manifest.documents():
+    for doc_hash, source, meta, _ in manifest.documents():
         if "#copy" in doc_hash:
             continue
+        record = manifest.document_record(doc_hash)
+        path = record.path if record else source
         new_hash = f"{doc_hash}#copy{copy}"
         chunks = []
         stored = manifest.vectors([c.id for c in manifest.document_chunks(doc_hash)])
