@@ -145,8 +145,11 @@ class AnswerService:
         answer.standalone_question = standalone
         passages = self._searcher.search(standalone, self._settings.passages, filters)
         degraded = getattr(passages, "dense_unavailable", False)
-        # Text addressed to the assistant is no evidence and is never shown or quoted.
-        passages = [self._without_planted(p) for p in passages]
+        # Text addressed to the assistant is no evidence and is never shown or quoted; the rest
+        # of a passage that carried it ranks after every clean passage (a document that talks
+        # to the assistant is not trusted to lead an answer).
+        cleaned = [(self._without_planted(p), p) for p in passages]
+        passages = [c for c, p in cleaned if c is p] + [c for c, p in cleaned if c is not p]
         answer.passages = passages
         expansion = self._expansion(standalone, passages)
         selection = self._composer.select(standalone, passages, expansion)
