@@ -45,7 +45,6 @@ from assistant.evaluation.runner import (
     EvaluationRunner,
     QuestionResult,
     check_thresholds,
-    results_as_json,
     summarise,
 )
 from assistant.offline import go_offline
@@ -207,27 +206,19 @@ def run_mode(
         for r, rec in zip(results, timed.records, strict=True)
     ]
     summary = summarise(results)
-    data = results_as_json(
-        results,
-        summary,
-        {
-            "mode": services.answers.mode,
-            "threshold_failures": check_thresholds(summary, question_set.thresholds),
-        },
-    )
-    for question, record, result_outcome in zip(
-        data["questions"], timed.records, outcomes, strict=True
-    ):
+    threshold_failures = check_thresholds(summary, question_set.thresholds)
+    questions = [r.as_dict() for r in results]
+    for question, record, result_outcome in zip(questions, timed.records, outcomes, strict=True):
         question["stream"] = dataclasses.asdict(record)
         question["outcome"] = result_outcome
     return {
         "label": label,
         "mode": services.answers.mode,
         "seconds": seconds,
-        "summary": summary,
+        "summary": summary.as_dict(),
         "stream": stream_figures(timed.records, outcomes, services.answers.mode != "extractive"),
-        "threshold_failures": data["meta"]["threshold_failures"],
-        "questions": data["questions"],
+        "threshold_failures": threshold_failures,
+        "questions": questions,
     }
 
 

@@ -188,19 +188,19 @@ def eval_command(
         bar.total, bar.n = total, done
         bar.refresh()
 
-    data = evaluate(services, question_set, progress)
+    run = evaluate(services, question_set, progress)
     bar.close()
-    summary = data["summary"]
     for name in HEADLINE:
-        if name in summary:
-            typer.echo(f"{name:>24}: {summary[name]}")
+        if name in run.summary:
+            typer.echo(f"{name:>24}: {run.summary.get(name)}")
+    data = run.as_dict()
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         typer.echo(f"results: {json_path}")
     if report:
         typer.echo(f"report: {write_report(data, report, previous)}")
-    failures = data["meta"]["threshold_failures"]
+    failures = run.meta.threshold_failures
     for failure in failures:
         typer.echo(f"BELOW THRESHOLD: {failure}", err=True)
     if failures:

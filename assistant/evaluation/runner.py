@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from assistant.answering.support import SupportScorer, numbers_supported
 from assistant.evaluation import metrics as m
 from assistant.evaluation.judge import Judge
 from assistant.evaluation.questions import Question, QuestionSet
+from assistant.evaluation.results import MetricSummary, QuestionResult, RunSummary
 from assistant.services import Services
 from assistant.text.language import detect_language, is_chinese
 
@@ -21,29 +21,6 @@ LOWER_IS_BETTER = {"wrongful_abstention", "latency_p50_ms", "latency_p95_ms"}
 # the sentence is semantically close to one of its sentences (multilingual encoder).
 SUPPORT_LEXICAL = 0.5
 SUPPORT_SEMANTIC = 0.6
-
-
-@dataclass
-class QuestionResult:
-    id: str
-    question: str
-    lang: str
-    tags: list[str]
-    answerable: bool
-    compliance: str | None
-    expected_sources: list[str]
-    key_facts: list[Any]
-    standalone_question: str
-    retrieved: list[dict[str, Any]]
-    answer: str
-    answer_language: str
-    sentences: list[dict[str, Any]]
-    citations: list[dict[str, Any]]
-    abstained: bool
-    refused: bool
-    mode: str
-    latency_ms: float
-    metrics: dict[str, float] = field(default_factory=dict)
 
 
 def _language_of_framing(text: str, sentences: list[str], extractive: bool) -> str:
@@ -169,20 +146,20 @@ class EvaluationRunner:
         return sum(verdicts), len(verdicts), len(supported_sentences)
 
 
-def summarise(results: list[QuestionResult]) -> dict[str, Any]:
+def summarise(results: list[QuestionResult]) -> RunSummary:
     """Overall metrics, and the same per tag and per language."""
-    summary = _aggregate(results)
+    overall = _aggregate(results)
     groups: dict[str, list[QuestionResult]] = defaultdict(list)
     for r in results:
         groups[f"lang:{r.lang}"].append(r)
         for tag in r.tags:
             groups[f"tag:{tag}"].append(r)
-    summary["breakdown"] = {name: _aggregate(rs) for name, rs in sorted(groups.items())}
-    return summary
+    breakdown = {name: _aggregate(rs) for name, rs in sorted(groups.items())}
+    return RunSummary(overall.questions, overall.values, breakdown)
 
 
-def _aggregate(results: list[QuestionResult]) -> dict[str, Any]:
-    out: dict[str, Any] = {"questions": len(results)}
+def _aggregate(results: list[QuestionResult]) -> MetricSummary:
+    out: dict[str, float] = {}
     for name in (
         "hit@5",
         "recall@5",
@@ -225,10 +202,12 @@ def _aggregate(results: list[QuestionResult]) -> dict[str, Any]:
     latencies = [r.latency_ms for r in results]
     out["latency_p50_ms"] = round(m.percentile(latencies, 50), 1)
     out["latency_p95_ms"] = round(m.percentile(latencies, 95), 1)
-    return out
+    return MetricSummary(len(results), out)
 
 
-def check_thresholds(summary: dict[str, Any], thresholds: dict[str, float]) -> list[str]:
+def check_thresholds(
+    summary: MetricSummary | Mapping[str, Any], thresholds: dict[str, float]
+) -> list[str]:
     """Messages for every metric on the wrong side of its threshold (empty: all hold)."""
     failures = []
     for name, limit in thresholds.items():
@@ -240,7 +219,3 @@ def check_thresholds(summary: dict[str, Any], thresholds: dict[str, float]) -> l
         elif name not in LOWER_IS_BETTER and value < limit:
             failures.append(f"{name} = {value} is below the minimum {limit}")
     return failures
-
-
-def results_as_json(results: list[QuestionResult], summary: dict[str, Any], meta: dict) -> dict:
-    return {"meta": meta, "summary": summary, "questions": [asdict(r) for r in results]}

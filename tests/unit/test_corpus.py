@@ -138,9 +138,9 @@ def test_regression_gate_extractive_mode(corpus_services, set_name: str) -> None
     """The curated sets' thresholds hold in extractive mode (the same check as `kamcoach eval`)."""
     from assistant.evaluation.service import evaluate
 
-    data = evaluate(corpus_services, ROOT / "evals" / set_name)
-    assert data["meta"]["thresholds"], "the set must carry thresholds"
-    assert data["meta"]["threshold_failures"] == [], data["meta"]["threshold_failures"]
+    run = evaluate(corpus_services, ROOT / "evals" / set_name)
+    assert run.meta.thresholds, "the set must carry thresholds"
+    assert run.meta.threshold_failures == [], run.meta.threshold_failures
 
 
 def test_corpus_pdfs_have_outlines_so_pages_carry_sections() -> None:

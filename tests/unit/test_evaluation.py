@@ -117,7 +117,7 @@ questions:
 def test_runner_end_to_end_and_report(services, small_corpus: Path, tmp_path: Path) -> None:
     services.ingestor.ingest([small_corpus], "kb")
     set_path = write(tmp_path / "small.yaml", SMALL_SET)
-    data = evaluate(services, set_path)
+    data = evaluate(services, set_path).as_dict()
     summary = data["summary"]
     assert summary["questions"] == 4
     assert summary["compliance_refusal_rate"] == 1.0
@@ -185,7 +185,7 @@ def test_judge_metrics_with_a_scripted_model(small_corpus: Path, tmp_path: Path)
     services = build(tmp_path, chat_model=GenericFakeChatModel(messages=iter(replies)))
     services.ingestor.ingest([small_corpus], "kb")
     one = "name: one\nquestions:\n  - id: q1\n    question: What does an outcomes-based contract tie the price to?\n    lang: en\n    answerable: true\n    expected_sources: [payer-value.md]\n"
-    data = evaluate(services, write(tmp_path / "one.yaml", one))
+    data = evaluate(services, write(tmp_path / "one.yaml", one)).as_dict()
     metrics = data["questions"][0]["metrics"]
     assert metrics["judge_faithfulness"] == 0.9 and metrics["judge_relevance"] == 1.0
     assert data["summary"]["judge_faithfulness"] == 0.9

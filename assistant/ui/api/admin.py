@@ -125,26 +125,27 @@ def run_evaluation(
     if set_name not in question_sets(folder):
         raise KamError(f"unknown question set '{set_name}'")
     previous = previous_run(ctx, set_name)
-    data = evaluate(ctx.services, folder / set_name, progress)
+    run = evaluate(ctx.services, folder / set_name, progress)
+    data = run.as_dict()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     runs = _runs_dir(ctx)
     runs.mkdir(parents=True, exist_ok=True)
     json_path = runs / f"{Path(set_name).stem}--{stamp}.json"
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     report = write_report(data, runs / f"{Path(set_name).stem}--{stamp}", previous)
-    summary = data["summary"]
-    thresholds = data["meta"].get("thresholds") or {}
+    summary = run.summary
+    thresholds = run.meta.thresholds or {}
     return {
         "set": set_name,
         "json": str(json_path),
         "report": str(report),
         "plots": sorted(str(p) for p in report.parent.glob("*.png")),
         "metrics": [
-            {"metric": name, "value": summary[name], "threshold": thresholds.get(name, "")}
+            {"metric": name, "value": summary.get(name), "threshold": thresholds.get(name, "")}
             for name in HEADLINE
             if name in summary
         ],
-        "threshold_failures": data["meta"].get("threshold_failures", []),
+        "threshold_failures": run.meta.threshold_failures,
         "failing": failing_questions(data),
         "comparison": compare(data, previous) if previous else [],
     }
