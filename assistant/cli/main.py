@@ -174,7 +174,8 @@ def eval_command(
 
     from assistant.config import Settings
     from assistant.evaluation.report import HEADLINE, write_report
-    from assistant.evaluation.service import evaluate, load_run
+    from assistant.evaluation.run_store import load_run, save_run
+    from assistant.evaluation.service import evaluate
     from assistant.services import build_services
 
     if mode not in (None, "none", "openai", "local"):
@@ -195,9 +196,7 @@ def eval_command(
             typer.echo(f"{name:>24}: {run.summary.get(name)}")
     data = run.as_dict()
     if json_path:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        typer.echo(f"results: {json_path}")
+        typer.echo(f"results: {save_run(run, json_path)}")
     if report:
         typer.echo(f"report: {write_report(data, report, previous)}")
     failures = run.meta.threshold_failures

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from assistant.errors import KamError
 from assistant.evaluation.judge import Judge
 from assistant.evaluation.questions import load_question_set
 from assistant.evaluation.results import EvaluationRun, RunMeta
@@ -37,13 +34,3 @@ def evaluate(
         threshold_failures=check_thresholds(summary, question_set.thresholds),
     )
     return EvaluationRun(meta, summary, results)
-
-
-def load_run(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise KamError(f"{path}: cannot read a previous evaluation run ({exc})") from None
-    if not isinstance(data, dict) or "summary" not in data or "questions" not in data:
-        raise KamError(f"{path}: not an evaluation JSON written by 'kamcoach eval --json'")
-    return data

@@ -11,7 +11,8 @@ from assistant.evaluation import metrics as m
 from assistant.evaluation.questions import load_question_set
 from assistant.evaluation.report import compare, write_report
 from assistant.evaluation.runner import check_thresholds
-from assistant.evaluation.service import evaluate, load_run
+from assistant.evaluation.run_store import load_run
+from assistant.evaluation.service import evaluate
 from tests.support.factories import write
 
 
@@ -203,3 +204,22 @@ def test_every_set_the_evaluations_tab_offers_is_a_question_set() -> None:
     assert "seeds_dev.yaml" in names and "corpus_questions.yaml" in names
     for name in names:
         assert load_question_set(folder / name).questions, name
+
+
+def test_run_store_saves_lists_and_loads_runs(tmp_path: Path) -> None:
+    """One store for the CLI's --json file and the Evaluations tab's kept runs."""
+    from assistant.evaluation.results import EvaluationRun, RunMeta, RunSummary
+    from assistant.evaluation.run_store import RunStore, save_run
+
+    def run(hit: float) -> EvaluationRun:
+        meta = RunMeta("small", str(tmp_path / "small.yaml"), 0, "extractive", "hash", "", {}, [])
+        return EvaluationRun(meta, RunSummary(0, {"hit@5": hit}), [])
+
+    store = RunStore(tmp_path / "runs")
+    assert store.latest("small.yaml") is None
+    first, second = store.save(run(0.5)), store.save(run(0.75))
+    assert store.runs("small.yaml") == [first, second]
+    assert store.latest("small.yaml") == run(0.75).as_dict()
+    assert store.report_folder(second) == second.with_suffix("")
+    explicit = save_run(run(1.0), tmp_path / "deep" / "out.json")
+    assert load_run(explicit)["summary"] == {"questions": 0, "hit@5": 1.0, "breakdown": {}}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +9,8 @@ from typing import Any
 from assistant.admin.users import User
 from assistant.errors import KamError
 from assistant.evaluation.report import HEADLINE, compare, failing_questions, write_report
-from assistant.evaluation.service import evaluate, load_run
+from assistant.evaluation.run_store import RunStore
+from assistant.evaluation.service import evaluate
 from assistant.ingest.ingestor import IngestReport
 from assistant.ui.context import AppContext
 
@@ -103,13 +102,12 @@ def question_sets(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob("*.yaml"))
 
 
-def _runs_dir(ctx: AppContext) -> Path:
-    return ctx.services.settings.data_dir / "evaluations"
+def run_store(ctx: AppContext) -> RunStore:
+    return RunStore(ctx.services.settings.data_dir / "evaluations")
 
 
 def previous_run(ctx: AppContext, set_name: str) -> dict[str, Any] | None:
-    runs = sorted(_runs_dir(ctx).glob(f"{Path(set_name).stem}--*.json"))
-    return load_run(runs[-1]) if runs else None
+    return run_store(ctx).latest(set_name)
 
 
 def run_evaluation(
@@ -124,15 +122,12 @@ def run_evaluation(
     folder = ctx.services.settings.evals_dir
     if set_name not in question_sets(folder):
         raise KamError(f"unknown question set '{set_name}'")
-    previous = previous_run(ctx, set_name)
+    store = run_store(ctx)
+    previous = store.latest(set_name)
     run = evaluate(ctx.services, folder / set_name, progress)
     data = run.as_dict()
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    runs = _runs_dir(ctx)
-    runs.mkdir(parents=True, exist_ok=True)
-    json_path = runs / f"{Path(set_name).stem}--{stamp}.json"
-    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    report = write_report(data, runs / f"{Path(set_name).stem}--{stamp}", previous)
+    json_path = store.save(run)
+    report = write_report(data, store.report_folder(json_path), previous)
     summary = run.summary
     thresholds = run.meta.thresholds or {}
     return {
