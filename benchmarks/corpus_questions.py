@@ -17,6 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.evaluation.metrics import hit_at_k
 from assistant.evaluation.questions import Question, load_question_set
 from assistant.offline import go_offline
 from assistant.retrieval.search import HybridSearcher
@@ -33,7 +34,7 @@ def hit_rates(searcher: HybridSearcher, questions: list[Question], k: int, mode:
     misses = []
     for q in questions:
         sources = [p.source for p in searcher.search(q.question, k, mode=mode)]  # type: ignore[arg-type]
-        hit = int(any(s in q.expected_sources for s in sources))
+        hit = int(hit_at_k(sources, q.expected_sources, k))
         for group in ("all", q.lang, *(["cross-lingual"] if "cross-lingual" in q.tags else [])):
             groups[group].append(hit)
         if not hit:

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from assistant.evaluation.metrics import hit_at_k, mean, mrr_at_k, ndcg_at_k
 
+# Re-exported for the benchmarks that score one query at a time.
+__all__ = ["RankingScores", "hit_at_k", "mrr_at_k", "ndcg_at_k", "score_rankings"]
+
 
 @dataclass(frozen=True)
 class RankingScores:

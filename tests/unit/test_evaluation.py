@@ -223,3 +223,21 @@ def test_run_store_saves_lists_and_loads_runs(tmp_path: Path) -> None:
     assert store.report_folder(second) == second.with_suffix("")
     explicit = save_run(run(1.0), tmp_path / "deep" / "out.json")
     assert load_run(explicit)["summary"] == {"questions": 0, "hit@5": 1.0, "breakdown": {}}
+
+
+def test_benchmarks_score_with_the_products_ranking_metrics() -> None:
+    from benchmarks import metrics as bench
+
+    assert bench.ndcg_at_k is m.ndcg_at_k and bench.hit_at_k is m.hit_at_k
+    rankings = [(["a", "a", "b", "c"], "b"), (["x", "y"], "z"), (["c"], "c")]
+    scores = bench.score_rankings(rankings)
+    assert scores.recall_at_5 == pytest.approx(2 / 3)
+    assert scores.mrr_at_10 == pytest.approx((1 / 2 + 0 + 1) / 3)
+    assert scores.ndcg_at_10 == pytest.approx((1 / math.log2(3) + 0 + 1) / 3)
+    assert scores.as_dict()["queries"] == 3
+    assert bench.score_rankings([]).as_dict() == {
+        "recall@5": 0.0,
+        "mrr@10": 0.0,
+        "ndcg@10": 0.0,
+        "queries": 0,
+    }
