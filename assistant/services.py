@@ -42,7 +42,7 @@ class Services:
         )
 
     def close(self) -> None:
-        self.index.manifest.close()
+        self.index.close()
 
 
 def build_services(

@@ -88,12 +88,11 @@ def dump(datasets: Sequence[Path], out: Path) -> None:
         with temporary_services("ensemble") as services:
             services.ingestor.ingest([data / "docs"], "kb")
             searcher = services.searcher
-            manifest = services.index.manifest
             rows = []
             for query in queries:
                 lists = searcher.candidate_lists(query["query"])
                 ids = {i for ranking in lists for i, _ in ranking}
-                sources = {c.id: c.meta.get("source", "") for c in manifest.chunks(ids)}
+                sources = {c.id: c.meta.get("source", "") for c in services.index.chunks(ids)}
                 rows.append(
                     {
                         **query,

@@ -164,7 +164,7 @@ def main() -> None:
         services.index.embeddings.warm_up()
         model_load_s = time.perf_counter() - started
         report = services.ingestor.ingest([corpus], "latency")
-        chunk_count = services.index.manifest.chunk_count()
+        chunk_count = services.index.chunk_count()
         files = sum(1 for p in corpus.iterdir() if not p.name.startswith("."))
         print(
             f"index: {chunk_count} chunks from {files} files ({report.chunks_added} embedded "

@@ -86,16 +86,16 @@ def main() -> None:
     results = []
     try:
         report = services.ingestor.ingest([ensure_dataset(args.data)], "faq")
-        real = services.index.manifest.chunk_count()
+        real = services.index.chunk_count()
         print(f"real index: {real} chunks ({report.chunks_added} embedded now)", flush=True)
         copy = 0
         for size in sorted(args.sizes):
             started = time.perf_counter()
-            while services.index.manifest.chunk_count() < size:
+            while services.index.chunk_count() < size:
                 copy += 1
                 copy_documents(services, copy, args.noise, args.seed)
             services.index.rebuild_lexical()
-            count = services.index.manifest.chunk_count()
+            count = services.index.chunk_count()
             print(f"{count} chunks ({copy} copies, {time.perf_counter() - started:.0f}s)")
             timings = time_searches(services, queries, questions[-args.warmup :], args.k)
             rows = latency_rows(timings)

@@ -147,7 +147,7 @@ class DocumentLibrary:
         if not self._uploads.is_dir():
             return lines
         with self._exclusive():
-            indexed = {f.path: f for f in self._index.manifest.files()}
+            indexed = {f.path: f for f in self._index.files()}
             for backup in sorted(self._uploads.rglob(".*.previous")):
                 target = backup.with_name(backup.name[1 : -len(".previous")])
                 record = indexed.get(str(target))
@@ -167,7 +167,7 @@ class DocumentLibrary:
 
     def documents(self, viewer: User) -> list[DocumentRow]:
         rows = []
-        for doc_hash, source, meta, count in self._index.manifest.documents():
+        for doc_hash, source, meta, count in self._index.documents():
             if meta.get("access") == "internal" and not viewer.sees_internal:
                 continue
             rows.append(
@@ -194,7 +194,7 @@ class DocumentLibrary:
 
     def chunks(self, doc_hash: str, viewer: User) -> list[ChunkRecord]:
         row = self.document(doc_hash, viewer)
-        return self._index.manifest.document_chunks(row.doc_hash)
+        return self._index.document_chunks(row.doc_hash)
 
     # -- changing ----------------------------------------------------------------------------
 
@@ -290,9 +290,10 @@ class DocumentLibrary:
         with self._exclusive():
             result = self._upload_locked([(original, temp)], row.collection, row.access, None)[0]
             if result.status in ("added", "replaced"):
-                manifest = self._index.manifest
                 # Files still holding the old version (none when the new one took its name).
-                old_files = [Path(f.path) for f in manifest.files() if f.doc_hash == row.doc_hash]
+                old_files = [
+                    Path(f.path) for f in self._index.files() if f.doc_hash == row.doc_hash
+                ]
                 if old_files:
                     self._ingestor.remove(old_files)
                     for path in old_files:
@@ -302,7 +303,7 @@ class DocumentLibrary:
 
     def delete(self, doc_hash: str, viewer: User) -> list[str]:
         row = self.document(doc_hash, viewer)
-        files = [Path(f.path) for f in self._index.manifest.files() if f.doc_hash == row.doc_hash]
+        files = [Path(f.path) for f in self._index.files() if f.doc_hash == row.doc_hash]
         with self._ingest_lock:
             removed = self._ingestor.remove(files)
         for path in files:
@@ -316,11 +317,10 @@ class DocumentLibrary:
         """Re-read every indexed file that changed on disk, then rebuild the lexical index and
         bring the vector store in line with the manifest (from the stored vectors); files are
         numbered across collections for ``on_file``."""
-        manifest = self._index.manifest
-        files = manifest.files()
+        files = self._index.files()
         paths = [Path(f.path) for f in files]
         collection_of = {
-            h: str(meta.get("collection", "kb")) for h, _, meta, _ in manifest.documents()
+            h: str(meta.get("collection", "kb")) for h, _, meta, _ in self._index.documents()
         }
         by_collection: dict[str, list[Path]] = {}
         for f in files:

@@ -79,11 +79,11 @@ class AbstentionJudge:
         ``access`` they read only documents of those levels: whether the knowledge base
         "mentions" a name must never reveal a document the user may not see."""
         index = self._index
-        generation = index.manifest.generation
+        generation = index.generation
         key = tuple(sorted(access))
         cached = self._checks.get(key)
         if cached is None or cached[0] != generation:
-            chunks = index.manifest.chunks()
+            chunks = index.chunks()
             if key:
                 chunks = [c for c in chunks if str(c.meta.get("access", "public")) in key]
                 lexical = LexicalIndex.build(

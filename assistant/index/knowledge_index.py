@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -12,7 +14,7 @@ from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
 from assistant.index.manifest import ChunkRecord, DocumentRecord, FileRecord, Manifest
 from assistant.index.model_change import carry_over
-from assistant.index.vector_store import VectorStore
+from assistant.index.vector_store import DenseHit, VectorStore
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,11 @@ def vector_metadata(chunk: ChunkRecord) -> dict:
 
 
 class KnowledgeIndex:
-    """Owns the store folder. One process owns a store at a time."""
+    """Owns the store folder. One process owns a store at a time.
+
+    The rest of the app reads and changes the index through the methods below (documents,
+    passages, files, removal, the committed generation, dense search); ``manifest`` and
+    ``vectors`` are this package's own business (tests may look inside)."""
 
     def __init__(self, store_dir: Path, embeddings: NamedEmbeddings, vectors: VectorStore) -> None:
         self.store_dir = store_dir
@@ -52,6 +58,81 @@ class KnowledgeIndex:
         self._committed: tuple[int, frozenset[str]] | None = None
         self._lock = threading.Lock()
         self._vectors_checked = False
+
+    # -- the facade: what the committed index holds ------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever a commit changes the index (any process)."""
+        return self.manifest.generation
+
+    def documents(self) -> list[tuple[str, str, dict[str, Any], int]]:
+        """Every committed document as ``(doc_hash, source, metadata, passage count)``."""
+        return self.manifest.documents()
+
+    def document_source(self, doc_hash: str) -> str | None:
+        """The source name a document was first indexed under (None: not indexed)."""
+        return self.manifest.document_source(doc_hash)
+
+    def document_chunks(self, doc_hash: str) -> list[ChunkRecord]:
+        """One document's passages, in order."""
+        return self.manifest.document_chunks(doc_hash)
+
+    def chunks(self, ids: Iterable[str] | None = None) -> list[ChunkRecord]:
+        """The committed passages with these ids (None: all of them)."""
+        return self.manifest.chunks(ids)
+
+    def chunk_count(self) -> int:
+        """How many passages the index holds."""
+        return self.manifest.chunk_count()
+
+    def files(self) -> list[FileRecord]:
+        """Every indexed file (path, document hash, size, mtime, options)."""
+        return self.manifest.files()
+
+    def file(self, path: str) -> FileRecord | None:
+        """The record of one indexed file (None: not indexed)."""
+        return self.manifest.file(path)
+
+    def touch(self, files: list[FileRecord]) -> None:
+        """Record new size/mtime for files whose content did not change."""
+        self.manifest.touch(files)
+
+    def remove_files(self, paths: Iterable[str]) -> list[str]:
+        """Drop these files from the manifest and the passages no file refers to any more from
+        the vector store (manifest first: a kill in between leaves orphans that reconcile
+        drops). Returns the ids of the dropped passages."""
+        dropped = self.manifest.remove_files(paths)
+        self.vectors.delete(dropped)
+        return dropped
+
+    @property
+    def vectors_dirty(self) -> bool:
+        """True while a write may have left the vector store out of step with the manifest."""
+        return self.manifest.vectors_dirty
+
+    def set_vectors_dirty(self, dirty: bool) -> None:
+        """Mark (or clear) a write in progress; see ``reconcile``."""
+        self.manifest.set_vectors_dirty(dirty)
+
+    def dense_search(
+        self,
+        vector: np.ndarray,
+        k: int,
+        where: dict[str, Any] | None = None,
+        chinese: bool | None = None,
+    ) -> list[DenseHit]:
+        """The k nearest passages in the vector store (may include passages not yet
+        committed: filter with ``committed_ids``); ``chinese`` restricts to one side."""
+        return self.vectors.query(vector, k, where, chinese)
+
+    def vector_count(self) -> int:
+        """How many vectors the vector store holds (raises when a store server is down)."""
+        return self.vectors.count()
+
+    def close(self) -> None:
+        """Release the manifest's database connection."""
+        self.manifest.close()
 
     # -- derived state -----------------------------------------------------------------------
 

@@ -152,8 +152,7 @@ class Ingestor:
         files, missing = discover(paths)
         report.failed += [(str(p), Notice.of("no_such_path")) for p in missing]
         pending = _Pending()
-        manifest = self._index.manifest
-        generation_before = manifest.generation
+        generation_before = self._index.generation
         stored_access = self._stored_access()
         for number, path in enumerate(files, start=1):
             if on_file is not None:
@@ -166,10 +165,11 @@ class Ingestor:
         self._flush(pending, report)
         if prune:
             report.removed = self._prune(paths, {str(f) for f in files})
-        if manifest.generation != generation_before or repair.orphans_deleted or repair.rebuilt:
+        changed = self._index.generation != generation_before
+        if changed or repair.orphans_deleted or repair.rebuilt:
             self._index.rebuild_lexical()
-        if manifest.vectors_dirty:
-            manifest.set_vectors_dirty(False)
+        if self._index.vectors_dirty:
+            self._index.set_vectors_dirty(False)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -178,15 +178,14 @@ class Ingestor:
         prefixes = [str(p.expanduser().resolve()) for p in paths]
         doomed = [
             f.path
-            for f in self._index.manifest.files()
+            for f in self._index.files()
             if any(f.path == p or f.path.startswith(p.rstrip("/") + "/") for p in prefixes)
         ]
         if doomed:
             self._index.ensure_vectors()
-            manifest = self._index.manifest
-            manifest.set_vectors_dirty(True)
-            self._index.vectors.delete(manifest.remove_files(doomed))
-            manifest.set_vectors_dirty(False)
+            self._index.set_vectors_dirty(True)
+            self._index.remove_files(doomed)
+            self._index.set_vectors_dirty(False)
             self._index.rebuild_lexical()
         return doomed
 
@@ -195,14 +194,9 @@ class Ingestor:
     def _stored_access(self) -> dict[str, str]:
         """The access level each indexed file has now (by path)."""
         level_of = {
-            h: str(meta.get("access", "public"))
-            for h, _, meta, _ in self._index.manifest.documents()
+            h: str(meta.get("access", "public")) for h, _, meta, _ in self._index.documents()
         }
-        return {
-            f.path: level_of[f.doc_hash]
-            for f in self._index.manifest.files()
-            if f.doc_hash in level_of
-        }
+        return {f.path: level_of[f.doc_hash] for f in self._index.files() if f.doc_hash in level_of}
 
     def _ingest_one(
         self,
@@ -221,7 +215,7 @@ class Ingestor:
             access = stricter_access(requested, stored)
             if requested and access != requested:
                 report.notes.append((key, Notice.of("kept_access", access=access, stored=stored)))
-            known = self._index.manifest.file(key)
+            known = self._index.file(key)
             if requested is None and known is not None and _collection_of(known) == collection:
                 options = known.options  # a re-index reads a file as it was first indexed
             else:
@@ -240,10 +234,10 @@ class Ingestor:
             doc_hash = hashlib.sha256(data + b"\0" + sidecar_bytes + options.encode()).hexdigest()
             record = FileRecord(key, doc_hash, size, mtime, options)
             if known and known.doc_hash == doc_hash:
-                self._index.manifest.touch([record])
+                self._index.touch([record])
                 report.unchanged.append(key)
                 return
-            original = self._index.manifest.document_source(doc_hash) or next(
+            original = self._index.document_source(doc_hash) or next(
                 (d.source for d in pending.documents if d.doc_hash == doc_hash), None
             )
             kind = "replaced" if known else "added"
@@ -330,12 +324,11 @@ class Ingestor:
         folders = [str(p.expanduser().resolve()).rstrip("/") + "/" for p in roots if p.is_dir()]
         gone = [
             f.path
-            for f in self._index.manifest.files()
+            for f in self._index.files()
             if f.path not in seen
             and any(f.path.startswith(d) for d in folders)
             and not Path(f.path).exists()
         ]
         if gone:
-            dropped = self._index.manifest.remove_files(gone)
-            self._index.vectors.delete(dropped)
+            self._index.remove_files(gone)
         return gone

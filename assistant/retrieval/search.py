@@ -241,7 +241,7 @@ class HybridSearcher:
             if not self._index.embeddings.multilingual and chinese_side != query_chinese:
                 rankings.append([])
                 continue
-            hits = self._index.vectors.query(
+            hits = self._index.dense_search(
                 np.asarray(vector, dtype=np.float32), pool, filters.chroma_where(), chinese_side
             )
             # A vector restricted to the multilingual members has a norm below 1 and its cosine
@@ -259,7 +259,7 @@ class HybridSearcher:
         dense: dict[str, float],
         lexical: dict[str, float],
     ) -> list[Passage]:
-        records = {c.id: c for c in self._index.manifest.chunks([i for i, _ in ranked])}
+        records = {c.id: c for c in self._index.chunks([i for i, _ in ranked])}
         passages = []
         for chunk_id, score in ranked:
             record = records.get(chunk_id)

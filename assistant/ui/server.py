@@ -109,7 +109,7 @@ def health_report(ctx: AppContext) -> dict:
         report["status"] = "degraded"
         report["index"] = {"error": str(exc)}
     try:
-        report["vectors"] = {"ok": True, "count": ctx.services.index.vectors.count()}
+        report["vectors"] = {"ok": True, "count": ctx.services.index.vector_count()}
     except KamError as exc:  # a Chroma server that is down: searches fail until it is back
         report["status"] = "degraded"
         report["vectors"] = {"ok": False, "detail": str(exc)}
