@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.ingest.chunking import split_sentences
 from assistant.rules.injection import looks_like_injection
+from assistant.seams import Embedder
 from assistant.text.tokens import lexical_tokens
 from assistant.text.translation import TermTranslator
 
@@ -96,9 +96,41 @@ def token_overlap(claim: str, evidence: str) -> float:
     return len(claim_tokens & set(lexical_tokens(evidence))) / len(claim_tokens)
 
 
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, words in enumerate(
+        (
+            (),
+            ("one", "一"),
+            ("two", "兩", "二"),
+            ("three", "三"),
+            ("four", "四"),
+            ("five", "五"),
+            ("six", "六"),
+            ("seven", "七"),
+            ("eight", "八"),
+            ("nine", "九"),
+            ("ten", "十"),
+            ("eleven",),
+            ("twelve",),
+        )
+    )
+    for word in words
+}
+_SPELLED = re.compile(
+    r"\b("
+    + "|".join(w for w in _NUMBER_WORDS if w.isascii())
+    + r")\b|([一兩二三四五六七八九十])(?=[個位家種項條名人年次%])",
+    re.IGNORECASE,
+)
+
+
 def numbers_supported(claim: str, evidence: str) -> bool:
-    """Every number in the claim also appears in the evidence (no invented figures)."""
+    """Every number in the claim also appears in the evidence (no invented figures); the
+    evidence may spell small numbers out ("only eight people" supports "8 people")."""
     found = set(_NUMBER.findall(evidence))
+    for match in _SPELLED.finditer(evidence):
+        found.add(_NUMBER_WORDS[(match.group(1) or match.group(2)).lower()])
     return all(number in found for number in _NUMBER.findall(claim))
 
 
@@ -116,7 +148,7 @@ class SupportScorer:
 
     def __init__(
         self,
-        encoder: NamedEmbeddings,
+        encoder: Embedder,
         lexical_weight: float = 0.5,
         translator: TermTranslator | None = None,
     ) -> None:

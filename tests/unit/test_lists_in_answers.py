@@ -102,3 +102,12 @@ def test_an_answer_is_a_contiguous_excerpt_of_the_passages_that_answer() -> None
     assert positions == list(range(positions[0], positions[-1] + 1))  # one contiguous run
     assert any("before a formulary listing" in c.text for c in selection.sentences)
     assert not any("Parking" in c.text for c in selection.sentences)
+
+
+def test_a_number_spelled_out_in_the_passage_supports_its_digits() -> None:
+    from assistant.answering.support import numbers_supported
+
+    passage = "Only eight people in its entire organisation had the profile; 25 roles were made."
+    assert numbers_supported("25 roles were created, but only 8 people fit.", passage)
+    assert not numbers_supported("Only 9 people fit the profile.", passage)
+    assert numbers_supported("其中 3 位領導者同意。", "其中三位領導者同意。")
