@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.support import passage_units, token_overlap
-from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.retrieval.search import Passage
+from assistant.seams import Embedder
 from assistant.text.language import detect_language, is_chinese
 
 # Sentences about the document itself rather than the subject.
@@ -93,7 +93,7 @@ class Selection:
 class ExtractiveComposer:
     def __init__(
         self,
-        encoder: NamedEmbeddings,
+        encoder: Embedder,
         max_sentences: int = 5,
         redundancy: float = 0.85,
         relative_floor: float = 0.5,

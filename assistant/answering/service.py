@@ -27,9 +27,10 @@ from assistant.config import Settings
 from assistant.ingest.chunking import split_sentences
 from assistant.llm.deadline import stream_within
 from assistant.prompts import Messages, PromptLibrary
-from assistant.retrieval.search import HybridSearcher, Passage, SearchFilters
+from assistant.retrieval.search import Passage, SearchFilters
 from assistant.rules.compliance import ComplianceGuard
 from assistant.rules.injection import looks_like_injection
+from assistant.seams import Searcher
 from assistant.text.language import detect_language, is_chinese
 from assistant.text.translation import TermTranslator
 
@@ -76,7 +77,7 @@ def answer_language(question: str) -> str:
 class AnswerService:
     def __init__(
         self,
-        searcher: HybridSearcher,
+        searcher: Searcher,
         composer: ExtractiveComposer,
         scorer: SupportScorer,
         guard: ComplianceGuard,

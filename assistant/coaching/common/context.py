@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.prompts import PromptLibrary
-from assistant.retrieval.search import HybridSearcher, SearchFilters
+from assistant.retrieval.search import SearchFilters
+from assistant.seams import Embedder, Searcher
 
 
 @dataclass
@@ -17,8 +17,8 @@ class CoachContext:
     offline; ``filters`` restrict the knowledge-base passages a coach may cite (the caller's
     access rights)."""
 
-    searcher: HybridSearcher
-    encoder: NamedEmbeddings
+    searcher: Searcher
+    encoder: Embedder
     library: PromptLibrary
     chat_model: BaseChatModel | None = None
     filters: SearchFilters | None = None

@@ -11,7 +11,8 @@ from assistant.coaching.kpi.classify import KpiProfile
 from assistant.coaching.kpi.criteria import quote
 from assistant.coaching.kpi.rubric import KpiRubric
 from assistant.prompts import Messages
-from assistant.retrieval.search import HybridSearcher, Passage, SearchFilters
+from assistant.retrieval.search import Passage, SearchFilters
+from assistant.seams import Searcher
 
 MAX_CITATIONS = 8
 CRITERION_CITATIONS = 4  # the rest of the budget goes to suggested KPIs
@@ -22,7 +23,7 @@ ISSUE_CHECKS = ("formula", "data_source", "target", "time_bound", "owner", "obje
 class Citer:
     """Finds and numbers knowledge-base passages, within the caller's access filter."""
 
-    def __init__(self, searcher: HybridSearcher, filters: SearchFilters | None) -> None:
+    def __init__(self, searcher: Searcher, filters: SearchFilters | None) -> None:
         self._searcher = searcher
         self._filters = filters
         self.citations: list[CoachCitation] = []
