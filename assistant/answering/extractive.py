@@ -54,7 +54,8 @@ _ANNOUNCED_EN = re.compile(
     re.IGNORECASE,
 )
 _ANNOUNCED_ZH = re.compile(
-    r"([兩二三四五六七八九十]|\d{1,2})\s*(?:個|種|類|項|大|步|點|階段|級|層|家|條|位)"
+    # not an ordinal: 第二級 is "the second level", not "two levels"
+    r"(?<![第\d])([兩二三四五六七八九十]|\d{1,2})\s*(?:個|種|類|項|大|步|點|階段|級|層|家|條|位)"
 )
 MAX_LIST_ITEMS = 12
 

@@ -43,3 +43,10 @@ def test_years_no_passage_mentions() -> None:
     assert missing_years("2021年第3季宣佈的併購交易有幾筆？", texts) == ("2021",)
     assert missing_years("How many deals were announced in Q3 2020?", texts) == ()
     assert missing_years("How many deals were announced?", texts) == ()
+
+
+def test_an_ordinal_announces_no_list() -> None:
+    from assistant.answering.extractive import announced_count
+
+    assert announced_count("第二級客戶重視服務與教育。") is None
+    assert announced_count("客戶可分為三種類型。") == 3
