@@ -182,6 +182,14 @@ def test_exports_markdown_and_cohort_csv(data_dir: Path) -> None:
     record = roleplay.store.session(bob)
     assert "markdown" not in record.as_dict()
     assert session_view(record, roleplay.context.library)["markdown"] == markdown
+    # A trainer reading in English sees English headings; what was said stays as recorded.
+    english = session_view(record, roleplay.context.library, "en")["markdown"]
+    assert "## Transcript" in english and "Role-play scorecard" in english
+    assert "逐字稿" not in english and "**陳志明經理**: 你好，我等一下還要巡店" in english
+    alice_in_chinese = session_view(
+        roleplay.store.session(alice), roleplay.context.library, "zh-Hant"
+    )["markdown"]
+    assert "## 逐字稿" in alice_in_chinese and "## Transcript" not in alice_in_chinese
 
     rows = list(csv.DictReader(io.StringIO(roleplay.store.export_cohort_csv(["alice", "bob"]))))
     assert [r["session_id"] for r in rows] == [alice, bob]

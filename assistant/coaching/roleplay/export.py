@@ -20,11 +20,15 @@ from assistant.prompts import Messages, PromptLibrary
 from assistant.text.markup import escape_markup
 
 
-def session_markdown(record: SessionRecord, library: PromptLibrary) -> str:
-    """Header, transcript and (when scored) the effective scorecard, in the session's language."""
+def session_markdown(
+    record: SessionRecord, library: PromptLibrary, language: str | None = None
+) -> str:
+    """Header, transcript and (when scored) the effective scorecard. Headings and verdicts are
+    in ``language`` (a viewer's; the session's own by default); what was said and written in
+    the session stays as it was recorded."""
     messages = Messages(library, MESSAGES_FILE)
     summary = record.summary
-    lang = summary.language
+    lang = language or summary.language
 
     def say(key: str) -> str:
         return messages.get(key, lang)
@@ -47,19 +51,25 @@ def session_markdown(record: SessionRecord, library: PromptLibrary) -> str:
         lines.append("")
     scorecard = record.scorecard
     if scorecard is not None:
-        lines.append(scorecard_markdown(scorecard, library))
+        lines.append(scorecard_markdown(scorecard, library, language))
     return "\n".join(lines).rstrip() + "\n"
 
 
-def session_view(record: SessionRecord, library: PromptLibrary) -> dict[str, Any]:
-    """Everything a trainer's view shows: the record's data, with the session as Markdown."""
-    return record.as_dict() | {"markdown": session_markdown(record, library)}
+def session_view(
+    record: SessionRecord, library: PromptLibrary, language: str | None = None
+) -> dict[str, Any]:
+    """Everything a trainer's view shows: the record's data, with the session as Markdown
+    (headings in the viewer's ``language``)."""
+    return record.as_dict() | {"markdown": session_markdown(record, library, language)}
 
 
-def scorecard_markdown(scorecard: Scorecard, library: PromptLibrary) -> str:
-    """The scorecard as Markdown, in the session's language."""
+def scorecard_markdown(
+    scorecard: Scorecard, library: PromptLibrary, language: str | None = None
+) -> str:
+    """The scorecard as Markdown; headings and verdicts in ``language`` (the session's own by
+    default)."""
     messages = Messages(library, MESSAGES_FILE)
-    lang = scorecard.language
+    lang = language or scorecard.language
 
     def say(key: str, **values: object) -> str:
         return messages.get(key, lang, **values)

@@ -159,14 +159,17 @@ def sessions(ctx: AppContext, user: User, trainee: str | None = None) -> list[di
     return [s.as_dict() for s in ctx.roleplay(user).store.sessions(allowed)]
 
 
-def session_detail(ctx: AppContext, user: User, session_id: int | str) -> dict[str, Any]:
+def session_detail(
+    ctx: AppContext, user: User, session_id: int | str, language: str | None = None
+) -> dict[str, Any]:
+    """A session as a trainer sees it; headings in ``language`` (the viewer's page)."""
     from assistant.coaching.roleplay.export import session_view
 
     service = ctx.roleplay(user)
     record = service.store.session(session_id)
     if not ctx.users.may_view_session_of(user, record.trainee):
         raise AccessDenied("you may not see this session")
-    return session_view(record, service.context.library)
+    return session_view(record, service.context.library, language)
 
 
 def override(
@@ -176,6 +179,7 @@ def override(
     criterion_id: str,
     result: str,
     comment: str,
+    language: str | None = None,
 ) -> dict[str, Any]:
     from assistant.coaching.roleplay.export import session_view
 
@@ -189,7 +193,7 @@ def override(
     if not comment.strip():
         raise KamError("an override needs a comment explaining it")
     store.override(session_id, criterion_id, result, comment.strip(), user.username)
-    return session_view(store.session(session_id), service.context.library)
+    return session_view(store.session(session_id), service.context.library, language)
 
 
 def progress(ctx: AppContext, user: User, trainee: str) -> dict[str, Any]:

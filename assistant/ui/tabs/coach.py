@@ -442,7 +442,7 @@ def build_trainer_tab(ctx: AppContext) -> None:
         if not session_id:
             return "", gr.update(choices=[], value=None), None
         user = ctx.user(request)
-        detail = coach_api.session_detail(ctx, user, session_id)
+        detail = coach_api.session_detail(ctx, user, session_id, ctx.language(request))
         # The dropdown shows the criteria by the names the scorecard uses; it sends their ids.
         criteria = [
             (c.get("name") or c["id"], c["id"])
@@ -461,7 +461,8 @@ def build_trainer_tab(ctx: AppContext) -> None:
             ctx.hint(request, "hint_choose_session")
             return gr.skip(), gr.skip(), gr.skip()
         user = ctx.user(request)
-        detail = coach_api.override(ctx, user, session_id, criterion_id, result, comment)
+        language = ctx.language(request)
+        detail = coach_api.override(ctx, user, session_id, criterion_id, result, comment, language)
         gr.Info(ctx.say(request, "override_saved"))
         progress = coach_api.progress(ctx, user, detail["trainee"])
         return detail.get("markdown", ""), "", _progress_frame(progress)
