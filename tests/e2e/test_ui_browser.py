@@ -19,6 +19,7 @@ from tests.support.browser import (
     assert_no_error,
     browser_app,
     chromium,
+    expect_file_listed,
     open_citation,
     open_tab,
     sign_in,
@@ -104,7 +105,7 @@ def test_admin_asks_opens_a_citation_and_uploads(browser, app_url, shots):
     open_tab(page, "Library")
     upload = write(shots.folder.parent / "upload" / "cfo-briefing.md", UPLOAD_MD)
     page.locator("#kam-upload input[type=file]").set_input_files(str(upload))
-    expect(page.locator("#kam-upload")).to_contain_text("cfo-briefing.md")
+    expect_file_listed(page, "#kam-upload", "cfo-briefing.md")
     page.locator("#kam-ingest").click()
     results = page.locator("#kam-upload-results")
     expect(results).to_contain_text("added")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.browser import Shots, browser_app, chromium, sign_in
+from tests.support.browser import Shots, browser_app, chromium, expect_file_listed, sign_in
 from tests.support.factories import make_pdf
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -296,7 +296,7 @@ def test_admin_uploads_deletes_and_runs_an_evaluation(browser, app, shots, langu
     broken = tmp_path / f"broken-{language}.pdf"
     broken.write_bytes(b"this is not a PDF at all")
     page.locator("#kam-upload input[type=file]").set_input_files([str(good), str(broken)])
-    expect(page.locator("#kam-upload")).to_contain_text(good.name)
+    expect_file_listed(page, "#kam-upload", good.name)
     page.locator("#kam-ingest").click()
     results = page.locator("#kam-upload-results")
     expect(results).to_contain_text(label("status_added", language))

@@ -163,3 +163,12 @@ def browser_app(root: Path, evals: dict[str, str] | None = None) -> Iterator[str
             yield url
     finally:
         services.close()
+
+
+def expect_file_listed(page, upload_selector: str, name: str) -> None:
+    """Wait until an upload widget lists a chosen file. Gradio renders the name as a stem and
+    an extension in two spans, whose text sometimes reads "name .pdf"; the table cell's
+    accessible name is the file name itself."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(upload_selector).get_by_role("cell", name=name)).to_be_visible()
