@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.browser import Shots, browser_app, chromium, expect_file_listed, sign_in
+from tests.support.browser import Shots, browser_app, expect_file_listed, sign_in
 from tests.support.factories import make_pdf
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -47,12 +47,6 @@ def label(key: str, language: str) -> str:
 def app(tmp_path_factory) -> Iterator[str]:
     with browser_app(tmp_path_factory.mktemp("library")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

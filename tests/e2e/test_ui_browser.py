@@ -18,7 +18,6 @@ from tests.support.browser import (
     ask,
     assert_no_error,
     browser_app,
-    chromium,
     expect_file_listed,
     open_citation,
     open_tab,
@@ -52,12 +51,6 @@ def _no_handler_errors(caplog):
 def app_url(tmp_path_factory) -> Iterator[str]:
     with browser_app(tmp_path_factory.mktemp("browser-app")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.browser import Shots, browser_app, chromium, expect_file_listed, sign_in
+from tests.support.browser import Shots, browser_app, expect_file_listed, sign_in
 from tests.support.factories import make_pdf
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -87,12 +87,6 @@ def _no_server_errors(caplog):
 def app(tmp_path_factory) -> Iterator[str]:
     with browser_app(tmp_path_factory.mktemp("walkthrough"), {"tiny.yaml": EVAL_SET}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")
