@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.support.browser import Shots, browser_app, expect_file_listed, sign_in
+from tests.support.browser import ROOT, Shots, browser_app, expect_file_listed, label, sign_in
 from tests.support.factories import make_pdf
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "library"
-LABELS = yaml.safe_load((ROOT / "prompts" / "ui_labels.yaml").read_text(encoding="utf-8"))
-SWITCH = {"en": "English", "zh-Hant": "繁體中文"}
 LANGUAGES = ["en", "zh-Hant"]
 PAGE_TEXT = (
     "Formulary dossier checklist\n"
@@ -39,10 +34,6 @@ EXPECTED = {
 }
 
 
-def label(key: str, language: str) -> str:
-    return str(LABELS[language][key]).strip()
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory) -> Iterator[str]:
     with browser_app(tmp_path_factory.mktemp("library")) as url:
@@ -58,11 +49,7 @@ def open_library(browser, url: str, language: str):
     """Signed in as the admin, in ``language``, on the Library tab."""
     from playwright.sync_api import expect
 
-    page = sign_in(browser, url, "ada")
-    if language != "en":
-        page.locator("#kam-language").get_by_text(SWITCH[language]).click()
-        expect(page.get_by_role("tab", name=label("tab_chat", language))).to_be_visible()
-        page.wait_for_timeout(800)
+    page = sign_in(browser, url, "ada", language=language)
     page.get_by_role("tab", name=label("tab_library", language), exact=True).click()
     # The document table says its codes (type, language, access) in the page's language.
     expect(page.locator("#kam-documents")).to_contain_text(label("access_public", language))

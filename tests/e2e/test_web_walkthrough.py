@@ -13,20 +13,23 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.support.browser import Shots, browser_app, expect_file_listed, sign_in
+from tests.support.browser import (
+    LABELS,
+    ROOT,
+    Shots,
+    browser_app,
+    expect_file_listed,
+    label,
+    sign_in,
+)
 from tests.support.factories import make_pdf
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "walkthrough"
-LABELS = yaml.safe_load((ROOT / "prompts" / "ui_labels.yaml").read_text(encoding="utf-8"))
-SWITCH = {"en": "English", "zh-Hant": "繁體中文"}
 QUESTIONS = {
     "en": ("What do payers care about?", "And what evidence do they want?"),
     "zh-Hant": ("關鍵客戶有哪些類型？", "那第三級呢？"),
@@ -56,10 +59,6 @@ UPLOAD_PAGE = (
     "Formulary dossier checklist\n"
     "A formulary dossier lists the pivotal trial endpoints and the budget impact model."
 )
-
-
-def label(key: str, language: str) -> str:
-    return str(LABELS[language][key]).strip()
 
 
 # English labels that must not be seen on a control in Chinese mode (those that differ).
@@ -126,17 +125,6 @@ def check(page, shots: Shots, language: str, name: str) -> None:
         assert not left, (name, left)
 
 
-def enter(browser, url: str, user: str, language: str):
-    from playwright.sync_api import expect
-
-    page = sign_in(browser, url, user)
-    if language != "en":
-        page.locator("#kam-language").get_by_text(SWITCH[language]).click()
-        expect(page.get_by_role("tab", name=label("tab_chat", language))).to_be_visible()
-        page.wait_for_timeout(800)
-    return page
-
-
 def tab(page, key: str, language: str) -> None:
     page.get_by_role("tab", name=label(key, language), exact=True).click()
     page.wait_for_timeout(300)
@@ -149,7 +137,7 @@ LANGUAGES = ["en", "zh-Hant"]
 def test_kam_chats_opens_a_source_and_gives_feedback(browser, app, shots, language):
     from playwright.sync_api import expect
 
-    page = enter(browser, app, "mei", language)
+    page = sign_in(browser, app, "mei", language=language)
     check(page, shots, language, "chat-empty")
     page.locator("#kam-send").click()  # too early: a gentle hint, no error
     expect(page.locator("[data-testid=toast-body].warning")).to_contain_text(
@@ -192,7 +180,7 @@ def test_kam_chats_opens_a_source_and_gives_feedback(browser, app, shots, langua
 def test_kam_reviews_a_value_proposition_and_checks_kpis(browser, app, shots, language):
     from playwright.sync_api import expect
 
-    page = enter(browser, app, "mei", language)
+    page = sign_in(browser, app, "mei", language=language)
     tab(page, "tab_coach", language)
     page.locator("#kam-vp-review").click()  # no draft yet: a hint
     expect(page.locator("[data-testid=toast-body].warning")).to_be_visible()
@@ -223,7 +211,7 @@ def test_kam_reviews_a_value_proposition_and_checks_kpis(browser, app, shots, la
 def test_roleplay_then_trainer_override_changes_the_score(browser, app, shots, language):
     from playwright.sync_api import expect
 
-    page = enter(browser, app, "mei", language)
+    page = sign_in(browser, app, "mei", language=language)
     tab(page, "tab_coach", language)
     tab(page, "roleplay_heading", language)
     page.locator("#kam-roleplay-say").click()  # no session yet: a hint
@@ -243,7 +231,7 @@ def test_roleplay_then_trainer_override_changes_the_score(browser, app, shots, l
     check(page, shots, language, "roleplay-scorecard")
     page.context.close()
 
-    trainer = enter(browser, app, "tom", language)
+    trainer = sign_in(browser, app, "tom", language=language)
     tab(trainer, "tab_trainer", language)
     trainer.locator("#kam-trainer-save").click()  # nothing chosen: a hint
     expect(trainer.locator("[data-testid=toast-body].warning")).to_be_visible()
@@ -282,7 +270,7 @@ def test_roleplay_then_trainer_override_changes_the_score(browser, app, shots, l
 def test_admin_uploads_deletes_and_runs_an_evaluation(browser, app, shots, language, tmp_path):
     from playwright.sync_api import expect
 
-    page = enter(browser, app, "ada", language)
+    page = sign_in(browser, app, "ada", language=language)
     tab(page, "tab_library", language)
     page.locator("#kam-ingest").click()  # no file yet: a hint
     expect(page.locator("[data-testid=toast-body].warning")).to_be_visible()

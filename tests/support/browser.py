@@ -1,5 +1,6 @@
-"""Driving Debian's headless Chromium with Playwright: launch options, signing in, error
-checks, numbered screenshots (also copied to ``test-artifacts/browser/``)."""
+"""Driving Debian's headless Chromium with Playwright: launch options, signing in (in English
+or Chinese), the page's labels, error checks, numbered screenshots (also copied to
+``test-artifacts/browser/``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from tests.support.servers import PASSWORDS
 
@@ -20,7 +23,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+# Every control's words, by language: the file the app itself reads.
+LABELS = yaml.safe_load((ROOT / "prompts" / "ui_labels.yaml").read_text(encoding="utf-8"))
+# The language switch's options.
+LANGUAGE_CHOICES = {"en": "English", "zh-Hant": "繁體中文"}
 TIMEOUT_MS = 60_000
 DOSSIER_PAGE = (
     "Formulary dossier checklist\n"
@@ -50,8 +58,14 @@ class Shots:
         return path
 
 
-def sign_in(browser, url: str, user: str, shots: Shots | None = None):
-    """A fresh browser context signed in through Gradio's login page; returns the page."""
+def label(key: str, language: str) -> str:
+    """A control's label in ``language``, as ``prompts/ui_labels.yaml`` words it."""
+    return str(LABELS[language][key]).strip()
+
+
+def sign_in(browser, url: str, user: str, shots: Shots | None = None, language: str = "en"):
+    """A fresh browser context signed in through Gradio's login page, the page switched to
+    ``language``; returns the page."""
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -69,7 +83,18 @@ def sign_in(browser, url: str, user: str, shots: Shots | None = None):
     # status timer keeps the network busy, so give them a moment instead of "networkidle".
     page.wait_for_timeout(LOAD_SETTLE_MS)
     assert_no_error(page)
+    if language != "en":
+        choose_language(page, language)
     return page
+
+
+def choose_language(page, language: str) -> None:
+    """Switch the page's language and wait until the tabs are relabelled."""
+    from playwright.sync_api import expect
+
+    page.locator("#kam-language").get_by_text(LANGUAGE_CHOICES[language]).click()
+    expect(page.get_by_role("tab", name=label("tab_chat", language))).to_be_visible()
+    page.wait_for_timeout(800)
 
 
 def open_tab(page, name: str) -> None:
