@@ -229,6 +229,10 @@ def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list
     accounts ...") when they are not marked as items."""
     announced = announced_count(intro)
     following = units[position + 1 : position + 1 + MAX_LIST_ITEMS]
+    if announced and following and following[0][0].endswith(_LIST_INTRO):
+        # A heading that announces the list, then the sentence that introduces it ("The 5
+        # key success factors" / "There are 5 critical factors:"): the items follow that one.
+        return [following[0][0], *list_after(units, position + 1, following[0][0])]
     if announced and following and not following[0][1]:
         return [text for text, _ in following[:announced]]
     items: list[str] = []

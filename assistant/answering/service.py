@@ -15,6 +15,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from assistant.answering.evidence import AbstentionJudge, Evidence
 from assistant.answering.extractive import ExtractiveComposer, Selection
 from assistant.answering.followup import FollowUpRewriter
+from assistant.answering.list_tail import with_list_tail
 from assistant.answering.model import Answer, AnswerSentence, Citation
 from assistant.answering.render import render_answer, render_closest
 from assistant.answering.support import (
@@ -151,6 +152,8 @@ class AnswerService:
         # to the assistant is not trusted to lead an answer).
         cleaned = [(self._without_planted(p), p) for p in passages]
         passages = [c for c, p in cleaned if c is p] + [c for c, p in cleaned if c is not p]
+        # A list the chunking cut is completed from the document's next passage.
+        passages = [with_list_tail(p, self._searcher.index.following_chunk) for p in passages]
         answer.passages = passages
         expansion = self._expansion(standalone, passages)
         selection = self._composer.select(standalone, passages, expansion)

@@ -16,7 +16,7 @@ from assistant.seams import Embedder
 from assistant.text.tokens import lexical_tokens
 from assistant.text.translation import TermTranslator
 
-_MARKUP = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s*)|\*\*|__|`")
+_MARKUP = re.compile(r"^\s*(?:[-*+]\s+|[•·・‧●▪◦○■□►➢✓]\s*|\d+[.)]\s+|#+\s+|>\s*)|\*\*|__|`")
 _CITATION_MARKS = re.compile(r"\s*\[\d+(?:[,\s]*\d+)*\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
@@ -50,8 +50,8 @@ def is_informative(sentence: str) -> bool:
     return (cjk >= 8 or words >= 6) and not looks_like_injection(sentence)
 
 
-_LIST_ITEM = re.compile(
-    r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\d+、\s*|[（(][一二三四五六七八九十\d]+[)）]\s*"
+LIST_ITEM = re.compile(
+    r"^\s*(?:[-*+]\s+|[•·・‧●▪◦○■□►➢✓]\s*|\d+[.)]\s+|\d+、\s*|[（(][一二三四五六七八九十\d]+[)）]\s*"
     r"|[一二三四五六七八九十]+、\s*)"
 )
 
@@ -71,7 +71,7 @@ def passage_units(text: str, keep_items: bool = False) -> list[tuple[str, bool]]
         if raw.lstrip().startswith("|") and _TABLE_RULE.match(following):
             continue
         cleaned = clean_sentence(raw)
-        item = bool(_LIST_ITEM.match(raw))
+        item = bool(LIST_ITEM.match(raw))
         if is_informative(cleaned) or (
             keep_items and item and cleaned and not looks_like_injection(cleaned)
         ):

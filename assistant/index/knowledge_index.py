@@ -82,6 +82,10 @@ class KnowledgeIndex:
         """The committed passages with these ids (None: all of them)."""
         return self.manifest.chunks(ids)
 
+    def following_chunk(self, chunk_id: str) -> ChunkRecord | None:
+        """The passage after this one in its document (None: it is the last)."""
+        return self.manifest.following_chunk(chunk_id)
+
     def chunk_count(self) -> int:
         """How many passages the index holds."""
         return self.manifest.chunk_count()

@@ -151,6 +151,15 @@ class Manifest:
         sql = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_hash=? ORDER BY idx"
         return _chunk_records(self._query(sql, (doc_hash,)))
 
+    def following_chunk(self, chunk_id: str) -> ChunkRecord | None:
+        """The chunk after this one in its document (None: the last, or not indexed)."""
+        sql = (
+            f"SELECT {', '.join('n.' + c.strip() for c in _CHUNK_COLUMNS.split(','))} "
+            "FROM chunks c JOIN chunks n ON n.doc_hash=c.doc_hash AND n.idx=c.idx+1 WHERE c.id=?"
+        )
+        records = _chunk_records(self._query(sql, (chunk_id,)))
+        return records[0] if records else None
+
     def document_record(self, doc_hash: str) -> DocumentRecord | None:
         """A document with its chunks, as ``commit`` takes it."""
         rows = self._query(

@@ -38,20 +38,29 @@ _CLAUSE_END = re.compile(r"[.!?。！？；:：]\s*$")
 def _continues(previous: str, line: str) -> bool:
     """Whether ``line`` carries on the sentence of ``previous`` (text hard-wrapped at a line
     width, as PDFs and some text files are): the previous line ends mid-clause and the next
-    starts in lower case, or both sides are Chinese and the previous line is a full one."""
+    starts in lower case, or both sides are Chinese and the previous line is a full one. A
+    wrapped line is no longer than the full line before it: a long paragraph after a short
+    bullet item ("· 減少…拜訪" then "為了進一步…") starts anew."""
     if not previous or not line or _CLAUSE_END.search(previous):
         return False
     if line[0].islower():
         return True
-    return bool(_CJK.match(line[0]) and _CJK.search(previous[-1]) and len(previous) >= 15)
+    return bool(
+        _CJK.match(line[0])
+        and _CJK.search(previous[-1])
+        and len(previous) >= 15
+        and len(line) <= 1.25 * len(previous) + 2
+    )
 
 
 def unwrap_lines(text: str) -> list[str]:
     """Lines of ``text`` with hard-wrapped sentences joined again."""
     lines: list[str] = []
+    previous = ""
     for raw in text.splitlines():
         line = raw.strip()
-        if lines and _continues(lines[-1], line):
+        joined, previous = lines and _continues(previous, line), line
+        if joined:
             joiner = "" if _CJK.match(line[0]) else " "
             lines[-1] = f"{lines[-1]}{joiner}{line}"
         else:

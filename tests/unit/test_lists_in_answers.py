@@ -4,10 +4,13 @@ stay items (not "1." and a sentence), and "There are N ..." brings N items."""
 from __future__ import annotations
 
 from assistant.answering.extractive import ExtractiveComposer, announced_count, list_after
+from assistant.answering.list_tail import with_list_tail
 from assistant.answering.support import passage_units
 from assistant.embeddings.encoders import HashEmbeddings
+from assistant.index.manifest import ChunkRecord
 from assistant.ingest.chunking import split_sentences
 from assistant.retrieval.search import Passage
+from tests.support.fakes import make_services
 
 FACTORS = """There are 5 critical factors for a successful KAM strategy:
 
@@ -111,3 +114,119 @@ def test_a_number_spelled_out_in_the_passage_supports_its_digits() -> None:
     assert numbers_supported("25 roles were created, but only 8 people fit.", passage)
     assert not numbers_supported("Only 9 people fit the profile.", passage)
     assert numbers_supported("其中 3 位領導者同意。", "其中三位領導者同意。")
+
+
+# -- lists cut by a passage boundary, headed twice, or bulleted with middle dots --------------
+
+CUT = """There are 5 critical factors for a successful KAM strategy:
+1. Ensuring buy-in from senior management
+2. Long-term relationships and trust
+3. Mutual value creation
+4. Market access issues solved"""
+NEXT = """5. Direct support from top management
+
+How to elaborate your approach is another matter entirely, for another section."""
+
+
+def _cut_passage(text: str, page: int | None = None) -> Passage:
+    return Passage(
+        id="doc-00007",
+        text=text,
+        score=1.0,
+        source="002.txt",
+        title="002",
+        section="",
+        page=page,
+        language="en",
+        doc_type="other",
+        access="public",
+    )
+
+
+def _record(text: str, page: int | None = None) -> ChunkRecord:
+    meta = {} if page is None else {"page": page}
+    return ChunkRecord("doc-00008", "doc", 8, text, "", meta)
+
+
+def test_a_list_cut_by_the_chunking_is_completed_from_the_next_passage() -> None:
+    asked = []
+
+    def following(chunk_id: str) -> ChunkRecord:
+        asked.append(chunk_id)
+        return _record(NEXT)
+
+    whole = with_list_tail(_cut_passage(CUT), following)
+    assert asked == ["doc-00007"]
+    units = passage_units(whole.text, keep_items=True)
+    assert list_after(units, 0, units[0][0])[-1] == "Direct support from top management"
+    assert "another matter" not in whole.text  # prose after the list stays in its passage
+
+
+def test_no_tail_from_another_page_or_after_finished_prose() -> None:
+    assert with_list_tail(_cut_passage(CUT, page=3), lambda _: _record(NEXT, page=4)).text == CUT
+    prose = "The account plan is reviewed every quarter by the whole team."
+    assert with_list_tail(_cut_passage(prose), lambda _: _record(NEXT)).text == prose
+    assert with_list_tail(_cut_passage(CUT), lambda _: _record("Prose opens this one.")).text == CUT
+
+
+def test_a_heading_that_announces_the_list_brings_the_intro_and_every_item() -> None:
+    units = passage_units(
+        "The 5 key success factors of a KAM strategy\n" + FACTORS, keep_items=True
+    )
+    items = list_after(units, 0, units[0][0])
+    assert items[0].startswith("There are 5 critical factors")
+    assert items[-1] == "Direct support from top management"
+
+
+def test_middle_dot_bullets_are_items_and_a_long_paragraph_after_one_is_not_its_wrap() -> None:
+    text = (
+        "根據另一項研究，其中包括：\n· 轉向系統決策，以做出更多處方決策\n"
+        "· 減少對典型的藥業需求產生任務的拜訪\n"
+        "為了進一步闡明KAM在不斷發展的醫療體系中的重要性，ZS開展關於藥業KAM現狀的研究，"
+        "以探索製藥企業的目標、架構和營運模式、支援功能、效能、障礙、指標和投資重點。"
+    )
+    units = passage_units(text, keep_items=True)
+    assert list_after(units, 0, units[0][0]) == [
+        "轉向系統決策，以做出更多處方決策",
+        "減少對典型的藥業需求產生任務的拜訪",
+    ]
+    # A hard-wrapped Chinese line of the same width is still joined to the one before.
+    assert (
+        len(
+            split_sentences(
+                "這是一個被換行切斷的很長的中文句子的前半段，後面\n還有同樣寬度的後半段文字接著寫完。"
+            )
+        )
+        == 1
+    )
+
+
+def test_the_index_gives_the_following_passage_and_the_answer_quotes_the_whole_list(
+    tmp_path,
+) -> None:
+    """Real ingest and answer service (hash embeddings): a document whose five factors the
+    chunking splits across two passages is answered with all five."""
+    filler = " ".join(f"Background sentence {n} about account planning work." for n in range(40))
+    items = "\n\n".join(
+        f"{n}. Factor number {n}: the account team agrees goals, owners, reviews and resources"
+        for n in range(1, 6)
+    )
+    doc = tmp_path / "docs" / "factors.txt"
+    doc.parent.mkdir()
+    doc.write_text(
+        f"{filler}\n\nThere are 5 critical factors for a successful KAM strategy:\n\n{items}\n\n{filler}",
+        encoding="utf-8",
+    )
+    # Hash embeddings carry no meaning: the semantic bar is off, the lexical checks stay.
+    services, _ = make_services(tmp_path / "data", chunk_tokens=64, abstain_semantic=0.0)
+    services.ingestor.ingest([doc.parent], "kb")
+    chunks = services.index.chunks()
+    intro = next(c for c in chunks if "There are 5 critical" in c.text)
+    assert "5. Factor" not in intro.text, "the test needs a list split across passages"
+    assert "Factor number" in services.index.following_chunk(intro.id).text
+    assert services.index.following_chunk(max(chunks, key=lambda c: c.idx).id) is None
+    answer = services.answers.answer(
+        "What are the 5 critical factors for a successful KAM strategy?"
+    )
+    for n in range(1, 6):
+        assert f"Factor number {n}" in answer.text, answer.text

@@ -1,0 +1,66 @@
+"""A list cut by a passage boundary. Chunking can end a passage after the fourth of five
+numbered items, or right after "其中包括："; the answer would then quote an incomplete list. The
+items that open the following passage of the same document (and the same page) are joined to
+the passage they continue, before its sentences are chosen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from assistant.answering.extractive import MAX_LIST_ITEMS, announced_count
+from assistant.answering.support import LIST_ITEM, passage_units
+from assistant.index.manifest import ChunkRecord
+from assistant.retrieval.search import Passage
+
+_INTRO_ENDS = (":", "：")
+
+
+def cut_list(passage: Passage) -> bool:
+    """Whether the passage ends inside a list: on an item, or on the sentence introducing one."""
+    units = passage_units(passage.text, keep_items=True)
+    if not units:
+        return False
+    last, is_item = units[-1]
+    return is_item or last.endswith(_INTRO_ENDS) or announced_count(last) is not None
+
+
+def list_opening(text: str) -> str:
+    """The list items a passage opens with, one a line as written (empty when it opens with
+    prose); a blank line between items does not end the list."""
+    items = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if len(items) == MAX_LIST_ITEMS or not LIST_ITEM.match(line):
+            break
+        items.append(line.strip())
+    return "\n".join(items)
+
+
+def with_list_tail(
+    passage: Passage, following: Callable[[str], ChunkRecord | None]
+) -> Passage:
+    """The passage with the items that continue its last list, when the document's next
+    passages (``following(chunk id)``) open with them on the same page; else unchanged. A
+    passage made of items only carries the list on to the one after it."""
+    if not cut_list(passage):
+        return passage
+    tail: list[str] = []
+    chunk_id = passage.id
+    while len(tail) < MAX_LIST_ITEMS:
+        record = following(chunk_id)
+        if record is None or record.meta.get("page") != passage.page:
+            break
+        items = list_opening(record.text)
+        if items:
+            tail.extend(items.splitlines())
+        if not items or items != "\n".join(
+            line.strip() for line in record.text.splitlines() if line.strip()
+        ):
+            break
+        chunk_id = record.id
+    if not tail:
+        return passage
+    text = passage.text.rstrip() + "\n" + "\n".join(tail[:MAX_LIST_ITEMS])
+    return replace(passage, text=text)
