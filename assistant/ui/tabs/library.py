@@ -1,9 +1,17 @@
-"""The Library tab: upload, list, inspect, replace, delete and re-index documents (admins)."""
+"""The Library tab: upload, list, inspect, replace, delete and re-index documents (admins).
+
+The page, top to bottom: the upload panel beside the re-index panel, the document table, the
+row that picks a document to replace or delete, the delete confirmation, the chosen
+document's chunks. One function builds each section; the ``_wire_*`` functions say what its
+buttons do."""
+
+from dataclasses import dataclass
 
 import gradio as gr
 
 from assistant.admin.document_library import UploadError
 from assistant.documents.metadata import ACCESS_LEVELS
+from assistant.ui import widgets
 from assistant.ui.api import admin as admin_api
 from assistant.ui.context import AppContext
 from assistant.ui.errors import friendly
@@ -40,94 +48,149 @@ def _file_progress(progress: gr.Progress, labels: Labels, language: str):
     return report
 
 
-def build_library_tab(ctx: AppContext) -> None:
+@dataclass(frozen=True)
+class UploadPanel:
+    files: gr.File
+    access: gr.Radio
+    collection: gr.Textbox
+    ingest: gr.Button
+    results: gr.Dataframe
+
+
+@dataclass(frozen=True)
+class ReindexPanel:
+    reindex: gr.Button
+    log: gr.Textbox
+
+
+@dataclass(frozen=True)
+class DocumentList:
+    table: gr.Dataframe
+    ids: gr.State
+    recovery: gr.Markdown
+
+
+@dataclass(frozen=True)
+class DocumentPicker:
+    chosen: gr.Dropdown
+    replacement: gr.File
+    delete: gr.Button
+
+
+@dataclass(frozen=True)
+class DeleteConfirmation:
+    row: gr.Row
+    question: gr.Markdown
+    confirm: gr.Button
+    cancel: gr.Button
+
+
+def build_library_tab(ctx: AppContext):
+    """The tab's sections and their events; returns the handler that refreshes the document
+    list and the components it fills (the app refreshes them on load and on a language
+    switch)."""
     labels = ctx.labels
     with gr.Row():
         with gr.Column():
-            files = labels.bind(
-                gr.File(label=labels.get("upload"), file_count="multiple", elem_id="kam-upload"),
-                "upload",
-            )
-            access = labels.bind_choices(
-                labels.bind(
-                    gr.Radio(
-                        labels.choices(ACCESS_LABELS),
-                        value=ACCESS_LEVELS[0],
-                        label=labels.get("access"),
-                    ),
-                    "access",
-                ),
-                ACCESS_LABELS,
-            )
-            collection = labels.bind(
-                gr.Textbox(value=ctx.services.settings.collection, label=labels.get("collection")),
-                "collection",
-            )
-            ingest = labels.bind(
-                gr.Button(labels.get("ingest"), variant="primary", elem_id="kam-ingest"),
-                "ingest",
-                "value",
-            )
-            results = labels.bind_headers(
-                gr.Dataframe(
-                    headers=labels.headers(RESULT_HEADERS),
-                    interactive=False,
-                    wrap=True,
-                    column_widths=["30%", "15%", "55%"],
-                    elem_id="kam-upload-results",
-                ),
-                RESULT_HEADERS,
-            )
+            upload = _upload_panel(ctx)
         with gr.Column():
-            reindex = labels.bind(gr.Button(labels.get("reindex")), "reindex", "value")
-            reindex_log = gr.Textbox(lines=4, show_label=False, interactive=False)
-    documents = labels.bind_headers(
-        labels.bind(
-            gr.Dataframe(
-                headers=labels.headers(DOC_HEADERS),
-                interactive=False,
-                wrap=True,
-                label=labels.get("documents"),
-                elem_id="kam-documents",
-            ),
+            reindex = _reindex_panel(labels)
+    documents = _document_list(labels)
+    picker = _document_picker(labels)
+    confirmation = _delete_confirmation(labels)
+    chunks = _chunk_table(labels)
+
+    refresh = _listing_refresher(ctx)
+    listing = [documents.table, picker.chosen, documents.ids, documents.recovery]
+    _wire_upload(ctx, upload, refresh, listing)
+    _wire_document_picker(ctx, picker, chunks, refresh, listing)
+    _wire_delete(ctx, picker, confirmation, refresh, listing)
+    _wire_reindex(ctx, reindex, refresh, listing)
+    return refresh, listing
+
+
+# -- layout, one function per section ---------------------------------------------------------
+
+
+def _upload_panel(ctx: AppContext) -> UploadPanel:
+    labels = ctx.labels
+    collection = ctx.services.settings.collection
+    return UploadPanel(
+        files=widgets.labelled(
+            labels, gr.File, "upload", file_count="multiple", elem_id="kam-upload"
+        ),
+        access=widgets.choices(labels, gr.Radio, "access", ACCESS_LABELS, value=ACCESS_LEVELS[0]),
+        collection=widgets.labelled(labels, gr.Textbox, "collection", value=collection),
+        ingest=widgets.button(labels, "ingest", variant="primary", elem_id="kam-ingest"),
+        results=widgets.table(
+            labels,
+            RESULT_HEADERS,
+            interactive=False,
+            wrap=True,
+            column_widths=["30%", "15%", "55%"],
+            elem_id="kam-upload-results",
+        ),
+    )
+
+
+def _reindex_panel(labels: Labels) -> ReindexPanel:
+    return ReindexPanel(
+        reindex=widgets.button(labels, "reindex"),
+        log=gr.Textbox(lines=4, show_label=False, interactive=False),
+    )
+
+
+def _document_list(labels: Labels) -> DocumentList:
+    return DocumentList(
+        table=widgets.table(
+            labels,
+            DOC_HEADERS,
             "documents",
+            interactive=False,
+            wrap=True,
+            elem_id="kam-documents",
         ),
-        DOC_HEADERS,
+        ids=gr.State([]),
+        recovery=gr.Markdown(elem_id="kam-upload-recovery"),
     )
-    doc_ids = gr.State([])
-    recovery = gr.Markdown(elem_id="kam-upload-recovery")
+
+
+def _document_picker(labels: Labels) -> DocumentPicker:
+    """The row that picks a document, with its replace upload and its delete button."""
     with gr.Row():
-        chosen = labels.bind(
-            gr.Dropdown([], label=labels.get("document"), elem_id="kam-library-document"),
-            "document",
-        )
-        replacement = labels.bind(gr.File(label=labels.get("replace")), "replace")
-        delete = labels.bind(
-            gr.Button(labels.get("delete"), variant="stop", elem_id="kam-delete"), "delete", "value"
-        )
-    # Delete asks first: the button only opens this confirmation.
-    with gr.Row(visible=False, elem_id="kam-delete-confirm") as confirm_row:
-        confirm_text = gr.Markdown()
-        confirm = labels.bind(
-            gr.Button(labels.get("confirm_delete"), variant="stop", elem_id="kam-delete-yes"),
-            "confirm_delete",
-            "value",
-        )
-        cancel = labels.bind(
-            gr.Button(labels.get("cancel"), elem_id="kam-delete-no"), "cancel", "value"
-        )
-    chunks = labels.bind_headers(
-        labels.bind(
-            gr.Dataframe(
-                headers=labels.headers(CHUNK_HEADERS),
-                interactive=False,
-                wrap=True,
-                label=labels.get("chunks"),
+        return DocumentPicker(
+            chosen=widgets.labelled(
+                labels, gr.Dropdown, "document", [], elem_id="kam-library-document"
             ),
-            "chunks",
-        ),
-        CHUNK_HEADERS,
-    )
+            replacement=widgets.labelled(labels, gr.File, "replace"),
+            delete=widgets.button(labels, "delete", variant="stop", elem_id="kam-delete"),
+        )
+
+
+def _delete_confirmation(labels: Labels) -> DeleteConfirmation:
+    """Delete asks first: the delete button only opens this row."""
+    with gr.Row(visible=False, elem_id="kam-delete-confirm") as row:
+        return DeleteConfirmation(
+            row=row,
+            question=gr.Markdown(),
+            confirm=widgets.button(
+                labels, "confirm_delete", variant="stop", elem_id="kam-delete-yes"
+            ),
+            cancel=widgets.button(labels, "cancel", elem_id="kam-delete-no"),
+        )
+
+
+def _chunk_table(labels: Labels) -> gr.Dataframe:
+    return widgets.table(labels, CHUNK_HEADERS, "chunks", interactive=False, wrap=True)
+
+
+# -- events, one function per section ---------------------------------------------------------
+
+
+def _listing_refresher(ctx: AppContext):
+    """The handler that fills the document table, the picker's choices, the listed ids and
+    the notes on uploads recovered at start."""
+    labels = ctx.labels
 
     @friendly
     def refresh(request: gr.Request):
@@ -149,6 +212,13 @@ def build_library_tab(ctx: AppContext) -> None:
             [r["doc_hash"] for r in rows],
             notes,
         )
+
+    return refresh
+
+
+def _wire_upload(ctx: AppContext, panel: UploadPanel, refresh, listing) -> None:
+    """Ingest: the chosen files into the index, a result row each, then the list again."""
+    labels = ctx.labels
 
     @friendly
     def upload(paths, level, name, request: gr.Request, progress=gr.Progress()):
@@ -177,6 +247,18 @@ def build_library_tab(ctx: AppContext) -> None:
         ]
         return labels.table(table, RESULT_HEADERS, language), None
 
+    inputs = [panel.files, panel.access, panel.collection]
+    panel.ingest.click(upload, inputs, [panel.results, panel.files], api_name="upload").then(
+        refresh, None, listing, api_visibility="private"
+    )
+
+
+def _wire_document_picker(
+    ctx: AppContext, picker: DocumentPicker, chunks: gr.Dataframe, refresh, listing
+) -> None:
+    """Choosing a document shows its chunks; a file dropped on "replace" replaces it."""
+    labels = ctx.labels
+
     @friendly
     def show_chunks(doc_hash, request: gr.Request):
         if not doc_hash:
@@ -195,18 +277,25 @@ def build_library_tab(ctx: AppContext) -> None:
         checked = uploaded_file(path)
         result = admin_api.replace_document(ctx, user, doc_hash, checked.name, checked)
         language = ctx.language(request)
-        gr.Info(
-            esc(
-                ctx.say(
-                    request,
-                    "replace_result",
-                    name=result["name"],
-                    status=labels.get(f"status_{result['status']}", language),
-                    message=ctx.notices.join(result["notices"], language),
-                )
-            )
+        status = labels.get(f"status_{result['status']}", language)
+        message = ctx.notices.join(result["notices"], language)
+        said = ctx.say(
+            request, "replace_result", name=result["name"], status=status, message=message
         )
+        gr.Info(esc(said))
         return None
+
+    private = {"api_visibility": "private"}
+    picker.chosen.change(show_chunks, picker.chosen, chunks, **private)
+    picker.replacement.upload(
+        replace, [picker.chosen, picker.replacement], picker.replacement, **private
+    ).then(refresh, None, listing, **private)
+
+
+def _wire_delete(
+    ctx: AppContext, picker: DocumentPicker, confirm: DeleteConfirmation, refresh, listing
+) -> None:
+    """Delete opens the confirmation; yes removes the document, cancel closes the row."""
 
     @friendly
     def ask_to_remove(doc_hash, request: gr.Request):
@@ -226,24 +315,24 @@ def build_library_tab(ctx: AppContext) -> None:
         gr.Info(ctx.say(request, "removed_files", count=len(removed)))
         return gr.update(visible=False)
 
+    private = {"api_visibility": "private"}
+    picker.delete.click(ask_to_remove, picker.chosen, [confirm.row, confirm.question], **private)
+    confirm.cancel.click(lambda: gr.update(visible=False), None, confirm.row, **private)
+    confirm.confirm.click(remove, picker.chosen, confirm.row, **private).then(
+        refresh, None, listing, **private
+    )
+
+
+def _wire_reindex(ctx: AppContext, panel: ReindexPanel, refresh, listing) -> None:
+    """Re-index: every document read again, the notes in the log, then the list again."""
+
     @friendly
     def rebuild(request: gr.Request, progress=gr.Progress()):
         language = ctx.language(request)
-        reporter = _file_progress(progress, labels, language)
+        reporter = _file_progress(progress, ctx.labels, language)
         report = admin_api.reindex_report(ctx, ctx.user(request), None, reporter)
         return "\n".join(ctx.notices.say(notice, language) for notice in report.notices())
 
-    listing = [documents, chosen, doc_ids, recovery]
-    private = {"api_visibility": "private"}
-    ingest.click(upload, [files, access, collection], [results, files], api_name="upload").then(
-        refresh, None, listing, **private
+    panel.reindex.click(rebuild, None, panel.log, api_visibility="private").then(
+        refresh, None, listing, api_visibility="private"
     )
-    chosen.change(show_chunks, chosen, chunks, **private)
-    replacement.upload(replace, [chosen, replacement], replacement, **private).then(
-        refresh, None, listing, **private
-    )
-    delete.click(ask_to_remove, chosen, [confirm_row, confirm_text], **private)
-    cancel.click(lambda: gr.update(visible=False), None, confirm_row, **private)
-    confirm.click(remove, chosen, confirm_row, **private).then(refresh, None, listing, **private)
-    reindex.click(rebuild, None, reindex_log, **private).then(refresh, None, listing, **private)
-    return refresh, listing
