@@ -1,7 +1,14 @@
-"""The Chat tab: streaming cited answers, a sources panel, filters and feedback."""
+"""The Chat tab: streaming cited answers, a sources panel, filters and feedback.
+
+The page: on the left the conversation (chat, question, send and clear) with the feedback row
+under it; on the right the search filters and the sources panel. One function builds each
+side; the ``_wire_*`` functions say what the buttons do."""
+
+from dataclasses import dataclass
 
 import gradio as gr
 
+from assistant.ui import widgets
 from assistant.ui.api import chat as chat_api
 from assistant.ui.api.chat import DOC_TYPES, SOURCE_LANGUAGES
 from assistant.ui.context import AppContext
@@ -13,77 +20,113 @@ DOC_TYPE_LABELS = Labels.code_keys("doctype", DOC_TYPES)
 SOURCE_LANGUAGE_LABELS = Labels.code_keys("lang", SOURCE_LANGUAGES)
 
 
+@dataclass(frozen=True)
+class Conversation:
+    chat: gr.Chatbot
+    question: gr.Textbox
+    send: gr.Button
+    clear: gr.Button
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    evidence_wrong: gr.Checkbox
+    comment: gr.Textbox
+    thumbs_up: gr.Button
+    thumbs_down: gr.Button
+
+
+@dataclass(frozen=True)
+class SourcePanel:
+    doc_types: gr.CheckboxGroup
+    languages: gr.CheckboxGroup
+    sources: gr.HTML
+
+
+@dataclass(frozen=True)
+class ChatState:
+    """The conversation lives on the server (gr.State): the Chatbot is display only and never
+    an input, so a client cannot hand the server a "file" message to copy and serve."""
+
+    history: gr.State  # [question, answer] pairs, for follow-up questions
+    shown: gr.State  # what the Chatbot shows
+    last: gr.State  # the last answer, for feedback
+
+
 def build_chat_tab(ctx: AppContext) -> None:
     labels = ctx.labels
     with gr.Row():
         with gr.Column(scale=3):
-            chat = gr.Chatbot(label="KAM Coach", height=480, elem_id="kam-chat", autoscroll=False)
-            question = labels.bind(
-                labels.bind(
-                    gr.Textbox(
-                        label=labels.get("question"),
-                        placeholder=labels.get("question_placeholder"),
-                        lines=2,
-                        elem_id="kam-question",
-                    ),
-                    "question",
-                ),
-                "question_placeholder",
-                "placeholder",
-            )
-            with gr.Row():
-                send = labels.bind(
-                    gr.Button(labels.get("send"), variant="primary", elem_id="kam-send"),
-                    "send",
-                    "value",
-                )
-                clear = labels.bind(gr.Button(labels.get("clear")), "clear", "value")
-            with gr.Row():
-                evidence_wrong = labels.bind(
-                    gr.Checkbox(label=labels.get("feedback_evidence_wrong")),
-                    "feedback_evidence_wrong",
-                )
-                comment = labels.bind(
-                    gr.Textbox(label=labels.get("feedback_comment"), lines=1),
-                    "feedback_comment",
-                )
-                thumbs_up = labels.bind(
-                    gr.Button(labels.get("feedback_up")), "feedback_up", "value"
-                )
-                thumbs_down = labels.bind(
-                    gr.Button(labels.get("feedback_down")), "feedback_down", "value"
-                )
+            conversation = _conversation(labels)
+            feedback = _feedback_row(labels)
         with gr.Column(scale=2):
-            doc_types = labels.bind_choices(
-                labels.bind(
-                    gr.CheckboxGroup(
-                        labels.choices(DOC_TYPE_LABELS), label=labels.get("doc_types")
-                    ),
-                    "doc_types",
-                ),
-                DOC_TYPE_LABELS,
-            )
-            languages = labels.bind_choices(
-                labels.bind(
-                    gr.CheckboxGroup(
-                        labels.choices(SOURCE_LANGUAGE_LABELS), label=labels.get("languages")
-                    ),
-                    "languages",
-                ),
-                SOURCE_LANGUAGE_LABELS,
-            )
-            labels.bind(
-                gr.Markdown(f"### {labels.get('sources')}", elem_id="kam-sources-heading"),
-                "sources",
-                "value",
-                "### {}",
-            )
-            sources = gr.HTML(elem_id="kam-sources")
-    # The conversation lives on the server (gr.State): the Chatbot is display only and never
-    # an input, so a client cannot hand the server a "file" message to copy and serve.
-    history = gr.State([])
-    shown_state = gr.State([])
-    last = gr.State({})
+            panel = _source_panel(labels)
+    state = ChatState(history=gr.State([]), shown=gr.State([]), last=gr.State({}))
+    _wire_answers(ctx, conversation, panel, state)
+    _wire_feedback(ctx, feedback, state)
+
+
+# -- layout -----------------------------------------------------------------------------------
+
+
+def _conversation(labels: Labels) -> Conversation:
+    chat = gr.Chatbot(label="KAM Coach", height=480, elem_id="kam-chat", autoscroll=False)
+    question = labels.bind(
+        widgets.labelled(
+            labels,
+            gr.Textbox,
+            "question",
+            placeholder=labels.get("question_placeholder"),
+            lines=2,
+            elem_id="kam-question",
+        ),
+        "question_placeholder",
+        "placeholder",
+    )
+    with gr.Row():
+        send = widgets.button(labels, "send", variant="primary", elem_id="kam-send")
+        clear = widgets.button(labels, "clear")
+    return Conversation(chat, question, send, clear)
+
+
+def _feedback_row(labels: Labels) -> FeedbackRow:
+    with gr.Row():
+        return FeedbackRow(
+            evidence_wrong=widgets.labelled(labels, gr.Checkbox, "feedback_evidence_wrong"),
+            comment=widgets.labelled(labels, gr.Textbox, "feedback_comment", lines=1),
+            thumbs_up=widgets.button(labels, "feedback_up"),
+            thumbs_down=widgets.button(labels, "feedback_down"),
+        )
+
+
+def _source_panel(labels: Labels) -> SourcePanel:
+    """The filters a question is searched with, and the passages its answer cites."""
+    doc_types = widgets.choices(labels, gr.CheckboxGroup, "doc_types", DOC_TYPE_LABELS)
+    languages = widgets.choices(labels, gr.CheckboxGroup, "languages", SOURCE_LANGUAGE_LABELS)
+    widgets.heading(labels, "sources", elem_id="kam-sources-heading")
+    return SourcePanel(doc_types, languages, sources=gr.HTML(elem_id="kam-sources"))
+
+
+# -- events -----------------------------------------------------------------------------------
+
+
+def _final_bubble(ctx: AppContext, request: gr.Request, message: str, part: dict) -> str:
+    """The bubble text of a finished answer: [n] linked to the sources panel, which lists the cited
+    passages (or, for a declined question, the closest ones)."""
+    content = bubble_text(part["text"], part["citations"])
+    standalone = (part.get("standalone_question") or "").strip()
+    if standalone and standalone != message:
+        # A follow-up was rewritten to stand alone: say what was searched for.
+        searched = ctx.say(request, "rewritten_as", question=markdown_safe(standalone))
+        content = f"_{searched}_\n\n{content}"
+    return content
+
+
+def _wire_answers(
+    ctx: AppContext, conversation: Conversation, panel: SourcePanel, state: ChatState
+) -> None:
+    """Send (or Enter) streams the answer into the chat and its sources into the panel; clear
+    forgets the conversation."""
 
     @friendly
     def respond(message, shown, turns, types, langs, request: gr.Request):
@@ -101,14 +144,7 @@ def build_chat_tab(ctx: AppContext) -> None:
                 reply["content"] = markdown_safe(part["text"])
                 yield shown + [reply], gr.update(), turns, gr.update(), "", gr.update()
                 continue
-            # The bubble holds the answer with [n] linked to the sources panel, which lists
-            # the cited passages (or, for a declined question, the closest ones).
-            reply["content"] = bubble_text(part["text"], part["citations"])
-            standalone = (part.get("standalone_question") or "").strip()
-            if standalone and standalone != message:
-                # A follow-up was rewritten to stand alone: say what was searched for.
-                searched = ctx.say(request, "rewritten_as", question=markdown_safe(standalone))
-                reply["content"] = f"_{searched}_\n\n{reply['content']}"
+            reply["content"] = _final_bubble(ctx, request, message, part)
             shown_sources = part["citations"] or [
                 {**p, "n": i} for i, p in enumerate(part.get("passages", [])[:3], start=1)
             ]
@@ -126,15 +162,21 @@ def build_chat_tab(ctx: AppContext) -> None:
                 shown + [reply],
             )
 
-    outputs = [chat, sources, history, last, question, shown_state]
-    inputs = [question, shown_state, history, doc_types, languages]
-    send.click(respond, inputs, outputs, api_visibility="private")
+    chat, question = conversation.chat, conversation.question
+    outputs = [chat, panel.sources, state.history, state.last, question, state.shown]
+    inputs = [question, state.shown, state.history, panel.doc_types, panel.languages]
+    conversation.send.click(respond, inputs, outputs, api_visibility="private")
     question.submit(respond, inputs, outputs, api_visibility="private")
 
     def reset():
         return [], "", [], {}, []
 
-    clear.click(reset, None, [chat, sources, history, last, shown_state], api_visibility="private")
+    cleared = [chat, panel.sources, state.history, state.last, state.shown]
+    conversation.clear.click(reset, None, cleared, api_visibility="private")
+
+
+def _wire_feedback(ctx: AppContext, row: FeedbackRow, state: ChatState) -> None:
+    """Thumbs up or down records feedback on the last answer (with the checkbox and comment)."""
 
     def make_feedback(rating: int):
         @friendly
@@ -158,15 +200,7 @@ def build_chat_tab(ctx: AppContext) -> None:
 
         return record
 
-    thumbs_up.click(
-        make_feedback(1),
-        [last, evidence_wrong, comment],
-        [evidence_wrong, comment],
-        api_visibility="private",
-    )
-    thumbs_down.click(
-        make_feedback(-1),
-        [last, evidence_wrong, comment],
-        [evidence_wrong, comment],
-        api_visibility="private",
-    )
+    inputs = [state.last, row.evidence_wrong, row.comment]
+    outputs = [row.evidence_wrong, row.comment]
+    row.thumbs_up.click(make_feedback(1), inputs, outputs, api_visibility="private")
+    row.thumbs_down.click(make_feedback(-1), inputs, outputs, api_visibility="private")
