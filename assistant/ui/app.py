@@ -7,10 +7,11 @@ from assistant.ui.api import chat as chat_api
 from assistant.ui.api.endpoints import register_api
 from assistant.ui.context import AppContext
 from assistant.ui.labels import LANGUAGES
-from assistant.ui.tabs import coach as coaching
 from assistant.ui.tabs.chat import build_chat_tab
+from assistant.ui.tabs.coach import build_coach_tab
 from assistant.ui.tabs.evaluations import build_eval_tab
 from assistant.ui.tabs.library import build_library_tab
+from assistant.ui.tabs.trainer import build_trainer_tab
 
 CSS = """
 .kam-source { border-left: 3px solid #6a8caf; padding: .3rem .6rem; margin: .4rem 0; }
@@ -53,14 +54,14 @@ def build_app(ctx: AppContext) -> gr.Blocks:
             with labels.bind(gr.Tab(labels.get("tab_chat"), id="chat"), "tab_chat"):
                 build_chat_tab(ctx)
             with labels.bind(gr.Tab(labels.get("tab_coach"), id="coach"), "tab_coach"):
-                loaders = coaching.build_coach_tab(ctx)
+                loaders = build_coach_tab(ctx)
             # Role-restricted tabs start hidden and on_load reveals them: Gradio 6 does not
             # remove a tab button that was shown once, so hiding them later would fail open.
             trainer_tab = labels.bind(
                 gr.Tab(labels.get("tab_trainer"), id="trainer", visible=False), "tab_trainer"
             )
             with trainer_tab:
-                trainer_loaders = coaching.build_trainer_tab(ctx)
+                trainer_loaders = build_trainer_tab(ctx)
             library_tab = labels.bind(
                 gr.Tab(labels.get("tab_library"), id="library", visible=False), "tab_library"
             )
