@@ -68,10 +68,8 @@ def collect(services: Services, sets: list[Path]) -> list[dict]:
                 continue
             history = [(t.role, t.content) for t in q.history]
             standalone = answers._rewriter.rewrite(q.question, history)
-            passages = services.searcher.search(standalone, services.settings.answer_passages)
-            expansion = " ".join(services.searcher._glossary.translations(standalone))
-            selection = answers._composer.select(standalone, passages, expansion)
-            evidence = answers.evidence(standalone, selection, passages)
+            examined = answers.examine(standalone)
+            selection, evidence = examined.selection, examined.evidence
             rows.append(
                 {
                     "set": path.stem,

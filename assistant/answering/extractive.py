@@ -7,20 +7,25 @@ question."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answering.support import passage_units, token_overlap
+from assistant.answering.unknown_names import asks_for_a_figure, figure_kinds, has_figure
 from assistant.retrieval.search import Passage
 from assistant.seams import Embedder
 from assistant.text.language import detect_language, is_chinese
+from assistant.text.tokens import lexical_tokens
 
 # Sentences about the document itself rather than the subject.
 _META = re.compile(
     r"^(this (document|guide|article|section|note)|本文|本文件|這份文件)", re.IGNORECASE
 )
 _LIST_INTRO = (":", "：")
+# Digits inside a name are no figure: COVID-19, ISO 9001's "ISO-9001", Q3, KAM360.
+_NAMES_WITH_DIGITS = re.compile(r"(?<![A-Za-z])[A-Za-z]+[-‐]?\d+[A-Za-z]*(?![\d.,])")
 _NUMBERS = {
     "two": 2,
     "three": 3,
@@ -71,6 +76,55 @@ def announced_count(sentence: str, most: int = MAX_LIST_ITEMS) -> int | None:
     return count if count and 2 <= count <= most else None
 
 
+UNTRANSLATED_WEIGHT = 0.5
+
+
+def concept_overlap(
+    question: str, terms: Sequence[tuple[str, Sequence[str]]], texts: Sequence[str]
+) -> np.ndarray:
+    """Per text, the share of the question's concepts it holds, each concept weighted by its
+    rarity among the texts (inverse document frequency; a concept is present in whichever
+    language it is written). A concept is a translated term ("KAM" or 關鍵客戶管理) or a
+    remaining word of the question. A text in the other language is measured against the
+    translated concepts alone, so the question's untranslated words do not dilute it. A
+    sentence that shares only the ubiquitous "KAM", in either language, is no match."""
+    held = [set(lexical_tokens(text)) for text in texts]
+    own: list[set[str]] = []  # each concept as the question writes it
+    translated: list[list[set[str]]] = []  # its other-language forms (none for plain words)
+    for term, others in terms:
+        own.append(set(lexical_tokens(term)))
+        translated.append([f for f in (set(lexical_tokens(o)) for o in others) if f])
+    claimed = set().union(*own) if own else set()
+    for token in set(lexical_tokens(question)) - claimed:
+        own.append({token})
+        translated.append([])
+    if not own or not texts:
+        return np.zeros(len(texts))
+    direct = np.array([[bool(c) and c <= h for h in held] for c in own], dtype=float)
+    through = np.array([[any(f <= h for f in forms) for h in held] for forms in translated])
+    present = np.maximum(direct, through.astype(float))
+    weights = np.log(1.0 + len(texts) / (1.0 + present.sum(axis=1)))
+    share_direct = (weights @ direct) / weights.sum()
+    has_forms = np.array([bool(forms) for forms in translated])
+    if not has_forms.any():
+        return share_direct
+    # The untranslated words count half: a sentence in the other language cannot show them,
+    # but holding only the few translated words is no full match either.
+    scale = np.where(has_forms, 1.0, UNTRANSLATED_WEIGHT)
+    share_through = (weights[has_forms] @ through[has_forms]) / (weights * scale).sum()
+    return np.maximum(share_direct, share_through)
+
+
+def _form_weight(sentence: str) -> float:
+    """Sentences about the document itself say little; a question in the text ("How should
+    pharma assess KAMs?") asks rather than answers; a table row is a fragment."""
+    if _META.match(sentence):
+        return 0.5
+    if sentence.rstrip().endswith(("?", "？")):
+        return 0.6
+    return 0.8 if sentence.startswith("|") else 1.0
+
+
 @dataclass(frozen=True)
 class Candidate:
     passage_index: int
@@ -108,7 +162,15 @@ class ExtractiveComposer:
         self._passage_bar = passage_bar
         self._max_passages = max_passages
 
-    def select(self, question: str, passages: list[Passage], expansion: str = "") -> Selection:
+    def select(
+        self,
+        question: str,
+        passages: list[Passage],
+        terms: Sequence[tuple[str, Sequence[str]]] = (),
+    ) -> Selection:
+        """``terms``: the question's terms with their other-language words, as far as the
+        passages use them."""
+        expansion = " ".join(other for _, others in terms for other in others)
         # Every unit, short list items included (a list is quoted whole); only informative
         # sentences compete to be chosen.
         by_passage = [passage_units(passage.text, keep_items=True) for passage in passages]
@@ -144,11 +206,23 @@ class ExtractiveComposer:
         same_language = np.array(
             [1.0 if is_chinese(detect_language(t)) == chinese_question else 0.85 for t in texts]
         )
-        meta = np.array(
-            [0.5 if _META.match(t) else 0.8 if t.startswith("|") else 1.0 for t in texts]
+        meta = np.array([_form_weight(t) for t in texts])
+        # A question that asks for a figure is answered by a sentence that holds one.
+        kinds = figure_kinds(question)
+        wants_figure = asks_for_a_figure(question)
+        figure = np.array(
+            [
+                1.2
+                if wants_figure and has_figure(_NAMES_WITH_DIGITS.sub(" ", t), question, kinds)
+                else 1.0
+                for t in texts
+            ]
         )
-        relevance = (0.65 * semantic + 0.35 * np.minimum(lexical * 2.0, 1.0)) * prior
-        relevance = relevance * same_language * meta
+        # For ranking, words count by how rare they are among the candidates: a sentence that
+        # shares only the ubiquitous "KAM" (or its translation) with the question is no match.
+        weighted = concept_overlap(question, terms, texts)
+        relevance = (0.65 * semantic + 0.35 * np.minimum(weighted * 2.0, 1.0)) * prior
+        relevance = relevance * same_language * meta * figure
         scored = [
             Candidate(i, j, t, float(r), float(s), float(lx))
             for (i, j, t), r, s, lx in zip(candidates, relevance, semantic, lexical, strict=True)
@@ -193,14 +267,17 @@ class ExtractiveComposer:
             if len(picked) >= self._max:
                 break
             run = self._run(scored, by_passage[passage], tops[passage], self._max - len(picked))
-            for index in run:
+            # Of two sentences that say the same, the better one stays; reading order after.
+            kept: list[int] = []
+            for index in sorted(run, key=lambda i: -scored[i].relevance):
                 duplicate = any(
                     float(vectors[index] @ vectors[other]) > self._redundancy
                     or token_overlap(scored[index].text, scored[other].text) > 0.8
-                    for other in picked
+                    for other in picked + kept
                 )
                 if not duplicate:
-                    picked.append(index)
+                    kept.append(index)
+            picked.extend(sorted(kept, key=lambda i: scored[i].position))
         return [scored[i] for i in picked]
 
     def _run(self, scored: list[Candidate], indexes: list[int], top: int, budget: int) -> list[int]:

@@ -75,6 +75,16 @@ def answer_language(question: str) -> str:
     return "zh-Hant" if is_chinese(detect_language(question)) else "en"
 
 
+@dataclass(frozen=True)
+class Examination:
+    """The passages an answer draws on, the sentences chosen and the evidence behind them."""
+
+    passages: list[Passage]
+    selection: Selection
+    evidence: Evidence
+    degraded: bool  # dense search was unavailable: lexical results only
+
+
 class AnswerService:
     def __init__(
         self,
@@ -145,21 +155,10 @@ class AnswerService:
         deadline = time.monotonic() + self._settings.llm_timeout_s
         standalone = self._rewriter.rewrite(question, history, deadline)
         answer.standalone_question = standalone
-        passages = self._searcher.search(standalone, self._settings.passages, filters)
-        degraded = getattr(passages, "dense_unavailable", False)
-        # Text addressed to the assistant is no evidence and is never shown or quoted; the rest
-        # of a passage that carried it ranks after every clean passage (a document that talks
-        # to the assistant is not trusted to lead an answer).
-        cleaned = [(self._without_planted(p), p) for p in passages]
-        passages = [c for c, p in cleaned if c is p] + [c for c, p in cleaned if c is not p]
-        # A list the chunking cut is completed from the document's next passage.
-        passages = [with_list_tail(p, self._searcher.index.following_chunk) for p in passages]
+        examined = self.examine(standalone, filters)
+        passages, selection, evidence = examined.passages, examined.selection, examined.evidence
         answer.passages = passages
-        expansion = self._expansion(standalone, passages)
-        selection = self._composer.select(standalone, passages, expansion)
-        notice = self._messages.get("lexical_only", language) if degraded else None
-        access = filters.access if filters is not None else ()
-        evidence = self.evidence(standalone, selection, passages, access)
+        notice = self._messages.get("lexical_only", language) if examined.degraded else None
         if self.too_weak(evidence, selection):
             answer.abstained = True
             message = self._messages.get("abstain", language)
@@ -184,6 +183,24 @@ class AnswerService:
         yield from self._finish(answer, started)
 
     # -- decisions ---------------------------------------------------------------------------
+
+    def examine(self, standalone: str, filters: SearchFilters | None = None) -> Examination:
+        """What the answer rests on: the passages found for a standalone question, the
+        sentences chosen from them and the evidence the decline checks read."""
+        passages = self._searcher.search(standalone, self._settings.passages, filters)
+        degraded = bool(getattr(passages, "dense_unavailable", False))
+        # Text addressed to the assistant is no evidence and is never shown or quoted; the rest
+        # of a passage that carried it ranks after every clean passage (a document that talks
+        # to the assistant is not trusted to lead an answer).
+        cleaned = [(self._without_planted(p), p) for p in passages]
+        passages = [c for c, p in cleaned if c is p] + [c for c, p in cleaned if c is not p]
+        # A list the chunking cut is completed from the document's next passages.
+        passages = [with_list_tail(p, self._searcher.index.following_chunk) for p in passages]
+        selection = self._composer.select(standalone, passages, self._terms(standalone, passages))
+        access = filters.access if filters is not None else ()
+        evidence = self.evidence(standalone, selection, passages, access)
+        return Examination(passages, selection, evidence, degraded)
+
 
     def evidence(
         self,
@@ -272,12 +289,13 @@ class AnswerService:
         self._cite_generated(answer, "".join(pieces), selection)
         yield from self._finish(answer, started)
 
-    def _expansion(self, question: str, passages: Sequence[Passage]) -> str:
-        """The question's terms in the other language, as far as the passages use them."""
+    def _terms(self, question: str, passages: Sequence[Passage]) -> list[tuple[str, list[str]]]:
+        """The question's terms with their other-language words (the dictionary's, as far as
+        the passages use them)."""
         if self._translator is None:
-            return ""
+            return []
         text = "\n".join(p.text for p in passages).lower()
-        return " ".join(self._translator.translations(question, lambda word: word in text))
+        return self._translator.matches(question, lambda word: word in text)
 
     def _without_planted(self, passage: Passage) -> Passage:
         sentences = split_sentences(passage.text)

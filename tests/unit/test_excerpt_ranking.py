@@ -1,0 +1,72 @@
+"""How the extractive composer ranks sentences: words weighted by rarity in either language
+(a sentence sharing only the ubiquitous "KAM" is no match), a sentence holding the figure a
+question asks for first, a question in the text last."""
+
+from __future__ import annotations
+
+from assistant.answering.extractive import ExtractiveComposer, concept_overlap
+from assistant.embeddings.encoders import HashEmbeddings
+from assistant.retrieval.search import Passage
+
+KAM_ZH = "製藥企業客戶的這些根本變化已經增加了整個產業對關鍵客戶管理（KAM）的關注和要務。"
+EXPERTS = "In February 2018 we talked to 10 KAM experts from Takeda, Sanofi and GSK."
+OTHERS = [
+    "KAM teams review their account plans with the brand team every quarter.",
+    "A KAM needs cross-functional support to deliver value to the account.",
+    "KAM metrics should reflect the diversity of relationships with accounts.",
+]
+TERMS = [("KAM", ["關鍵客戶管理"]), ("experts", ["專家"]), ("interviewed", ["受訪"])]
+QUESTION = "For the FirstWord KAM report, how many experts were interviewed?"
+
+
+def test_a_sentence_sharing_only_an_ubiquitous_term_scores_low_in_either_language() -> None:
+    texts = [KAM_ZH, EXPERTS, *OTHERS]
+    scores = concept_overlap(QUESTION, TERMS, texts)
+    assert scores[1] > scores[0]
+    assert scores[0] < 0.2
+    # Without the rarity weights and the untranslated words, "KAM" alone would be a third of
+    # the translated terms: the measure must not give the Chinese sentence that.
+    assert scores[0] < 1 / 3
+
+
+def test_a_sentence_in_the_other_language_is_not_diluted_by_untranslated_words() -> None:
+    texts = ["受訪的專家來自大型藥廠。", *OTHERS]
+    scores = concept_overlap(QUESTION, TERMS, texts)
+    assert scores[0] > max(scores[1:])
+
+
+def _passage(text: str, n: int) -> Passage:
+    return Passage(
+        id=f"d-{n:05d}",
+        text=text,
+        score=1.0,
+        source=f"{n}.txt",
+        title=str(n),
+        section="",
+        page=None,
+        language="en",
+        doc_type="other",
+        access="public",
+    )
+
+
+def _best(question: str, text: str) -> str:
+    selection = ExtractiveComposer(HashEmbeddings()).select(question, [_passage(text, 0)])
+    return max(selection.sentences, key=lambda c: c.relevance).text
+
+
+def test_the_sentence_with_the_figure_asked_for_leads() -> None:
+    text = (
+        "The report talked to senior KAM experts from industry front-runners. "
+        "The report talked to 10 KAM experts from industry front-runners."
+    )
+    assert "10 KAM experts" in _best("How many KAM experts did the report talk to?", text)
+
+
+def test_an_answer_leads_a_question_written_in_the_text() -> None:
+    text = (
+        "How should pharma assess the performance of KAM experts in hospital accounts? "
+        "Pharma should assess KAM experts in hospital accounts on shared account goals."
+    )
+    best = _best("How should pharma assess KAM experts in hospital accounts?", text)
+    assert best.startswith("Pharma should assess")
