@@ -91,6 +91,9 @@ def hard_rules(rows: list[dict], floor: float, figures: bool) -> np.ndarray:
             or bool(r["unknown_terms"])
             or r["best_lexical"] < floor
             or (figures and r["wants_figure"] and not r["has_figure"])
+            or r.get("items_missing", False)
+            or bool(r.get("years_missing", ()))
+            or r.get("name_missing", False)
             for r in rows
         ]
     )

@@ -24,7 +24,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A count in a Chinese question asks for that many items only where the question asks for
 # the items ("哪五個", "分別是哪些", "逐一列出"); "第一級客戶在三個層級中代表什麼" names three
 # levels as context and asks about one.
-_ASKS_FOR_ITEMS_ZH = re.compile(r"哪(些|幾|[一二兩三四五六七八九十\d])|列出|列舉|分別|逐一|各是|各為")
+_ASKS_FOR_ITEMS_ZH = re.compile(
+    r"哪(些|幾|[一二兩三四五六七八九十\d])|列出|列舉|分別|逐一|各是|各為"
+)
 
 
 def asked_item_count(question: str) -> int | None:

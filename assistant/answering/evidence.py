@@ -19,9 +19,11 @@ from assistant.answering.term_coverage import TermCoverageMeter
 from assistant.answering.unknown_names import (
     CoverageChecker,
     asks_for_a_figure,
+    asks_for_a_name,
     cased_words,
     figure_kinds,
     has_figure,
+    has_name,
     unmentioned_places,
 )
 from assistant.index.knowledge_index import chunk_fields
@@ -47,6 +49,7 @@ class Evidence:
     content_terms: int = 0
     items_missing: bool = False  # asks for N items; no passage enumerates that many
     years_missing: tuple[str, ...] = ()  # years the question names that no passage mentions
+    name_missing: bool = False  # asks for a name; the strongest evidence names nothing new
 
 
 class Thresholds(Protocol):
@@ -105,6 +108,10 @@ class AbstentionJudge:
             self._checks[key] = cached
         return cached[1], cached[2]
 
+    def _is_term(self, word: str) -> bool:
+        """A word of the field (in the glossary or the dictionary), not a name."""
+        return self._translator is not None and bool(self._translator.matches(word))
+
     def evidence(
         self,
         question: str,
@@ -130,6 +137,8 @@ class AbstentionJudge:
             content_terms=terms.terms,
             items_missing=asked is not None and longest_enumeration(texts) < asked,
             years_missing=missing_years(question, texts),
+            name_missing=asks_for_a_name(question)
+            and not any(has_name(c.text, question, self._is_term) for c in strongest),
         )
 
     def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
@@ -146,6 +155,7 @@ class AbstentionJudge:
             or evidence.unknown_terms
             or evidence.items_missing
             or evidence.years_missing
+            or evidence.name_missing
             or evidence.best_lexical < s.abstain_lexical_floor
         ):
             return True

@@ -38,9 +38,7 @@ def list_opening(text: str) -> str:
     return "\n".join(items)
 
 
-def with_list_tail(
-    passage: Passage, following: Callable[[str], ChunkRecord | None]
-) -> Passage:
+def with_list_tail(passage: Passage, following: Callable[[str], ChunkRecord | None]) -> Passage:
     """The passage with the items that continue its last list, when the document's next
     passages (``following(chunk id)``) open with them on the same page; else unchanged. A
     passage made of items only carries the list on to the one after it."""

@@ -6,7 +6,7 @@ answer, however similar the wording."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 
 import yaml
@@ -121,6 +121,46 @@ def has_figure(text: str, question: str = "", kinds: Iterable[str] = ()) -> bool
     if not _FIGURE.search(text):
         return False
     return all(_KINDS[kind][1].search(text) for kind in kinds)
+
+
+# A question that asks for a name ("what is the name of the company", "哪一家公司") is only
+# answered by evidence that names one: a capitalised word or acronym the question does not
+# already use, or a name in 『』/「」 quotes.
+_ASKS_NAME = re.compile(
+    r"\b(what (is|was|are|were) the names? of|name the|which ([\w-]+ )?(company|companies|"
+    r"firms?|organi[sz]ations?|vendors?|hospitals?|brands?|products?|consultanc\w*|publications?|"
+    r"journals?|agenc\w*)\b|who (is|was|were) the (author|authors|company|publisher))\b"
+    r"|叫什麼|名稱|名字|哪(一)?(家|間|個單位|個機構|個品牌|位作者)|是哪家|是誰",
+    re.IGNORECASE,
+)
+_QUOTED_NAME = re.compile(r"[『「][^』」]{2,40}[』」]")
+_NAME_WORD = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]+[A-Z]?\w*|[A-Z]{2,}[a-z]?)(?![A-Za-z])")
+
+
+def asks_for_a_name(question: str) -> bool:
+    return bool(_ASKS_NAME.search(question))
+
+
+def has_name(
+    text: str, question: str = "", is_term: Callable[[str], bool] = lambda _: False
+) -> bool:
+    """Whether the text names something the question does not: a capitalised word that does
+    not open the sentence, an acronym that is no known term (``is_term``: "KAM" is a term of
+    the field, "GSK" a name), or a quoted name."""
+    asked = {w.lower() for w in _LATIN_WORD.findall(question)}
+    for quoted in _QUOTED_NAME.findall(text):
+        if quoted[1:-1] not in question:
+            return True
+    for match in _NAME_WORD.finditer(text):
+        word = match.group(0)
+        if word.lower() in asked or word in _COMMON_CAPS:
+            continue
+        if word.isupper():
+            if not is_term(word):
+                return True
+        elif _SENTENCE_START.search(text[: match.start()]) is None:
+            return True
+    return False
 
 
 def load_places() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:

@@ -13,9 +13,11 @@ from assistant.answering.term_coverage import QuestionTerms, TermCoverageMeter
 from assistant.answering.unknown_names import (
     CoverageChecker,
     asks_for_a_figure,
+    asks_for_a_name,
     cased_words,
     figure_kinds,
     has_figure,
+    has_name,
     unmentioned_places,
 )
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
@@ -119,6 +121,20 @@ def test_a_figure_must_be_of_the_kind_asked_and_not_copied_from_the_question() -
     assert has_figure("每回合約 25 分鐘。", duration, figure_kinds(duration))
 
 
+def test_a_question_asking_for_a_name_needs_evidence_that_names_one() -> None:
+    question = "What is the name of the UK company that created 25 account manager posts?"
+    assert asks_for_a_name(question)
+    assert asks_for_a_name("Which trade publication is the summary taken from?")
+    assert asks_for_a_name("這份報告是哪一家公司做的？")
+    assert not asks_for_a_name("Who should a KAM involve in the decision-making unit?")
+    unnamed = "One large UK company recently created 25 new KAM positions in the process."
+    assert not has_name(unnamed, question, is_term=lambda word: word == "KAM")
+    assert has_name(unnamed, question)  # "KAM" counts as a name when it is no known term
+    assert has_name("The company, Novartis, created the posts.", question)
+    assert has_name("The summary comes from Pharmaceutical Executive magazine.", "Which source?")
+    assert has_name("報告由『藥業前瞻』出版。", "報告是哪家出版的？")
+
+
 # -- coverage of the question's subject ------------------------------------------------------
 
 
@@ -219,7 +235,15 @@ def test_calibration_script_decides_exactly_like_the_service(answers) -> None:
         for lex in (0.01, 0.2, 0.5)
         for cov in (0.1, 0.5, 0.9)
         for absent in (0.0, 0.7)
-        for extra in ({}, {"content_terms": 1}, {"wants_figure": True}, {"unknown_terms": ("X",)})
+        for extra in (
+            {},
+            {"content_terms": 1},
+            {"wants_figure": True},
+            {"unknown_terms": ("X",)},
+            {"items_missing": True},
+            {"years_missing": ("2031",)},
+            {"name_missing": True},
+        )
     ]
     rows = [{**e.__dict__, "empty": False, "unknown_terms": list(e.unknown_terms)} for e in grid]
     thresholds = {
