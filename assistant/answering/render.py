@@ -33,7 +33,10 @@ def render_answer(
     lines.append(intro)
     for sentence in sentences:
         marks = "".join(f"[{n}]" for n in sentence.citations)
-        lines.append(f"- {sentence.text} {marks}".rstrip())
+        if sentence.text.startswith("|"):  # a small table: a block of its own, then its source
+            lines += ["", sentence.text, "", marks]
+        else:
+            lines.append(f"- {sentence.text} {marks}".rstrip())
     if citations:
         lines += ["", f"{messages.get('sources_heading', language)}{_colon(language)}"]
         lines += [f"[{c.n}] {where(c.passage, messages, language)}" for c in citations]

@@ -13,7 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answering.evidence import AbstentionJudge, Evidence
-from assistant.answering.extractive import ExtractiveComposer, Selection
+from assistant.answering.extractive import Candidate, ExtractiveComposer, Selection
 from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.list_tail import with_list_tail
 from assistant.answering.model import Answer, AnswerSentence, Citation
@@ -24,6 +24,7 @@ from assistant.answering.support import (
     strip_citation_marks,
     token_overlap,
 )
+from assistant.answering.tables import is_table_row, small_table
 from assistant.config import Settings
 from assistant.ingest.chunking import split_sentences
 from assistant.llm.deadline import stream_within
@@ -73,6 +74,23 @@ class AnswerSettings:
 
 def answer_language(question: str) -> str:
     return "zh-Hant" if is_chinese(detect_language(question)) else "en"
+
+
+def _table_groups(candidates: list[Candidate]) -> list[list[Candidate]]:
+    """The chosen sentences, consecutive rows of one passage's table grouped together."""
+    groups: list[list[Candidate]] = []
+    for c in candidates:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and is_table_row(c.text)
+            and is_table_row(last.text)
+            and c.passage_index == last.passage_index
+        ):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return groups
 
 
 @dataclass(frozen=True)
@@ -228,14 +246,17 @@ class AnswerService:
         covered = {
             (i, j + 1 + k) for (i, j), items in continuations.items() for k in range(len(items))
         }
-        for candidate in selection.sentences:
-            if (candidate.passage_index, candidate.position) in covered:
-                continue  # already shown as an item of the list above it
-            items = continuations.get((candidate.passage_index, candidate.position), [])
-            text = candidate.text + "".join(f"\n  - {item}" for item in items)
-            n = self._cite(
-                candidate.passage_index, candidate.text, answer.passages, numbering, citations
-            )
+        shown = [c for c in selection.sentences if (c.passage_index, c.position) not in covered]
+        for group in _table_groups(shown):
+            first = group[0]
+            n = self._cite(first.passage_index, first.text, answer.passages, numbering, citations)
+            if len(group) > 1 or is_table_row(first.text):
+                rows = [c.text for c in group]
+                table = small_table(answer.passages[first.passage_index].text, rows)
+                sentences.append(AnswerSentence(table or "\n".join(rows), (n,)))
+                continue
+            items = continuations.get((first.passage_index, first.position), [])
+            text = first.text + "".join(f"\n  - {item}" for item in items)
             sentences.append(AnswerSentence(text, (n,)))
         self._settle(answer, sentences, citations, "extractive", notice)
 

@@ -1,0 +1,66 @@
+"""Table rows in an extractive answer are shown under their table's header, as a small table,
+not as a raw '| a | b |' line."""
+
+from __future__ import annotations
+
+from assistant.answering.model import AnswerSentence
+from assistant.answering.render import render_answer
+from assistant.answering.tables import is_table_row, small_table
+from assistant.prompts import Messages, default_library
+
+PASSAGE = """醫院的決策單位如下：
+
+| 角色 | 主要關注 |
+| --- | --- |
+| 臨床科主任 | 療效與指引 |
+| 醫務管理與財務主管 | 總額、DRG、營運效率 |
+| 藥劑部 | 品項數與庫存 |
+
+其他角色視醫院而定。"""
+
+
+def test_chosen_rows_are_shown_under_their_header() -> None:
+    table = small_table(PASSAGE, ["| 醫務管理與財務主管 | 總額、DRG、營運效率 |"])
+    assert table == (
+        "| 角色 | 主要關注 |\n| --- | --- |\n| 醫務管理與財務主管 | 總額、DRG、營運效率 |"
+    )
+
+
+def test_rows_without_a_header_are_left_as_they_are() -> None:
+    assert small_table("| a | b |\n| c | d |", ["| c | d |"]) is None
+    assert small_table(PASSAGE, ["| not | in the passage |"]) is None
+    assert is_table_row("| a | b |") and not is_table_row("| --- | --- |")
+
+
+def test_a_table_renders_as_a_block_with_its_source_mark() -> None:
+    table = small_table(PASSAGE, ["| 藥劑部 | 品項數與庫存 |"])
+    text = render_answer(
+        "根據知識庫：", [AnswerSentence(table, (1,))], [], Messages(default_library()), "zh-Hant"
+    )
+    lines = text.splitlines()
+    header = lines.index("| 角色 | 主要關注 |")
+    assert lines[header - 1] == "" and lines[header + 1] == "| --- | --- |"
+    assert lines[header + 2] == "| 藥劑部 | 品項數與庫存 |" and "[1]" in lines[header + 3 :]
+    assert not any(line.startswith("- |") for line in lines)
+
+
+def test_the_answer_service_shows_a_matching_row_as_a_small_table(tmp_path) -> None:
+    from tests.support.fakes import make_services
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "dmu.md").write_text(
+        "# Hospital decision-making unit\n\n"
+        "| Role | Main concern |\n| --- | --- |\n"
+        "| Clinical head | efficacy, guidelines and outcomes for patients |\n"
+        "| Finance director | budget impact, DRG tariffs and operating efficiency |\n"
+        "| Pharmacy | formulary size, stock and dispensing workload |\n",
+        encoding="utf-8",
+    )
+    services, _ = make_services(tmp_path / "data", abstain_semantic=0.0)
+    services.ingestor.ingest([docs], "kb")
+    answer = services.answers.answer("What does the finance director care about: DRG tariffs?")
+    assert "| Role | Main concern |" in answer.text, answer.text
+    assert "| Finance director | budget impact, DRG tariffs and operating efficiency |" in (
+        answer.text
+    )
