@@ -72,11 +72,23 @@ def rates(rows: list[dict]) -> dict[str, object]:
     }
 
 
+def print_misjudged(rows: list[dict]) -> None:
+    """The supported sentences removed and the unsupported ones kept, by kind."""
+    wrong = sorted((r for r in rows if r["kept"] != r["supported"]), key=lambda r: r["kind"])
+    print(f"\n{len(wrong)} misjudged:")
+    for row in wrong:
+        verdict = f"kept {row['score']}" if row["kept"] else "removed"
+        print(f"- {row['id']} {row['kind']} ({row['lang']}, {verdict}): {row['text']}")
+
+
 def main() -> None:
     go_offline()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=ROOT / "evals/support/claims_dev.yaml")
     parser.add_argument("--threshold", type=float, nargs="+", default=None)
+    parser.add_argument(
+        "--show-misjudged", action="store_true", help="print each sentence judged wrongly"
+    )
     args = parser.parse_args()
     settings = Settings()
     embeddings = build_embeddings(
@@ -96,6 +108,8 @@ def main() -> None:
         table += [{"group": name, **rates(group)} for name, group in sorted(groups.items())]
         print(f"\n## {args.set.name}, threshold {threshold}\n")
         print(markdown_table(table))
+        if args.show_misjudged:
+            print_misjudged(rows)
         results[str(threshold)] = {"table": table, "rows": rows}
     path = save_results(f"support_check_{args.set.stem}", {"set": str(args.set), **results})
     print(f"saved {path}")

@@ -7,9 +7,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from assistant.answering.claim_checks import (
+    CrossLingualCoverage,
+    Window,
+    contradicts,
+    figures_supported,
+    list_items_supported,
+    swapped_roles,
+    unsupported_scope,
+    windows,
+    without_attribution,
+)
 from assistant.ingest.chunking import split_sentences
 from assistant.rules.injection import looks_like_injection
 from assistant.seams import Embedder
@@ -26,6 +38,8 @@ _NEGATION_EN = re.compile(
     r"lack(s|ed)?)\b|n[’']t\b",
     re.IGNORECASE,
 )
+# "a partner, not a seller", "X rather than Y": a contrast, no negation
+_CONTRAST_EN = re.compile(r",\s*not\s+(?=(?:a|an|the|just|simply|merely|only)\b)", re.IGNORECASE)
 _CONTRAST_ZH = re.compile(r"而(不是|不只是|非|不僅是)")  # "rather than": a contrast, no negation
 _NEGATION_ZH = re.compile(
     r"不(是|會|能|可|該|應|必|需|得|要|再|曾|算|夠)|並不|並非|沒有|沒|未(曾|經|能|必)?(?!來)|"
@@ -155,28 +169,45 @@ class SupportScorer:
         self._encoder = encoder
         self._lexical_weight = lexical_weight
         self._translator = translator
+        dictionary = translator.dictionary if translator else None
+        self._coverage = CrossLingualCoverage(dictionary) if dictionary else None
+        self._matches = lru_cache(maxsize=512)(translator.matches) if translator else None
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self._encoder.embed_array(texts) if texts else np.zeros((0, 1), dtype=np.float32)
 
     def best_support(self, claims: list[str], passages: list[str]) -> list[Support | None]:
         """For each claim, the passage sentence that supports it best (None if no passage)."""
-        evidence = [(i, s) for i, text in enumerate(passages) for s in passage_sentences(text)]
+        evidence = [
+            (i, Window(s, (s,))) for i, text in enumerate(passages) for s in passage_sentences(text)
+        ]
+        return self._best(claims, evidence)
+
+    def _best(self, claims: list[str], evidence: list[tuple[int, Window]]) -> list[Support | None]:
+        """For each claim, the piece of evidence (passage index, window) most like it. A
+        window's vector is the normalised sum of its parts' (each part encoded once)."""
         if not evidence or not claims:
             return [None] * len(claims)
-        vectors = self.encode([s for _, s in evidence])
+        parts = list(dict.fromkeys(part for _, window in evidence for part in window.parts))
+        position = {part: row for row, part in enumerate(parts)}
+        part_vectors = self.encode(parts)
+        vectors = np.stack(
+            [part_vectors[[position[p] for p in w.parts]].sum(axis=0) for _, w in evidence]
+        )
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.where(norms == 0, 1.0, norms)
         claim_vectors = self.encode(claims)
         similarity = claim_vectors @ vectors.T
         results: list[Support | None] = []
         for row, claim in enumerate(claims):
-            lexical = np.array([self._overlap(claim, s) for _, s in evidence])
+            lexical = np.array([self._overlap(claim, w.text) for _, w in evidence])
             combined = self._lexical_weight * lexical + (1 - self._lexical_weight) * similarity[row]
             best = int(np.argmax(combined))
-            index, quote = evidence[best]
+            index, window = evidence[best]
             results.append(
                 Support(
                     index,
-                    quote,
+                    window.text,
                     float(combined[best]),
                     float(lexical[best]),
                     float(similarity[row, best]),
@@ -187,15 +218,22 @@ class SupportScorer:
     def _overlap(self, claim: str, evidence: str) -> float:
         """Words shared with the evidence; across languages, the share of the claim's
         dictionary terms whose translation the evidence holds."""
-        same = token_overlap(claim, evidence)
-        if self._translator is None or is_chinese_text(claim) == is_chinese_text(evidence):
+        claim_tokens = _token_set(claim)
+        same = len(claim_tokens & _token_set(evidence)) / len(claim_tokens) if claim_tokens else 0.0
+        if self._matches is None or is_chinese_text(claim) == is_chinese_text(evidence):
             return same
-        matches = self._translator.matches(claim)
-        if len(matches) < 2:
-            return same
-        lowered = evidence.lower()
-        covered = sum(any(o.lower() in lowered for o in others) for _, others in matches)
-        return max(same, covered / len(matches))
+        best = same
+        matches = self._matches(claim)
+        if len(matches) >= 2:
+            lowered = evidence.lower()
+            covered = sum(any(o.lower() in lowered for o in others) for _, others in matches)
+            best = max(best, covered / len(matches))
+        if self._coverage is not None:
+            if is_chinese_text(claim):
+                best = max(best, self._coverage.chinese_claim(claim, evidence))
+            else:
+                best = max(best, self._coverage.english_claim(claim, evidence))
+        return best
 
     def verdicts(
         self,
@@ -204,13 +242,22 @@ class SupportScorer:
         threshold: float,
         contexts: list[str] | None = None,
     ) -> list[Support | None]:
-        """For each claim, its support when a passage supports it: a score at the threshold
-        or above, every number and every name of the claim in that passage, and the claim
-        not negating what its best sentence says in the same language (or the reverse); a
-        claim in the other language than its evidence needs ``CROSS_LINGUAL_EASING`` less.
-        None when none does."""
+        """For each claim, its support when a passage supports it, judged against the
+        passage's best window (one to three sentences, or clauses of a long sentence): a
+        score at the threshold or above (a claim in the other language than its evidence
+        needs ``CROSS_LINGUAL_EASING`` less; its words are read through the dictionary);
+        every figure of the claim in that passage in any notation, every name in it or its
+        title (an attribution "According to X," aside); no scope word ("all", "only",
+        "mainly", "may") or opposite the window does not say; and, in the same language, no
+        negation the window lacks (or the reverse), no list member the passage lacks and no
+        two roles traded. None when none does."""
+        evidence = [
+            (i, window)
+            for i, text in enumerate(passages)
+            for window in windows(passage_sentences(text))
+        ]
         kept: list[Support | None] = []
-        for claim, support in zip(claims, self.best_support(claims, passages), strict=True):
+        for claim, support in zip(claims, self._best(claims, evidence), strict=True):
             if support is None:
                 kept.append(None)
                 continue
@@ -219,11 +266,17 @@ class SupportScorer:
             bar = threshold if same_language else threshold - CROSS_LINGUAL_EASING
             if (
                 support.score < bar
-                or not numbers_supported(claim, passage)
+                or not figures_supported(claim, passage)
+                or unsupported_scope(claim, support.quote) is not None
                 or not self.names_supported(
-                    claim, passage, contexts[support.passage_index] if contexts else ""
+                    without_attribution(claim),
+                    passage,
+                    contexts[support.passage_index] if contexts else "",
                 )
+                or contradicts(claim, support.quote)
                 or (same_language and negated(claim) != negated(support.quote))
+                or (same_language and not list_items_supported(claim, passage))
+                or (same_language and swapped_roles(claim, support.quote))
             ):
                 kept.append(None)
             else:
@@ -237,13 +290,20 @@ class SupportScorer:
         text = f"{context}\n{passage}"
         lowered = text.lower()
         for match in _NAME.finditer(claim):
-            name = match.group(1)
+            name = re.sub(r"(?<=[A-Z])s$", "", match.group(1))  # "KAMs": the plural of "KAM"
             if match.start() == 0 or name.lower() in lowered or spelled_out(name, text):
                 continue
             translations = self._translator.translations(name) if self._translator else []
             if not any(t.lower() in lowered for t in translations):
                 return False
         return True
+
+
+@lru_cache(maxsize=4096)
+def _token_set(text: str) -> frozenset[str]:
+    """The distinct content tokens ``token_overlap`` compares (cached: a claim meets every
+    window, a window every claim)."""
+    return frozenset(lexical_tokens(text))
 
 
 def spelled_out(acronym: str, text: str) -> bool:
@@ -265,4 +325,4 @@ def negated(sentence: str) -> bool:
     """Whether a sentence says something is not so (English or Chinese negation words)."""
     if is_chinese_text(sentence):
         return bool(_NEGATION_ZH.search(_CONTRAST_ZH.sub("", sentence)))
-    return bool(_NEGATION_EN.search(sentence))
+    return bool(_NEGATION_EN.search(_CONTRAST_EN.sub(", ", sentence)))

@@ -29,6 +29,10 @@ class TermTranslator:
     def glossary(self) -> Glossary | None:
         return self._glossary
 
+    @property
+    def dictionary(self) -> BilingualDictionary | None:
+        return self._dictionary
+
     def matches(self, text: str, known: KnownCheck | None = None) -> list[tuple[str, list[str]]]:
         """Each term of the text (either language) with its other-language words: glossary
         terms, then dictionary terms the glossary does not cover."""

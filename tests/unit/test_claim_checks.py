@@ -1,0 +1,233 @@
+"""The checks a generated sentence must pass to keep its citation (figures, scope words,
+opposites, lists, swapped roles, attribution, evidence windows, cross-lingual coverage), and
+the support scorer that applies them."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.claim_checks import (
+    CrossLingualCoverage,
+    clauses,
+    contradicts,
+    figures_supported,
+    list_items_supported,
+    swapped_roles,
+    unsupported_scope,
+    windows,
+    without_attribution,
+)
+from assistant.answering.support import SupportScorer, negated
+from assistant.embeddings.encoders import HashEmbeddings
+from assistant.text.dictionary import BilingualDictionary
+from assistant.text.translation import TermTranslator
+
+# -- figures ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence"),
+    [
+        ("Seven in ten buyers renewed their contract.", "70% of buyers renewed."),
+        ("七成的買家續約。", "70% of buyers renewed."),
+        ("Three quarters of the clinics joined.", "75% of the clinics joined the network."),
+        ("三分之一的診所退出。", "One third of the clinics left (33%)."),
+        ("About two-thirds of the nurses agreed.", "Of 20 nurses, 13 (65%) agreed."),
+        ("All but one of the 12 sites met the target.", "11 of 12 sites met the target."),
+        ("Reports are due within one day.", "Reports are due within 24 hours."),
+        ("報告須在兩週內提交。", "The report is due within two weeks."),
+        ("The board met eighteen times.", "The board met 18 times that year."),
+        ("Each team has one coach.", "Every team has a coach and 9 players."),
+    ],
+)
+def test_figures_in_another_notation_are_supported(claim: str, evidence: str) -> None:
+    assert figures_supported(claim, evidence)
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence"),
+    [
+        ("Nine in ten buyers renewed their contract.", "70% of buyers renewed."),
+        ("六成的買家續約。", "70% of buyers renewed."),
+        ("The board met twenty times.", "The board met 18 times that year."),
+        ("About 60% of nurses agreed.", "Of 30 nurses, 21 (70%) agreed."),
+        ("Reports are due within a week.", "Reports are due within 24 hours."),
+        ("報告須在三年內提交。", "The report is due within two weeks."),
+        ("Half of the sites met the target.", "11 of 12 sites met the target."),
+        ("Claims are settled in 10 calendar days.", "Claims are settled in 10 working days."),
+    ],
+)
+def test_a_figure_the_evidence_never_states_is_unsupported(claim: str, evidence: str) -> None:
+    assert not figures_supported(claim, evidence)
+
+
+def test_a_year_is_no_duration_and_an_ordinal_no_count() -> None:
+    assert figures_supported(
+        "2019年第一季的營收成長。", "Revenue grew in the first quarter of 2019."
+    )
+
+
+# -- scope words ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "scope"),
+    [
+        ("All regional buyers use tenders.", "Many regional buyers use tenders.", "universal"),
+        ("所有區域採購者都採用招標。", "Many regional buyers use tenders.", "universal"),
+        ("Tenders are decided only on price.", "Tenders weigh price and quality.", "exclusive"),
+        ("招標只看價格。", "Tenders weigh price and quality.", "exclusive"),
+        ("Buyers mainly care about delivery times.", "Buyers ask about delivery.", "primacy"),
+        ("Webinars work best for busy nurses.", "Busy nurses attend webinars.", "superlative"),
+        ("Most wards have a pharmacist.", "Some wards have a pharmacist.", "majority"),
+        ("多數病房都有藥師。", "Some wards have a pharmacist.", "majority"),
+        ("Several insurers joined the pilot.", "One insurer joined the pilot.", "several"),
+        ("The audit clearly proves the fraud.", "The audit raised questions.", "certainty"),
+        ("Nurses matter less than doctors here.", "Nurses and doctors both matter.", "comparative"),
+        ("Reps may give samples to nurses.", "Reps must not give samples to nurses.", "permission"),
+        ("業務代表可以送樣品給護理師。", "Reps must not give samples.", "permission"),
+    ],
+)
+def test_a_claim_wider_than_its_evidence_is_caught(claim: str, evidence: str, scope: str) -> None:
+    assert unsupported_scope(claim, evidence) == scope
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence"),
+    [
+        ("All regional buyers use tenders.", "幾乎所有區域採購者都採用招標。"),
+        ("Tenders are decided only on price.", "招標只看價格。"),
+        ("Reps are not allowed to give samples.", "Reps must not give samples."),
+        ("Tenders are decided only on price.", "Tenders are decided on price alone."),
+        ("Most wards have a pharmacist.", "大多數病房都有藥師。"),
+        ("Most importantly, wards need a pharmacist.", "最重要的是病房需要藥師。"),
+        (
+            "Wards are under the most pressure in winter.",
+            "Wards are under most pressure in winter.",
+        ),
+        ("Reps may give samples on request.", "Reps can give samples when asked."),
+    ],
+)
+def test_the_same_scope_in_either_language_is_supported(claim: str, evidence: str) -> None:
+    assert unsupported_scope(claim, evidence) is None
+
+
+def test_a_negated_restriction_grants_nothing() -> None:
+    evidence = "Orders aren't usually approved by only one person."
+    assert unsupported_scope("通常只需一位主管核准訂單。", evidence) == "exclusive"
+
+
+# -- opposites, lists, swapped roles --------------------------------------------------------
+
+
+def test_one_of_two_opposites_contradicts_the_other() -> None:
+    evidence = "The hospital channel works in a different way from retail."
+    assert contradicts("The hospital channel works the same way as retail.", evidence)
+    assert contradicts("培訓讓流失率下降。", "培訓讓流失率增加。")
+    assert not contradicts("The hospital channel differs from retail.", evidence)
+
+
+def test_a_list_with_one_member_changed_is_unsupported() -> None:
+    evidence = "The panel includes nurses, pharmacists, surgeons and hospital managers."
+    assert not list_items_supported(
+        "The panel includes nurses, pharmacists, surgeons and patient advocates.", evidence
+    )
+    assert list_items_supported(
+        "The panel is made up of nurses, pharmacists, surgeons and hospital managers.", evidence
+    )
+    zh = "評審小組由護理師、藥師、外科醫師及醫院管理者組成。"
+    assert not list_items_supported("評審小組由護理師、藥師、外科醫師及病人代表組成。", zh)
+
+
+def test_two_roles_trading_places_is_a_swap_but_a_moved_clause_is_not() -> None:
+    evidence = "Finance sets the budget and procurement negotiates the contract terms."
+    assert swapped_roles(
+        "Procurement sets the budget and finance negotiates the contract terms.", evidence
+    )
+    assert not swapped_roles(
+        "The contract terms are negotiated by procurement, and finance sets the budget.", evidence
+    )
+    assert not swapped_roles(evidence, evidence)
+
+
+def test_an_attribution_is_no_part_of_the_claim() -> None:
+    claim = "According to the Meridian field guide, reps log every visit."
+    assert without_attribution(claim) == "reps log every visit."
+    assert (
+        without_attribution("根據這份指南，業務代表需記錄每次拜訪。") == "業務代表需記錄每次拜訪。"
+    )
+    assert without_attribution("In most hospitals, reps log visits.") == (
+        "In most hospitals, reps log visits."
+    )
+
+
+def test_a_contrast_is_no_negation() -> None:
+    assert not negated("She is seen as an adviser, not a vendor.")
+    assert negated("She is not seen as an adviser.")
+
+
+# -- windows and the scorer -----------------------------------------------------------------
+
+
+def test_windows_span_sentences_and_split_long_sentences_into_clauses() -> None:
+    sentences = [
+        "The pilot ran for a year.",
+        "Wards that joined it, most of them surgical, cut their stock levels sharply.",
+    ]
+    texts = [w.text for w in windows(sentences)]
+    assert " ".join(sentences) in texts
+    assert clauses(sentences[1])
+    assert any(t.startswith("Wards that joined it,") and t != sentences[1] for t in texts)
+
+
+def _scorer(translator: TermTranslator | None = None) -> SupportScorer:
+    return SupportScorer(HashEmbeddings(), translator=translator)
+
+
+def test_a_summary_of_two_sentences_is_supported_by_their_window() -> None:
+    passage = (
+        "The regional buyer wanted lower prices for the generic range this year. "
+        "The supplier offered a rebate scheme tied to volume instead of a discount."
+    )
+    claim = "The buyer wanted lower prices, so the supplier offered a volume rebate scheme."
+    support = _scorer().verdicts([claim], [passage], 0.45)[0]
+    assert support is not None and "rebate" in support.quote and "buyer" in support.quote
+
+
+def test_the_scorer_drops_claims_that_fail_a_check() -> None:
+    passage = (
+        "Finance sets the budget and procurement negotiates the contract terms. "
+        "Reps must not give samples to nurses without a signed request."
+    )
+    claims = [
+        "Finance sets the budget and procurement negotiates the contract terms.",
+        "Procurement sets the budget and finance negotiates the contract terms.",
+        "Reps may give samples to nurses without a signed request.",
+        "According to the Meridian playbook, reps must not give samples to nurses.",
+        "Reps and KAMs must not give samples to nurses without a signed request.",
+    ]
+    kept = [s is not None for s in _scorer().verdicts(claims, [passage], 0.45)]
+    assert kept == [True, False, False, True, False]
+    assert _scorer().verdicts(claims[4:], [passage], 0.45, ["KAM playbook"])[0] is not None
+
+
+CEDICT = [
+    "批發商 批发商 [pi1 fa1 shang1] /wholesaler/",
+    "著重 着重 [zhuo2 zhong4] /to put emphasis on/to stress/to focus/",
+    "折扣 折扣 [zhe2 kou4] /discount/",
+    "毛利 毛利 [mao2 li4] /gross profit/margin/",
+    "藥局 药局 [yao4 ju2] /pharmacy/",
+]
+
+
+def test_cross_lingual_coverage_reads_the_evidence_through_the_dictionary() -> None:
+    coverage = CrossLingualCoverage(BilingualDictionary.from_lines(CEDICT))
+    evidence = "藥局與批發商則較著重折扣與毛利。"
+    assert (
+        coverage.english_claim(
+            "Pharmacies and wholesalers focus on discounts and margins.", evidence
+        )
+        == 1.0
+    )
+    assert coverage.english_claim("Hospitals care about outcomes.", evidence) == 0.0
+    assert coverage.chinese_claim("批發商著重折扣。", "Wholesalers focus on discounts.") == 1.0
