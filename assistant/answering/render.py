@@ -21,6 +21,26 @@ def where(passage: Passage, messages: Messages, language: str) -> str:
     return " — ".join(dict.fromkeys(p for p in parts if p))
 
 
+def _marks(sentence: AnswerSentence) -> str:
+    return "".join(f"[{n}]" for n in sentence.citations)
+
+
+def _framed(
+    body: list[str],
+    citations: list[Citation],
+    messages: Messages,
+    language: str,
+    notice: str | None,
+) -> str:
+    """The notice (if any) above the body, the numbered sources below it."""
+    lines = [notice, ""] if notice else []
+    lines += body
+    if citations:
+        lines += ["", f"{messages.get('sources_heading', language)}{_colon(language)}"]
+        lines += [f"[{c.n}] {where(c.passage, messages, language)}" for c in citations]
+    return "\n".join(lines)
+
+
 def render_answer(
     intro: str,
     sentences: list[AnswerSentence],
@@ -29,18 +49,30 @@ def render_answer(
     language: str,
     notice: str | None = None,
 ) -> str:
-    lines = [notice, ""] if notice else []
-    lines.append(intro)
+    """An extractive answer: the intro, then each excerpt as a bullet with its source mark."""
+    body = [intro]
     for sentence in sentences:
-        marks = "".join(f"[{n}]" for n in sentence.citations)
         if sentence.text.startswith("|"):  # a small table: a block of its own, then its source
-            lines += ["", sentence.text, "", marks]
+            body += ["", sentence.text, "", _marks(sentence)]
         else:
-            lines.append(f"- {sentence.text} {marks}".rstrip())
-    if citations:
-        lines += ["", f"{messages.get('sources_heading', language)}{_colon(language)}"]
-        lines += [f"[{c.n}] {where(c.passage, messages, language)}" for c in citations]
-    return "\n".join(lines)
+            body.append(f"- {sentence.text} {_marks(sentence)}".rstrip())
+    return _framed(body, citations, messages, language, notice)
+
+
+def render_prose(
+    sentences: list[AnswerSentence],
+    citations: list[Citation],
+    messages: Messages,
+    language: str,
+    notice: str | None = None,
+) -> str:
+    """A generated answer: one paragraph, each sentence followed by its source marks (no
+    extractive header: it is the model's prose, checked and cited by the app)."""
+    if language == "zh-Hant":
+        paragraph = "".join(f"{s.text}{_marks(s)}" for s in sentences)
+    else:
+        paragraph = " ".join(f"{s.text} {_marks(s)}".rstrip() for s in sentences)
+    return _framed([paragraph], citations, messages, language, notice)
 
 
 def render_closest(

@@ -17,7 +17,7 @@ from assistant.answering.extractive import Candidate, ExtractiveComposer, Select
 from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.list_tail import with_list_tail
 from assistant.answering.model import Answer, AnswerSentence, Citation
-from assistant.answering.render import render_answer, render_closest
+from assistant.answering.render import render_answer, render_closest, render_prose
 from assistant.answering.support import (
     SupportScorer,
     clean_sentence,
@@ -219,7 +219,6 @@ class AnswerService:
         evidence = self.evidence(standalone, selection, passages, access)
         return Examination(passages, selection, evidence, degraded)
 
-
     def evidence(
         self,
         question: str,
@@ -279,9 +278,14 @@ class AnswerService:
         self, answer: Answer, selection: Selection, started: float, deadline: float
     ) -> Iterator[AnswerEvent]:
         language_name = self._messages.get("language_name", answer.language)
+        # The model reads the passages the excerpts come from (usually one to three), not
+        # every passage found: a short prompt gives a small local model its first token sooner.
+        chosen = sorted({c.passage_index for c in selection.sentences}) or range(
+            len(answer.passages)
+        )
         numbered = "\n\n".join(
-            f"[{i}] {p.title} — {p.section or p.source}\n{self._data_only(p.text)}"
-            for i, p in enumerate(answer.passages, start=1)
+            f"[{n}] {p.title} — {p.section or p.source}\n{self._data_only(p.text)}"
+            for n, p in enumerate((answer.passages[i] for i in chosen), start=1)
         )
         messages = [
             SystemMessage(self._library.render("answer_system.md", language=language_name)),
@@ -364,7 +368,7 @@ class AnswerService:
             )
             sentences.append(AnswerSentence(stripped, (n,)))
         if not sentences:
-            notice = self._messages.get("unsupported_removed", answer.language)
+            notice = self._messages.get("generated_unsupported", answer.language)
             self._compose_extractive(answer, selection, notice)
             return
         notice = self._messages.get("unsupported_removed", answer.language) if removed else None
@@ -381,14 +385,19 @@ class AnswerService:
         """Fill in the finished answer and the text a user reads."""
         answer.sentences, answer.citations = sentences, citations
         answer.mode, answer.notice = mode, notice
-        answer.text = render_answer(
-            self._messages.get("answer_intro", answer.language),
-            sentences,
-            citations,
-            self._messages,
-            answer.language,
-            notice,
-        )
+        if mode == "extractive":
+            answer.text = render_answer(
+                self._messages.get("answer_intro", answer.language),
+                sentences,
+                citations,
+                self._messages,
+                answer.language,
+                notice,
+            )
+        else:
+            answer.text = render_prose(
+                sentences, citations, self._messages, answer.language, notice
+            )
 
     def _finish(self, answer: Answer, started: float) -> Iterator[AnswerEvent]:
         answer.latency_ms = (time.perf_counter() - started) * 1000

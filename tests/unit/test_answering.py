@@ -117,6 +117,36 @@ def test_llm_answer_cited_by_app_and_unsupported_removed(tmp_path: Path, corpus:
     assert "[7]" not in answer.text, "the model's own citation marks are not trusted"
     assert answer.notice and "removed" in answer.notice
     assert answer.citations and all(c.passage.source == "payer-value.md" for c in answer.citations)
+    # Prose with the app's citation marks, not the extractive header and bullets.
+    assert "From the knowledge base" not in answer.text
+    assert not any(line.startswith("- ") for line in answer.text.splitlines())
+    assert "measured patient outcomes such as adherence. [1]" in answer.text
+    services.close()
+
+
+class RecordingModel(GenericFakeChatModel):
+    prompts: list = []
+
+    def _stream(self, messages, *args, **kwargs):
+        RecordingModel.prompts.append(messages[-1].content)
+        yield from super()._stream(messages, *args, **kwargs)
+
+
+def test_the_model_reads_only_the_passages_the_excerpts_come_from(
+    tmp_path: Path, corpus: Path
+) -> None:
+    RecordingModel.prompts = []
+    model = RecordingModel(messages=iter([AIMessage("Price is tied to outcomes.")]))
+    services = build(tmp_path, chat_model=model)
+    services.ingestor.ingest([corpus], "kb")
+    question = "What does an outcomes-based contract tie the price to?"
+    examined = services.answers.examine(question)
+    services.answers.answer(question)
+    chosen = {c.passage_index for c in examined.selection.sentences}
+    prompt = RecordingModel.prompts[-1]
+    assert 0 < len(chosen) < len(examined.passages)
+    assert prompt.count("\n[") + prompt.startswith("[") <= len(chosen) + 1
+    assert f"[{len(chosen) + 1}]" not in prompt
     services.close()
 
 
@@ -143,6 +173,7 @@ def test_llm_garbage_falls_back(tmp_path: Path, corpus: Path) -> None:
     services.ingestor.ingest([corpus], "kb")
     answer = services.answers.answer("What does an outcomes-based contract tie the price to?")
     assert answer.mode == "extractive" and answer.citations
+    assert answer.notice and "could not be matched to the passages" in answer.notice
     services.close()
 
 
