@@ -1,0 +1,189 @@
+"""Table rows in extractive answers, as a KAM sees them in a real browser (Debian's Chromium
+through Playwright), in English and in Traditional Chinese: the answer to a question whose
+evidence is a row of a Markdown table in the bundled corpus shows a real table (the table's
+header cells, then the chosen row) followed by its source mark, never a raw "| a | b |" line;
+the Sources panel lists the document the mark points to.
+
+The app runs over the bundled ``corpus/`` with the default embeddings (the real ensemble,
+loaded offline from its pip packages) and no language model, so the answers are extractive.
+Each step fails on an error toast, an error badge, a script error in the page or a server
+exception. Screenshots go to the test's temporary folder and to ``/tmp/table_shots/``."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.browser import ROOT, Shots, sign_in
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+SHOTS_COPY = Path("/tmp/table_shots")
+INDEX_TIMEOUT_S = 900
+# Question, the table's header cells, the chosen row's cells, the document behind the mark.
+CASES = {
+    "en": (
+        "What is the typical concern of the finance or procurement role in the DMU?",
+        ["Role", "Typical concern"],
+        ["Finance or procurement", "Budget impact, contracts, tenders"],
+        "decision-making-units-and-kam-vs-senior-sales.md",
+    ),
+    "zh-Hant": (
+        "醫務管理與財務主管重視哪些價值？",
+        ["角色", "主要關注"],
+        ["醫務管理與財務主管", "總額、DRG、營運效率"],
+        "zh-taiwan-hospital-channel-kam.md",
+    ),
+}
+
+# The bubble as the browser drew it: its text lines, every table (header and body cells),
+# and for each table the source marks in the blocks right after it (before the next table or
+# paragraph of text that is not only marks).
+BUBBLE_JS = """(bubble) => {
+  const tables = [...bubble.querySelectorAll('table')].map(table => {
+    let block = table;
+    while (block.parentElement && block.parentElement !== bubble
+           && !block.nextElementSibling) block = block.parentElement;
+    const after = [];
+    for (let next = block.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.querySelector('table') || next.tagName === 'TABLE') break;
+      const links = [...next.querySelectorAll('a[href^="#source-"]')];
+      after.push({text: next.innerText.trim(), marks: links.map(a => a.getAttribute('href'))});
+      if (links.length) break;
+    }
+    return {
+      head: [...table.querySelectorAll('thead th')].map(c => c.innerText.trim()),
+      rows: [...table.querySelectorAll('tbody tr')]
+        .map(r => [...r.querySelectorAll('td')].map(c => c.innerText.trim())),
+      visible: table.getBoundingClientRect().width > 0 && table.getBoundingClientRect().height > 0,
+      after,
+    };
+  });
+  return {text: bubble.innerText, html: bubble.innerHTML, tables};
+}"""
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(caplog):
+    yield
+    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not failures, [r.getMessage() for r in failures]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory) -> Iterator[str]:
+    """The web app over the bundled corpus, real embeddings, no language model."""
+    from assistant.config import Settings
+    from assistant.services import build_services
+    from assistant.ui.context import AppContext
+    from tests.support.servers import running_server, write_users
+
+    root = tmp_path_factory.mktemp("answer-tables")
+    settings = Settings(
+        data_dir=root / "data",
+        corpus_dir=ROOT / "corpus",
+        evals_dir=root / "evals",
+        users_file=write_users(root / "users.yaml"),
+        llm_provider="none",
+    )
+    services = build_services(settings)
+    ctx = AppContext.build(services)
+    ctx.indexer.start()
+    ctx.indexer.wait(INDEX_TIMEOUT_S)
+    assert not ctx.indexer.state.running, "the corpus was not indexed in time"
+    assert " 0 failed" in ctx.indexer.state.message, ctx.indexer.state.message
+    try:
+        with running_server(ctx) as url:
+            yield url
+    finally:
+        services.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Shots:
+    return Shots(tmp_path_factory.mktemp("answer-table-shots"), SHOTS_COPY)
+
+
+def assert_no_error(page, script_errors: list[str], step: str) -> None:
+    """No error toast, no error badge, no script error in the page."""
+    toasts = page.locator("[data-testid=toast-body].error")
+    assert toasts.count() == 0, (step, toasts.all_inner_texts())
+    badges = page.locator("span.error:visible")
+    assert badges.count() == 0, (step, badges.all_inner_texts())
+    assert not script_errors, (step, script_errors)
+
+
+def raw_table_lines(text: str) -> list[str]:
+    """Lines of shown text that are Markdown table syntax (a row or a rule), with or without a
+    bullet in front."""
+    lines = [line.strip().lstrip("-•*").strip() for line in text.split("\n")]
+    return [line for line in lines if line.startswith("|")]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_a_table_row_in_an_answer_is_shown_as_a_table_with_its_source_mark(
+    browser, app, shots, language
+):
+    from playwright.sync_api import expect
+
+    question, head, row, source = CASES[language]
+    page = sign_in(browser, app, "mei", language=language)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    assert_no_error(page, script_errors, "signed in")
+
+    page.locator("#kam-question textarea").fill(question)
+    page.locator("#kam-send").click()
+    chat = page.locator("#kam-chat")
+    expect(chat.locator("[data-testid=bot]")).to_have_count(1)
+    bubble = chat.locator("[data-testid=bot]").first
+    # The answer streams; the final bubble links its marks and the panel lists the sources.
+    expect(bubble.locator("a[href^='#source-']").first).to_be_visible()
+    cited = page.locator("#kam-sources .kam-source", has_text=source)
+    expect(cited.first).to_be_visible()
+    expect(bubble.locator("table").first).to_be_visible()
+    page.wait_for_timeout(1500)  # let the last streamed update settle
+    assert_no_error(page, script_errors, "answered")
+
+    name = f"{language}-answer-table"
+    shots.take(page, name)
+    bubble.scroll_into_view_if_needed()
+    for folder in (shots.folder, shots.artifacts):
+        bubble.screenshot(path=str(folder / f"{shots.count:02d}-{name}-bubble.png"))
+
+    shown = bubble.evaluate(BUBBLE_JS)
+    print(f"\n[{language}] bubble text:\n{shown['text']}")
+    print(f"[{language}] bubble HTML:\n{shown['html']}")
+    # A real table: the header cells of the corpus table, the chosen row among its rows.
+    tables = shown["tables"]
+    assert tables, ("no <table> in the answer", shown["html"])
+    matching = [t for t in tables if t["head"] == head]
+    assert matching, ("no table with the header cells", head, tables, shown["html"])
+    table = matching[0]
+    assert table["visible"], table
+    assert row in table["rows"], (row, table["rows"], shown["html"])
+    # No Markdown table syntax left as text anywhere in the message.
+    assert raw_table_lines(shown["text"]) == [], (raw_table_lines(shown["text"]), shown["text"])
+    assert "---" not in shown["text"], shown["text"]
+    # The table's source mark follows it at once, as a block of its own, and points to the
+    # document the table comes from, which the Sources panel lists.
+    assert table["after"], ("nothing after the table", shown["html"])
+    first = table["after"][0]
+    marks = first["marks"]
+    assert marks, ("no source mark right after the table", table["after"], shown["html"])
+    assert re.fullmatch(r"(\[\d{1,2}\]\s*)+", first["text"]), (
+        "the mark after the table is not a block of its own",
+        first,
+    )
+    for href in marks:
+        target = page.locator(f"#kam-sources {href}")
+        expect(target).to_be_visible()
+        expect(target).to_contain_text(source)
+    sources_panel = page.locator("#kam-sources")
+    expect(sources_panel.locator(".kam-source").first).to_be_visible()
+    assert_no_error(page, script_errors, "checked")
+    page.context.close()
