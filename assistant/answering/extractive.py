@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.support import passage_units, token_overlap
+from assistant.answering.tables import is_table_row
 from assistant.answering.unknown_names import asks_for_a_figure, figure_kinds, has_figure
 from assistant.retrieval.search import Passage
 from assistant.seams import Embedder
@@ -306,6 +307,14 @@ def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list
     accounts ...") when they are not marked as items."""
     announced = announced_count(intro)
     following = units[position + 1 : position + 1 + MAX_LIST_ITEMS]
+    if following and is_table_row(following[0][0]) and (intro.endswith(_LIST_INTRO) or announced):
+        # "... should shift with the stage of the account:" then a table: the table's rows.
+        rows = []
+        for text, _ in following:
+            if not is_table_row(text):
+                break
+            rows.append(text)
+        return rows
     if announced and following and following[0][0].endswith(_LIST_INTRO):
         # A heading that announces the list, then the sentence that introduces it ("The 5
         # key success factors" / "There are 5 critical factors:"): the items follow that one.

@@ -248,13 +248,20 @@ class AnswerService:
         shown = [c for c in selection.sentences if (c.passage_index, c.position) not in covered]
         for group in _table_groups(shown):
             first = group[0]
-            n = self._cite(first.passage_index, first.text, answer.passages, numbering, citations)
             if len(group) > 1 or is_table_row(first.text):
                 rows = [c.text for c in group]
                 table = small_table(answer.passages[first.passage_index].text, rows)
-                sentences.append(AnswerSentence(table or "\n".join(rows), (n,)))
+                table = table or "\n".join(rows)
+                n = self._cite(first.passage_index, table, answer.passages, numbering, citations)
+                sentences.append(AnswerSentence(table, (n,)))
                 continue
+            n = self._cite(first.passage_index, first.text, answer.passages, numbering, citations)
             items = continuations.get((first.passage_index, first.position), [])
+            if items and all(is_table_row(item) for item in items):  # an intro to a table
+                table = small_table(answer.passages[first.passage_index].text, items)
+                sentences.append(AnswerSentence(first.text, (n,)))
+                sentences.append(AnswerSentence(table or "\n".join(items), (n,)))
+                continue
             text = first.text + "".join(f"\n  - {item}" for item in items)
             sentences.append(AnswerSentence(text, (n,)))
         self._settle(answer, sentences, citations, "extractive", notice)

@@ -65,9 +65,29 @@ def sources_html(citations: Iterable[dict[str, Any]], page_word: str = "p.") -> 
         blocks.append(
             f'<div class="kam-source" id="source-{esc(c.get("n"))}">'
             f"<b>[{esc(c.get('n'))}]</b> {heading}<br><small>{' · '.join(where)}</small>"
-            f"<blockquote>{esc(c.get('quote'))}</blockquote></div>"
+            f"<blockquote>{quote_html(c.get('quote'))}</blockquote></div>"
         )
     return "\n".join(blocks)
+
+
+def quote_html(quote: object) -> str:
+    """A cited quote, escaped; table rows (``| a | b |``, with or without their header and
+    rule) as a small HTML table rather than raw pipes."""
+    text = str(quote or "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines or not all(line.startswith("|") for line in lines):
+        return esc(text)
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in lines
+        if not set(line) <= set("|-: ")
+    ]
+    header = len(lines) > 1 and set(lines[1]) <= set("|-: ")
+    html_rows = []
+    for i, row in enumerate(rows):
+        tag = "th" if header and i == 0 else "td"
+        html_rows.append("<tr>" + "".join(f"<{tag}>{esc(cell)}</{tag}>" for cell in row) + "</tr>")
+    return f"<table>{''.join(html_rows)}</table>"
 
 
 def _markdown_renderer():

@@ -64,3 +64,35 @@ def test_the_answer_service_shows_a_matching_row_as_a_small_table(tmp_path) -> N
     assert "| Finance director | budget impact, DRG tariffs and operating efficiency |" in (
         answer.text
     )
+
+
+def test_an_intro_ending_in_a_colon_brings_its_whole_table(tmp_path) -> None:
+    from tests.support.fakes import make_services
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "scorecard.md").write_text(
+        "# Scorecards by lifecycle stage\n\n"
+        "The emphasis of a KAM scorecard should shift with the lifecycle stage of the product:\n\n"
+        "| Stage | Emphasis |\n| --- | --- |\n"
+        "| Pre-launch | readiness and relationships with the account |\n"
+        "| Launch | access decisions and early adoption in the account |\n"
+        "| Growth | appropriate uptake and joint value projects |\n",
+        encoding="utf-8",
+    )
+    services, _ = make_services(tmp_path / "data", abstain_semantic=0.0)
+    services.ingestor.ingest([docs], "kb")
+    answer = services.answers.answer("How should the KAM scorecard emphasis shift with the stage?")
+    assert "| Stage | Emphasis |" in answer.text, answer.text
+    for stage in ("Pre-launch", "Launch", "Growth"):
+        assert f"| {stage} |" in answer.text
+    assert "  - |" not in answer.text  # no table row as a nested bullet
+
+
+def test_a_table_quote_in_the_sources_panel_is_a_small_html_table() -> None:
+    from assistant.ui.render import quote_html
+
+    html = quote_html("| Role | Concern |\n| --- | --- |\n| <b>Finance</b> | budget |")
+    assert html.startswith("<table>") and "<th>Role</th>" in html
+    assert "<td>&lt;b&gt;Finance&lt;/b&gt;</td>" in html and "|" not in html
+    assert quote_html("a plain <i>quote</i>") == "a plain &lt;i&gt;quote&lt;/i&gt;"
