@@ -44,49 +44,50 @@ def test_a_table_renders_as_a_block_with_its_source_mark() -> None:
     assert not any(line.startswith("- |") for line in lines)
 
 
-def test_the_answer_service_shows_a_matching_row_as_a_small_table(tmp_path) -> None:
+def _answer_over(tmp_path, document: str, question: str) -> str:
+    """The extractive answer to the question over one Markdown document (hash embeddings:
+    the semantic bar is off, the lexical checks stay)."""
     from tests.support.fakes import make_services
 
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "dmu.md").write_text(
+    (docs / "doc.md").write_text(document, encoding="utf-8")
+    services, _ = make_services(tmp_path / "data", abstain_semantic=0.0)
+    services.ingestor.ingest([docs], "kb")
+    text = services.answers.answer(question).text
+    services.close()
+    return text
+
+
+def test_the_answer_service_shows_a_matching_row_as_a_small_table(tmp_path) -> None:
+    text = _answer_over(
+        tmp_path,
         "# Hospital decision-making unit\n\n"
         "| Role | Main concern |\n| --- | --- |\n"
         "| Clinical head | efficacy, guidelines and outcomes for patients |\n"
         "| Finance director | budget impact, DRG tariffs and operating efficiency |\n"
         "| Pharmacy | formulary size, stock and dispensing workload |\n",
-        encoding="utf-8",
+        "What does the finance director care about: DRG tariffs?",
     )
-    services, _ = make_services(tmp_path / "data", abstain_semantic=0.0)
-    services.ingestor.ingest([docs], "kb")
-    answer = services.answers.answer("What does the finance director care about: DRG tariffs?")
-    assert "| Role | Main concern |" in answer.text, answer.text
-    assert "| Finance director | budget impact, DRG tariffs and operating efficiency |" in (
-        answer.text
-    )
+    assert "| Role | Main concern |" in text, text
+    assert "| Finance director | budget impact, DRG tariffs and operating efficiency |" in text
 
 
 def test_an_intro_ending_in_a_colon_brings_its_whole_table(tmp_path) -> None:
-    from tests.support.fakes import make_services
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "scorecard.md").write_text(
+    text = _answer_over(
+        tmp_path,
         "# Scorecards by lifecycle stage\n\n"
         "The emphasis of a KAM scorecard should shift with the lifecycle stage of the product:\n\n"
         "| Stage | Emphasis |\n| --- | --- |\n"
         "| Pre-launch | readiness and relationships with the account |\n"
         "| Launch | access decisions and early adoption in the account |\n"
         "| Growth | appropriate uptake and joint value projects |\n",
-        encoding="utf-8",
+        "How should the KAM scorecard emphasis shift with the stage?",
     )
-    services, _ = make_services(tmp_path / "data", abstain_semantic=0.0)
-    services.ingestor.ingest([docs], "kb")
-    answer = services.answers.answer("How should the KAM scorecard emphasis shift with the stage?")
-    assert "| Stage | Emphasis |" in answer.text, answer.text
+    assert "| Stage | Emphasis |" in text, text
     for stage in ("Pre-launch", "Launch", "Growth"):
-        assert f"| {stage} |" in answer.text
-    assert "  - |" not in answer.text  # no table row as a nested bullet
+        assert f"| {stage} |" in text
+    assert "  - |" not in text  # no table row as a nested bullet
 
 
 def test_a_table_quote_in_the_sources_panel_is_a_small_html_table() -> None:
