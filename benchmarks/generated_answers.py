@@ -131,9 +131,9 @@ def _round(value: float | None) -> float | None:
 
 def outcome(result: QuestionResult, record: StreamRecord, service_mode: str, msgs: Messages) -> str:
     """How one answer came out. In generated mode the service marks a fallback by returning
-    an answer whose ``mode`` is ``extractive``; its notice says why (``unsupported_removed``:
-    no generated sentence was supported; ``llm_unavailable``: the model failed or ran past
-    the deadline)."""
+    an answer whose ``mode`` is ``extractive``; its notice says why (``generated_unsupported``:
+    no generated sentence was supported; otherwise the model failed or ran past the
+    deadline)."""
     if result.refused:
         return "refused"
     if result.abstained:
@@ -142,7 +142,7 @@ def outcome(result: QuestionResult, record: StreamRecord, service_mode: str, msg
         return "extractive"
     unsupported = msgs.get("unsupported_removed", record.language)
     if record.answer_mode == "extractive":
-        if record.notice == unsupported:
+        if record.notice == msgs.get("generated_unsupported", record.language):
             return "fallback: no generated sentence supported"
         return "fallback: model error or timeout"
     if record.notice == unsupported:

@@ -1,7 +1,8 @@
-"""A list cut by a passage boundary. Chunking can end a passage after the fourth of five
-numbered items, or right after "其中包括："; the answer would then quote an incomplete list. The
-items that open the following passage of the same document (and the same page) are joined to
-the passage they continue, before its sentences are chosen."""
+"""A list or table cut by a passage boundary. Chunking can end a passage after the fourth of
+five numbered items, after four rows of an eight-row table, or right after "其中包括："; the
+answer would then quote an incomplete list. The items or rows that open the following passage
+of the same document (and the same page) are joined to the passage they continue, before its
+sentences are chosen."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import replace
 
 from assistant.answering.extractive import MAX_LIST_ITEMS, announced_count
 from assistant.answering.support import LIST_ITEM, passage_units
+from assistant.answering.tables import is_table_row
 from assistant.index.manifest import ChunkRecord
 from assistant.retrieval.search import Passage
 
@@ -17,7 +19,11 @@ _INTRO_ENDS = (":", "：")
 
 
 def cut_list(passage: Passage) -> bool:
-    """Whether the passage ends inside a list: on an item, or on the sentence introducing one."""
+    """Whether the passage ends inside a list or a table: on an item or a table row, or on
+    the sentence introducing one."""
+    lines = [line for line in passage.text.splitlines() if line.strip()]
+    if lines and _continues_list(lines[-1]):  # the last line, however short
+        return True
     units = passage_units(passage.text, keep_items=True)
     if not units:
         return False
@@ -25,14 +31,18 @@ def cut_list(passage: Passage) -> bool:
     return is_item or last.endswith(_INTRO_ENDS) or announced_count(last) is not None
 
 
+def _continues_list(line: str) -> bool:
+    return bool(LIST_ITEM.match(line)) or is_table_row(line)
+
+
 def list_opening(text: str) -> str:
-    """The list items a passage opens with, one a line as written (empty when it opens with
-    prose); a blank line between items does not end the list."""
+    """The list items or table rows a passage opens with, one a line as written (empty when it
+    opens with prose); a blank line between items does not end the list."""
     items = []
     for line in text.splitlines():
         if not line.strip():
             continue
-        if len(items) == MAX_LIST_ITEMS or not LIST_ITEM.match(line):
+        if len(items) == MAX_LIST_ITEMS or not _continues_list(line):
             break
         items.append(line.strip())
     return "\n".join(items)

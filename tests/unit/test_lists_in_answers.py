@@ -230,3 +230,11 @@ def test_the_index_gives_the_following_passage_and_the_answer_quotes_the_whole_l
     )
     for n in range(1, 6):
         assert f"Factor number {n}" in answer.text, answer.text
+
+
+def test_a_table_cut_by_the_chunking_is_completed_from_the_next_passage() -> None:
+    cut = "The observer scores each item:\n| Item | Focus |\n| --- | --- |\n| Opening | purpose |"
+    rest = "| Questions | open questions |\n| Closing | next step |\nEach item is scored 1 to 4."
+    whole = with_list_tail(_cut_passage(cut), lambda _: _record(rest))
+    assert whole.text.endswith("| Questions | open questions |\n| Closing | next step |")
+    assert "scored 1 to 4" not in whole.text
