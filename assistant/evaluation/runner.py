@@ -127,7 +127,7 @@ class EvaluationRunner:
             return 0, 0, 0
         verdicts = []
         for sentence, passage in pairs:
-            first_line = sentence.split("\n")[0]
+            first_line = _first_claim(sentence)
             support = self._scorer.best_support([first_line], [passage])[0]
             ok = (
                 support is not None
@@ -144,6 +144,15 @@ class EvaluationRunner:
                         supported_sentences.add(position)
                     index += 1
         return sum(verdicts), len(verdicts), len(supported_sentences)
+
+
+def _first_claim(sentence: str) -> str:
+    """What a cited answer sentence claims first: its first line, or for a small table the
+    first row under the header and rule (a header row names columns and claims nothing)."""
+    lines = sentence.split("\n")
+    if lines[0].startswith("|") and len(lines) > 2:
+        return lines[2]
+    return lines[0]
 
 
 def summarise(results: list[QuestionResult]) -> RunSummary:

@@ -241,3 +241,11 @@ def test_benchmarks_score_with_the_products_ranking_metrics() -> None:
         "ndcg@10": 0.0,
         "queries": 0,
     }
+
+
+def test_a_cited_table_is_judged_by_its_first_row_not_its_header() -> None:
+    from assistant.evaluation.runner import _first_claim
+
+    table = "| Role | Concern |\n| --- | --- |\n| Finance | budget impact |"
+    assert _first_claim(table) == "| Finance | budget impact |"
+    assert _first_claim("A sentence.\n  - an item") == "A sentence."
