@@ -11,7 +11,6 @@ from dataclasses import replace
 
 from assistant.answering.extractive import MAX_LIST_ITEMS, announced_count
 from assistant.answering.support import LIST_ITEM, passage_units
-from assistant.answering.tables import is_table_row
 from assistant.index.manifest import ChunkRecord
 from assistant.retrieval.search import Passage
 
@@ -32,7 +31,8 @@ def cut_list(passage: Passage) -> bool:
 
 
 def _continues_list(line: str) -> bool:
-    return bool(LIST_ITEM.match(line)) or is_table_row(line)
+    """A list item, or any line of a table (its header, rule or rows)."""
+    return bool(LIST_ITEM.match(line)) or line.lstrip().startswith("|")
 
 
 def list_opening(text: str) -> str:

@@ -246,10 +246,15 @@ class AnswerService:
             (i, j + 1 + k) for (i, j), items in continuations.items() for k in range(len(items))
         }
         shown = [c for c in selection.sentences if (c.passage_index, c.position) not in covered]
+        # Rows a whole table brings after its intro are not shown a second time on their own
+        # (the same table can reach the answer through the next passage too).
+        table_rows = {row for items in continuations.values() for row in items if is_table_row(row)}
         for group in _table_groups(shown):
             first = group[0]
             if len(group) > 1 or is_table_row(first.text):
                 rows = [c.text for c in group]
+                if set(rows) <= table_rows:
+                    continue
                 table = small_table(answer.passages[first.passage_index].text, rows)
                 table = table or "\n".join(rows)
                 n = self._cite(first.passage_index, table, answer.passages, numbering, citations)

@@ -166,6 +166,9 @@ def test_a_table_row_in_an_answer_is_shown_as_a_table_with_its_source_mark(
     table = matching[0]
     assert table["visible"], table
     assert row in table["rows"], (row, table["rows"], shown["html"])
+    # The row is shown once: not again in a table of its own below the whole one.
+    shown_rows = [r for t in tables for r in t["rows"]]
+    assert shown_rows.count(row) == 1, (row, tables)
     # No Markdown table syntax left as text anywhere in the message.
     assert raw_table_lines(shown["text"]) == [], (raw_table_lines(shown["text"]), shown["text"])
     assert "---" not in shown["text"], shown["text"]

@@ -44,7 +44,7 @@ def test_a_table_renders_as_a_block_with_its_source_mark() -> None:
     assert not any(line.startswith("- |") for line in lines)
 
 
-def _answer_over(tmp_path, document: str, question: str) -> str:
+def _answer_over(tmp_path, document: str, question: str, **settings) -> str:
     """The extractive answer to the question over one Markdown document (hash embeddings:
     the semantic bar is off, the lexical checks stay)."""
     from tests.support.fakes import make_services
@@ -52,7 +52,7 @@ def _answer_over(tmp_path, document: str, question: str) -> str:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "doc.md").write_text(document, encoding="utf-8")
-    services, _ = make_services(tmp_path / "data", abstain_semantic=0.0)
+    services, _ = make_services(tmp_path / "data", abstain_semantic=0.0, **settings)
     services.ingestor.ingest([docs], "kb")
     text = services.answers.answer(question).text
     services.close()
@@ -88,6 +88,24 @@ def test_an_intro_ending_in_a_colon_brings_its_whole_table(tmp_path) -> None:
     for stage in ("Pre-launch", "Launch", "Growth"):
         assert f"| {stage} |" in text
     assert "  - |" not in text  # no table row as a nested bullet
+
+
+def test_a_table_in_the_next_passage_is_shown_once_under_its_intro(tmp_path) -> None:
+    filler = " ".join(f"Background sentence {n} about hospital accounts." for n in range(12))
+    row = "| Finance or procurement | budget impact, contracts and tenders for the hospital |"
+    text = _answer_over(
+        tmp_path,
+        f"# Decision-making units\n\n{filler}\n\n"
+        "What finance or procurement and the other roles care about in contracts and tenders:\n\n"
+        "| Role | Typical concern |\n| --- | --- |\n"
+        "| Clinical lead | outcomes, guidelines and the experience of patients |\n"
+        f"{row}\n"
+        "| Pharmacy director | formulary, safety and the drug budget of the hospital |\n",
+        "What does finance or procurement care about in contracts and tenders?",
+        chunk_tokens=96,
+    )
+    assert text.count(row) == 1, text
+    assert "| Clinical lead |" in text  # the whole table, under its intro
 
 
 def test_a_table_quote_in_the_sources_panel_is_a_small_html_table() -> None:

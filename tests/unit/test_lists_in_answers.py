@@ -238,3 +238,13 @@ def test_a_table_cut_by_the_chunking_is_completed_from_the_next_passage() -> Non
     whole = with_list_tail(_cut_passage(cut), lambda _: _record(rest))
     assert whole.text.endswith("| Questions | open questions |\n| Closing | next step |")
     assert "scored 1 to 4" not in whole.text
+
+
+def test_a_table_that_opens_the_next_passage_is_joined_with_its_header_and_rule() -> None:
+    intro = "Typical roles in the decision-making unit of a hospital group are these:"
+    row = "| Finance or procurement | budget impact, contracts and tenders for the group |"
+    rest = f"| Role | Concern |\n| --- | --- |\n{row}\n\nOther roles vary."
+    whole = with_list_tail(_cut_passage(intro), lambda _: _record(rest))
+    assert whole.text.endswith(f"| Role | Concern |\n| --- | --- |\n{row}")
+    units = passage_units(whole.text, keep_items=True)
+    assert list_after(units, 0, units[0][0]) == [row]
