@@ -53,7 +53,8 @@ def zscore_fusion(
 ) -> list[tuple[str, float]]:
     """Score = sum of weight x the score's standard score within its group of lists (mean
     and spread of the group's scores pooled); an item a list did not return counts there as
-    the group's lowest standard score. Without groups each list is its own.
+    the group's lowest standard score. Without groups each list is its own. A group without
+    spread (one hit) gives a positive score 1 and the rest 0.
 
     Scaling by the best score alone leaves cosine similarities bunched near 1 (0.45 and 0.60
     become 0.75 and 1.0) while BM25 scores spread from 0 to 1, so the lexical side decides
@@ -68,16 +69,25 @@ def zscore_fusion(
         g: (min(v) - moments[g][0]) / moments[g][1] if moments[g][1] else 0.0
         for g, v in pooled.items()
     }
+
+    def standard(score: float, mean: float, spread: float) -> float:
+        # Without a spread (a lone hit, or equal scores) a positive score still counts as one
+        # spread above the items the list did not return: a lone exact match for a rare code
+        # is evidence, not nothing.
+        if spread:
+            return (score - mean) / spread
+        return 1.0 if score > 0 else 0.0
+
     scaled: list[tuple[dict[str, float], float, float]] = []
     for ranking, weight, group in zip(rankings, weights, groups, strict=True):
         if not ranking or weight == 0:
             continue
         mean, spread = moments[group]
-        standard = {item: (score - mean) / spread if spread else 0.0 for item, score in ranking}
-        scaled.append((standard, floors[group], weight))
-    items = {item for standard, _, _ in scaled for item in standard}
+        scores = {item: standard(score, mean, spread) for item, score in ranking}
+        scaled.append((scores, floors[group], weight))
+    items = {item for scores, _, _ in scaled for item in scores}
     fused = {
-        item: sum(weight * standard.get(item, floor) for standard, floor, weight in scaled)
+        item: sum(weight * scores.get(item, floor) for scores, floor, weight in scaled)
         for item in items
     }
     return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))

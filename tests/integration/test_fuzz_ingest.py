@@ -150,8 +150,14 @@ def test_index_is_intact_and_earlier_document_still_found(batch: Batch) -> None:
     assert batch.services.searcher.search(query, 1, mode="lexical")[0].source == "payer-value.md"
     assert "payer-value.md" in {hit.source for hit in batch.services.searcher.search(query, 3)}
     marker = next(c for c in batch.cases if c.kind == "valid")
+    assert batch.services.searcher.search(marker.words, 1, mode="lexical")[0].source == (
+        marker.path.name
+    )
+    # Hybrid: the marker is one rare token, so the hash embedder's dense side is noise (a
+    # bucket it shares with a page of random letters scored 0.29 in one CI run); the lone
+    # exact lexical match must keep the document in the first three.
     found = batch.services.searcher.search(marker.words, 3)
-    assert found and found[0].source == marker.path.name
+    assert marker.path.name in {hit.source for hit in found}
 
 
 def test_a_second_pass_refuses_the_same_files_and_changes_nothing(batch: Batch) -> None:

@@ -35,6 +35,16 @@ def test_zscore_fusion_by_hand() -> None:
     assert abs(fused["d"] - (0.6 * z["c"] + 0.4 * lex["d"])) < 1e-9
 
 
+def test_a_lone_exact_match_counts_in_zscore_fusion() -> None:
+    """A rare code matched by one passage only: its lexical list has no spread, and the
+    match must still lift it above passages the dense side scores alike."""
+    dense = [("noise-1", 0.0), ("noise-2", 0.0), ("code-page", 0.0)]
+    lexical = [("code-page", 7.9)]
+    fused = zscore_fusion([dense, lexical], [0.5, 0.5])
+    assert fused[0] == ("code-page", 0.5)
+    assert dict(fused)["noise-1"] == 0.0
+
+
 def test_grouped_lists_share_one_scale() -> None:
     """A weak best match in the other language stays weak when the two languages' lists of
     one retriever share a scale; scaled apart, it equals the strong one."""
@@ -62,7 +72,9 @@ def test_zscore_fusion_lets_the_dense_weight_decide_against_a_loud_lexical_list(
 def test_zscore_fusion_edge_cases() -> None:
     assert zscore_fusion([[], []], [0.5, 0.5]) == []
     same = zscore_fusion([[("a", 0.5), ("b", 0.5)], [("b", 2.0)]], [0.5, 0.5])
-    assert dict(same) == {"a": 0.0, "b": 0.0}  # no spread: no list prefers anything
+    # No spread: a returned positive score counts one spread above what a list left out, so
+    # the item both lists returned comes first.
+    assert dict(same) == {"a": 0.5, "b": 1.0}
     ignored = zscore_fusion([[("a", 0.9), ("b", 0.1)], [("b", 5.0), ("a", 1.0)]], [1.0, 0.0])
     assert [item for item, _ in ignored] == ["a", "b"]
 
