@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from assistant.answering.extractive import announced_count
 from assistant.answering.support import passage_units
+from assistant.text.language import has_cjk
 
 MOST_ASKED_ITEMS = 20
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -18,7 +19,6 @@ _SEPARATORS = re.compile(r"[,;]|\band\b|\bor\b")
 # final 和/及/與/或 within one clause.
 _CLAUSES_ZH = re.compile(r"[，；：。]")
 _SEPARATORS_ZH = re.compile(r"、|以及|和|及|與|或")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 # A count in a Chinese question asks for that many items only where the question asks for
@@ -31,7 +31,7 @@ _ASKS_FOR_ITEMS_ZH = re.compile(
 
 def asked_item_count(question: str) -> int | None:
     """How many items the question asks for ("What are the five ...", "列出16個"), if any."""
-    if _CJK.search(question) and not _ASKS_FOR_ITEMS_ZH.search(question):
+    if has_cjk(question) and not _ASKS_FOR_ITEMS_ZH.search(question):
         return None
     return announced_count(question, MOST_ASKED_ITEMS)
 
@@ -50,7 +50,7 @@ def longest_enumeration(texts: Sequence[str]) -> int:
 
 def _sentence_items(sentence: str) -> int:
     """How many parts one sentence lists ("A, B and C"; "目標、架構和營運模式")."""
-    if not _CJK.search(sentence):
+    if not has_cjk(sentence):
         return len([p for p in _SEPARATORS.split(sentence) if p.strip()])
     best = 0
     for clause in _CLAUSES_ZH.split(sentence):

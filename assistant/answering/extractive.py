@@ -81,15 +81,15 @@ UNTRANSLATED_WEIGHT = 0.5
 
 
 def concept_overlap(
-    question: str, terms: Sequence[tuple[str, Sequence[str]]], texts: Sequence[str]
+    question: str, terms: Sequence[tuple[str, Sequence[str]]], held: Sequence[set[str]]
 ) -> np.ndarray:
-    """Per text, the share of the question's concepts it holds, each concept weighted by its
-    rarity among the texts (inverse document frequency; a concept is present in whichever
-    language it is written). A concept is a translated term ("KAM" or 關鍵客戶管理) or a
-    remaining word of the question. A text in the other language is measured against the
-    translated concepts alone, so the question's untranslated words do not dilute it. A
-    sentence that shares only the ubiquitous "KAM", in either language, is no match."""
-    held = [set(lexical_tokens(text)) for text in texts]
+    """Per text (``held``: each text's ``lexical_tokens``), the share of the question's
+    concepts it holds, each concept weighted by its rarity among the texts (inverse document
+    frequency; a concept is present in whichever language it is written). A concept is a
+    translated term ("KAM" or 關鍵客戶管理) or a remaining word of the question. A text in the
+    other language is measured against the translated concepts alone, so the question's
+    untranslated words do not dilute it. A sentence that shares only the ubiquitous "KAM", in
+    either language, is no match."""
     own: list[set[str]] = []  # each concept as the question writes it
     translated: list[list[set[str]]] = []  # its other-language forms (none for plain words)
     for term, others in terms:
@@ -99,12 +99,12 @@ def concept_overlap(
     for token in set(lexical_tokens(question)) - claimed:
         own.append({token})
         translated.append([])
-    if not own or not texts:
-        return np.zeros(len(texts))
+    if not own or not held:
+        return np.zeros(len(held))
     direct = np.array([[bool(c) and c <= h for h in held] for c in own], dtype=float)
     through = np.array([[any(f <= h for f in forms) for h in held] for forms in translated])
     present = np.maximum(direct, through.astype(float))
-    weights = np.log(1.0 + len(texts) / (1.0 + present.sum(axis=1)))
+    weights = np.log(1.0 + len(held) / (1.0 + present.sum(axis=1)))
     share_direct = (weights @ direct) / weights.sum()
     has_forms = np.array([bool(forms) for forms in translated])
     if not has_forms.any():
@@ -114,6 +114,14 @@ def concept_overlap(
     scale = np.where(has_forms, 1.0, UNTRANSLATED_WEIGHT)
     share_through = (weights[has_forms] @ through[has_forms]) / (weights * scale).sum()
     return np.maximum(share_direct, share_through)
+
+
+def _shares(claim: str, held: Sequence[set[str]]) -> np.ndarray:
+    """Per text, the share of the claim's distinct tokens it holds (``token_overlap``)."""
+    tokens = set(lexical_tokens(claim))
+    if not tokens:
+        return np.zeros(len(held))
+    return np.array([len(tokens & h) / len(tokens) for h in held])
 
 
 def _form_weight(sentence: str) -> float:
@@ -193,12 +201,8 @@ class ExtractiveComposer:
         # Words shared with the question, or with its translation (a sentence in the other
         # language is measured against the translated terms alone, not diluted by the
         # question's own words, nor lifting its own language's sentences).
-        lexical = np.array(
-            [
-                max(token_overlap(question, t), token_overlap(expansion, t) if expansion else 0.0)
-                for t in texts
-            ]
-        )
+        held = [set(lexical_tokens(t)) for t in texts]  # tokenised once for both measures
+        lexical = np.maximum(_shares(question, held), _shares(expansion, held))
         # Rank prior: the retriever's order is evidence too.
         prior = np.array([1.0 / (1.0 + 0.1 * c[0]) for c in candidates])
         # Prefer the question's language when both are available; sentences about the
@@ -221,7 +225,7 @@ class ExtractiveComposer:
         )
         # For ranking, words count by how rare they are among the candidates: a sentence that
         # shares only the ubiquitous "KAM" (or its translation) with the question is no match.
-        weighted = concept_overlap(question, terms, texts)
+        weighted = concept_overlap(question, terms, held)
         relevance = (0.65 * semantic + 0.35 * np.minimum(weighted * 2.0, 1.0)) * prior
         relevance = relevance * same_language * meta * figure
         scored = [

@@ -70,7 +70,7 @@ LIST_ITEM = re.compile(
 )
 
 
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")  # a Markdown table's |---| line
 
 
 def passage_units(text: str, keep_items: bool = False) -> list[tuple[str, bool]]:
@@ -82,7 +82,7 @@ def passage_units(text: str, keep_items: bool = False) -> list[tuple[str, bool]]
     units = []
     for index, raw in enumerate(raws):
         following = raws[index + 1] if index + 1 < len(raws) else ""
-        if raw.lstrip().startswith("|") and _TABLE_RULE.match(following):
+        if raw.lstrip().startswith("|") and TABLE_RULE.match(following):
             continue
         cleaned = clean_sentence(raw)
         item = bool(LIST_ITEM.match(raw))

@@ -153,11 +153,7 @@ class Manifest:
 
     def following_chunk(self, chunk_id: str) -> ChunkRecord | None:
         """The chunk after this one in its document (None: the last, or not indexed)."""
-        sql = (
-            f"SELECT {', '.join('n.' + c.strip() for c in _CHUNK_COLUMNS.split(','))} "
-            "FROM chunks c JOIN chunks n ON n.doc_hash=c.doc_hash AND n.idx=c.idx+1 WHERE c.id=?"
-        )
-        records = _chunk_records(self._query(sql, (chunk_id,)))
+        records = _chunk_records(self._query(_FOLLOWING_CHUNK_SQL, (chunk_id,)))
         return records[0] if records else None
 
     def document_record(self, doc_hash: str) -> DocumentRecord | None:
@@ -287,6 +283,10 @@ class Manifest:
 
 
 _CHUNK_COLUMNS = "id, doc_hash, idx, text, header, meta"
+_FOLLOWING_CHUNK_SQL = (
+    f"SELECT {', '.join('n.' + c.strip() for c in _CHUNK_COLUMNS.split(','))} "
+    "FROM chunks c JOIN chunks n ON n.doc_hash=c.doc_hash AND n.idx=c.idx+1 WHERE c.id=?"
+)
 
 
 def _chunk_records(rows: list[tuple]) -> list[ChunkRecord]:

@@ -59,7 +59,8 @@ def unwrap_lines(text: str) -> list[str]:
     previous = ""
     for raw in text.splitlines():
         line = raw.strip()
-        joined, previous = lines and _continues(previous, line), line
+        joined = bool(lines) and _continues(previous, line)
+        previous = line
         if joined:
             joiner = "" if _CJK.match(line[0]) else " "
             lines[-1] = f"{lines[-1]}{joiner}{line}"

@@ -29,5 +29,10 @@ def detect_language(text: str) -> str:
     return "en"
 
 
+def has_cjk(text: str) -> bool:
+    """Whether the text holds any Chinese character."""
+    return _CJK.search(text) is not None
+
+
 def is_chinese(language: str) -> bool:
     return language.startswith("zh")

@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from assistant.answering.support import TABLE_RULE
+from assistant.answering.tables import is_table_row
 from assistant.index.manifest import ChunkRecord
 from assistant.text.markup import escape_markup
 
@@ -80,9 +82,9 @@ def quote_html(quote: object) -> str:
     rows = [
         [cell.strip() for cell in line.strip("|").split("|")]
         for line in lines
-        if not set(line) <= set("|-: ")
+        if is_table_row(line)
     ]
-    header = len(lines) > 1 and set(lines[1]) <= set("|-: ")
+    header = len(lines) > 1 and TABLE_RULE.match(lines[1]) is not None
     html_rows = []
     for i, row in enumerate(rows):
         tag = "th" if header and i == 0 else "td"

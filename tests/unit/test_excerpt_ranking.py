@@ -7,6 +7,7 @@ from __future__ import annotations
 from assistant.answering.extractive import ExtractiveComposer, concept_overlap
 from assistant.embeddings.encoders import HashEmbeddings
 from assistant.retrieval.search import Passage
+from assistant.text.tokens import lexical_tokens
 
 KAM_ZH = "製藥企業客戶的這些根本變化已經增加了整個產業對關鍵客戶管理（KAM）的關注和要務。"
 EXPERTS = "In February 2018 we talked to 10 KAM experts from Takeda, Sanofi and GSK."
@@ -21,7 +22,7 @@ QUESTION = "For the FirstWord KAM report, how many experts were interviewed?"
 
 def test_a_sentence_sharing_only_an_ubiquitous_term_scores_low_in_either_language() -> None:
     texts = [KAM_ZH, EXPERTS, *OTHERS]
-    scores = concept_overlap(QUESTION, TERMS, texts)
+    scores = concept_overlap(QUESTION, TERMS, [set(lexical_tokens(t)) for t in texts])
     assert scores[1] > scores[0]
     assert scores[0] < 0.2
     # Without the rarity weights and the untranslated words, "KAM" alone would be a third of
@@ -31,7 +32,7 @@ def test_a_sentence_sharing_only_an_ubiquitous_term_scores_low_in_either_languag
 
 def test_a_sentence_in_the_other_language_is_not_diluted_by_untranslated_words() -> None:
     texts = ["受訪的專家來自大型藥廠。", *OTHERS]
-    scores = concept_overlap(QUESTION, TERMS, texts)
+    scores = concept_overlap(QUESTION, TERMS, [set(lexical_tokens(t)) for t in texts])
     assert scores[0] > max(scores[1:])
 
 
