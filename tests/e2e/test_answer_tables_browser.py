@@ -11,16 +11,19 @@ exception. Screenshots go to the test's temporary folder and to ``/tmp/table_sho
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.browser import ROOT, Shots, sign_in
+from tests.support.browser import ROOT, Shots, assert_no_error, sign_in
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.usefixtures("no_server_errors"),
+]
 
 SHOTS_COPY = Path("/tmp/table_shots")
 INDEX_TIMEOUT_S = 900
@@ -67,13 +70,6 @@ BUBBLE_JS = """(bubble) => {
 }"""
 
 
-@pytest.fixture(autouse=True)
-def _no_server_errors(caplog):
-    yield
-    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert not failures, [r.getMessage() for r in failures]
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory) -> Iterator[str]:
     """The web app over the bundled corpus, real embeddings, no language model."""
@@ -106,15 +102,6 @@ def app(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Shots:
     return Shots(tmp_path_factory.mktemp("answer-table-shots"), SHOTS_COPY)
-
-
-def assert_no_error(page, script_errors: list[str], step: str) -> None:
-    """No error toast, no error badge, no script error in the page."""
-    toasts = page.locator("[data-testid=toast-body].error")
-    assert toasts.count() == 0, (step, toasts.all_inner_texts())
-    badges = page.locator("span.error:visible")
-    assert badges.count() == 0, (step, badges.all_inner_texts())
-    assert not script_errors, (step, script_errors)
 
 
 def raw_table_lines(text: str) -> list[str]:

@@ -10,7 +10,6 @@ step go to ``test-artifacts/walkthrough/`` (not in git): look at them."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 
@@ -27,7 +26,11 @@ from tests.support.browser import (
 )
 from tests.support.factories import make_pdf
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.usefixtures("no_server_errors"),
+]
 
 ARTIFACTS = ROOT / "test-artifacts" / "walkthrough"
 QUESTIONS = {
@@ -73,13 +76,6 @@ ENGLISH_ONLY = sorted(
     key=len,
     reverse=True,
 )
-
-
-@pytest.fixture(autouse=True)
-def _no_server_errors(caplog):
-    yield
-    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert not failures, [r.getMessage() for r in failures]
 
 
 @pytest.fixture(scope="module")

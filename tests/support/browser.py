@@ -5,7 +5,7 @@ or Chinese), the page's labels, error checks, numbered screenshots (also copied 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,10 +101,14 @@ def open_tab(page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
-def assert_no_error(page) -> None:
-    """No error toast on the page (a handler that failed shows one for several seconds)."""
-    errors = page.locator("[data-testid=toast-body].error")
-    assert errors.count() == 0, errors.all_inner_texts()
+def assert_no_error(page, script_errors: Sequence[str] = (), step: str = "") -> None:
+    """No error toast (a handler that failed shows one for several seconds), no error badge,
+    no script error the page reported (``script_errors``, gathered by the caller)."""
+    toasts = page.locator("[data-testid=toast-body].error")
+    assert toasts.count() == 0, (step, toasts.all_inner_texts())
+    badges = page.locator("span.error:visible")
+    assert badges.count() == 0, (step, badges.all_inner_texts())
+    assert not script_errors, (step, list(script_errors))
 
 
 def ask(page, question: str, source: str):
