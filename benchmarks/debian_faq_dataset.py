@@ -1,0 +1,180 @@
+"""Build an English retrieval set from the Debian GNU/Linux FAQ (``debian-faq``).
+
+Source: Debian's ``debian-faq`` (GPL-2.0+, see ``usr/share/doc/debian-faq/copyright``),
+fetched with ``apt-get download`` into a cache folder and unpacked there with ``dpkg-deb -x``
+(nothing is installed; ``bilingual.fetch_deb``). Its DocBook HTML chapters
+(``usr/share/doc/debian/FAQ/<page>.en.html``) are read as ``maint_guide_dataset.parse_chapter``
+reads the New Maintainers' Guide: tables of contents and navigation dropped, footnotes put
+back where they are cited, section numbers ("7.1.") cut from the headings.
+
+Every section heading that is a question (ends in "?") and whose answer holds 80+ characters
+becomes one query; the answer becomes one ``dfaq-<page>-<n>.txt`` document (n counts the
+kept questions of the page). The answer is the plain text up to the next heading of the same
+or a higher level: subsection headings are dropped, their text is kept (so a question with
+question subsections, such as "Which Debian distribution ... is better for me?", holds their
+answers too); paragraphs and list items stay on lines of their own. The rest of the FAQ
+(chapter introductions, sections that are not questions) is left out.
+
+Distractors, copied as they are: the English HTML pages of the Debian New Maintainers' Guide
+(``maint-guide``, fetched the same way) and the pages of the Python 3.11 ``howto`` folder
+(``apt-get install -y python3.11-doc``).
+
+Output: ``<out>/docs/``, ``<out>/queries.json``, ``queries_dev.json`` (40%),
+``queries_holdout.json`` (60%), entries ``{"query", "expected_source", "direction": "en-en"}``;
+the held-out answers are fixed in ``benchmarks/data/debian_faq_holdout_ids.json`` (written on
+the first build, read on every later one; ``faq_dataset.holdout_sources``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.bilingual import DATA_DIR, DEB_CACHE, fetch_deb
+from benchmarks.faq_dataset import DOC_ROOT, MIN_ANSWER_CHARS, FaqItem, holdout_sources
+from benchmarks.maint_guide_dataset import Section, parse_chapter
+from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
+
+PACKAGE = "debian-faq"
+FAQ_FOLDER = "usr/share/doc/debian/FAQ"
+GUIDE_PACKAGE = "maint-guide"
+GUIDE_FOLDER = "usr/share/doc/maint-guide/html"
+HOWTO_DIR = DOC_ROOT / "howto"
+DEFAULT_OUT = RESULTS_DIR / "debian_faq"
+FIXTURE = DATA_DIR / "debian_faq_holdout_ids.json"
+
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,;?!])")
+
+
+@dataclass(frozen=True)
+class DebianFaqItem(FaqItem):
+    @property
+    def file_name(self) -> str:
+        return f"dfaq-{self.page}-{self.number}.txt"
+
+
+def question_text(title: str) -> str:
+    """A heading as a query: ``What is an Essential , Required ...?`` (inline markup joined
+    with spaces) -> ``What is an Essential, Required ...?``."""
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(title.split()))
+
+
+def faq_items(sections: list[Section], page: str) -> list[DebianFaqItem]:
+    """The question/answer pairs of one chapter's sections (in document order)."""
+    items: list[DebianFaqItem] = []
+    for position, section in enumerate(sections):
+        question = question_text(section.title)
+        if not question.endswith("?"):
+            continue
+        texts = [section.text]
+        for sub in sections[position + 1 :]:
+            if sub.level <= section.level:
+                break
+            texts.append(sub.text)
+        answer = "\n".join(text for text in texts if text)
+        if len(answer) < MIN_ANSWER_CHARS:
+            continue
+        items.append(DebianFaqItem(page, len(items) + 1, question, answer))
+    return items
+
+
+def parse_faq_page(path: Path) -> list[DebianFaqItem]:
+    """The question/answer pairs of one ``<page>.en.html`` FAQ chapter."""
+    return faq_items(parse_chapter(path), path.name.removesuffix(".en.html"))
+
+
+def distractor_pages(guide_root: Path, howto_dir: Path = HOWTO_DIR) -> list[tuple[str, Path]]:
+    """(file name in docs/, page): the English maint-guide pages, then the Python howtos."""
+    guide = sorted((guide_root / GUIDE_FOLDER).glob("*.en.html"))
+    howtos = sorted(howto_dir.glob("*.html"))
+    if not howtos:
+        raise SystemExit(f"no pages in {howto_dir}: apt-get install -y python3.11-doc")
+    return [(f"maint-guide-{p.name}", p) for p in guide] + [(f"howto-{p.name}", p) for p in howtos]
+
+
+def build_dataset(
+    out: Path, cache: Path = DEB_CACHE, fixture: Path = FIXTURE, howto_dir: Path = HOWTO_DIR
+) -> dict[str, object]:
+    """Write ``out/docs``, ``queries.json``, ``queries_dev.json``, ``queries_holdout.json``;
+    return the figures to report."""
+    faq_root, faq_version = fetch_deb(PACKAGE, cache)
+    guide_root, guide_version = fetch_deb(GUIDE_PACKAGE, cache)
+    pages = sorted((faq_root / FAQ_FOLDER).glob("*.en.html"))
+    if not pages:
+        raise SystemExit(f"no *.en.html pages in {faq_root / FAQ_FOLDER}")
+    docs = out / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    queries: list[dict[str, str]] = []
+    per_page: dict[str, int] = {}
+    for page in pages:
+        items = parse_faq_page(page)
+        per_page[page.name] = len(items)
+        for item in items:
+            (docs / item.file_name).write_text(item.answer + "\n", encoding="utf-8")
+            queries.append(
+                {"query": item.question, "expected_source": item.file_name, "direction": "en-en"}
+            )
+    distractors = distractor_pages(guide_root, howto_dir)
+    for name, page in distractors:
+        shutil.copyfile(page, docs / name)
+    notes = [] if fixture.is_file() else [f"wrote {fixture}"]
+    held = holdout_sources(queries, fixture)
+    if missing := held - {q["expected_source"] for q in queries}:
+        notes.append(f"{len(missing)} held-out answers of {fixture.name} are not in this build")
+    dev = [q for q in queries if q["expected_source"] not in held]
+    holdout = [q for q in queries if q["expected_source"] in held]
+    for name, part in (("queries", queries), ("queries_dev", dev), ("queries_holdout", holdout)):
+        (out / f"{name}.json").write_text(json.dumps(part, indent=1) + "\n", encoding="utf-8")
+    source_bytes = sum(f.stat().st_size for f in docs.iterdir())
+    return {
+        "packages": {PACKAGE: faq_version, GUIDE_PACKAGE: guide_version},
+        "docs_dir": str(docs),
+        "queries": len(queries),
+        "dev": len(dev),
+        "holdout": len(holdout),
+        "distractors": {
+            GUIDE_PACKAGE: sum(name.startswith("maint-guide-") for name, _ in distractors),
+            "python3.11-doc howto": sum(name.startswith("howto-") for name, _ in distractors),
+        },
+        "files": len(queries) + len(distractors),
+        "source_mb": round(source_bytes / 1e6, 3),
+        "questions_per_page": per_page,
+        "notes": notes,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    parser.add_argument("--cache", type=Path, default=DEB_CACHE, help="where the .deb files go")
+    parser.add_argument("--fixture", type=Path, default=FIXTURE, help="held-out ids (JSON)")
+    parser.add_argument("--howto", type=Path, default=HOWTO_DIR, help="python3.11-doc howto/")
+    args = parser.parse_args()
+    stats = build_dataset(args.out, args.cache, args.fixture, args.howto)
+    distractors: dict[str, int] = stats["distractors"]  # type: ignore[assignment]
+    rows = [
+        {"item": "questions (queries)", "count": stats["queries"]},
+        {"item": "dev queries", "count": stats["dev"]},
+        {"item": "held-out queries", "count": stats["holdout"]},
+        *({"item": f"distractors: {k}", "count": n} for k, n in distractors.items()),
+        {"item": "files in docs folder", "count": stats["files"]},
+        {"item": "source MB", "count": stats["source_mb"]},
+    ]
+    print(markdown_table(rows))
+    print()
+    per_page: dict[str, int] = stats["questions_per_page"]  # type: ignore[assignment]
+    print(markdown_table([{"page": page, "questions": n} for page, n in per_page.items()]))
+    print(f"packages: {stats['packages']}")
+    for note in stats["notes"]:  # type: ignore[attr-defined]
+        print(f"NOTE: {note}")
+    print(f"\nsaved {save_results('debian_faq_dataset', stats)}")
+
+
+if __name__ == "__main__":
+    main()
