@@ -10,9 +10,10 @@ back where they are cited, section numbers ("7.1.") cut from the headings.
 Every section heading that is a question (ends in "?") and whose answer holds 80+ characters
 becomes one query; the answer becomes one ``dfaq-<page>-<n>.txt`` document (n counts the
 kept questions of the page). The answer is the plain text up to the next heading of the same
-or a higher level: subsection headings are dropped, their text is kept (so a question with
-question subsections, such as "Which Debian distribution ... is better for me?", holds their
-answers too); paragraphs and list items stay on lines of their own. The rest of the FAQ
+or a higher level, or the next question: headings of subsections that are not questions are
+dropped and their text kept, while a question subsection is a query and a document of its own
+(so "Which Debian distribution ... is better for me?" does not also hold the answers of the
+twelve questions under it); paragraphs and list items stay on lines of their own. The rest of the FAQ
 (chapter introductions, sections that are not questions) is left out.
 
 Distractors, copied as they are: the English HTML pages of the Debian New Maintainers' Guide
@@ -72,8 +73,8 @@ def faq_items(sections: list[Section], page: str) -> list[DebianFaqItem]:
             continue
         texts = [section.text]
         for sub in sections[position + 1 :]:
-            if sub.level <= section.level:
-                break
+            if sub.level <= section.level or question_text(sub.title).endswith("?"):
+                break  # a question subsection is a query of its own
             texts.append(sub.text)
         answer = "\n".join(text for text in texts if text)
         if len(answer) < MIN_ANSWER_CHARS:

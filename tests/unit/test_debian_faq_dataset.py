@@ -74,9 +74,13 @@ def test_answer_is_plain_text_up_to_the_next_heading_of_its_level(items) -> None
         "Binary packages, which contain executables.",
         "Source packages, which consist of a .dsc file.",
         "A binary package is an ar archive holding a control tarball.",
-        "Yes: this answer is long enough to count, well over eighty characters of plain text.",
     ]
     assert "Binary packages\n" not in answer + "\n"  # subsection headings dropped, text kept
+    # a question subsection is a query of its own, not part of its parent's answer
+    nested = [item for item in items if item.question == "Is a nested question its own query?"]
+    assert [item.answer for item in nested] == [
+        "Yes: this answer is long enough to count, well over eighty characters of plain text."
+    ]
     assert "<" not in answer and "7.1" not in answer
     assert all("What is an" not in item.answer for item in items)  # no next-section text
     assert all("lower level internals" not in item.answer for item in items)  # no intro
