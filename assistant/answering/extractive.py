@@ -25,8 +25,6 @@ _META = re.compile(
     r"^(this (document|guide|article|section|note)|本文|本文件|這份文件)", re.IGNORECASE
 )
 _LIST_INTRO = (":", "：")
-# Digits inside a name are no figure: COVID-19, ISO 9001's "ISO-9001", Q3, KAM360.
-_NAMES_WITH_DIGITS = re.compile(r"(?<![A-Za-z])[A-Za-z]+[-‐]?\d+[A-Za-z]*(?![\d.,])")
 _NUMBERS = {
     "two": 2,
     "three": 3,
@@ -216,12 +214,7 @@ class ExtractiveComposer:
         kinds = figure_kinds(question)
         wants_figure = asks_for_a_figure(question)
         figure = np.array(
-            [
-                1.2
-                if wants_figure and has_figure(_NAMES_WITH_DIGITS.sub(" ", t), question, kinds)
-                else 1.0
-                for t in texts
-            ]
+            [1.2 if wants_figure and has_figure(t, question, kinds) else 1.0 for t in texts]
         )
         # For ranking, words count by how rare they are among the candidates: a sentence that
         # shares only the ubiquitous "KAM" (or its translation) with the question is no match.

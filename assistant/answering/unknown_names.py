@@ -40,6 +40,8 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Digits inside a name are no figure: COVID-19, ISO 9001's "ISO-9001", Q3, KAM360.
+_NAMES_WITH_DIGITS = re.compile(r"(?<![A-Za-z])[A-Za-z]+[-‐]?\d+[A-Za-z]*(?![\d.,])")
 # A question that asks for a figure of a particular kind is only answered by that kind: a
 # percentage by a share, a price by an amount of money, a temperature by degrees, a duration
 # or frequency by a span of time.
@@ -115,7 +117,9 @@ def figure_kinds(question: str) -> tuple[str, ...]:
 
 def has_figure(text: str, question: str = "", kinds: Iterable[str] = ()) -> bool:
     """Whether the text holds a figure, of every kind asked for, that the question itself did
-    not already state (a year or a count repeated from the question answers nothing)."""
+    not already state (a year or a count repeated from the question answers nothing), nor
+    the digits of a name (COVID-19, Q3)."""
+    text = _NAMES_WITH_DIGITS.sub(" ", text)
     for number in sorted(set(_NUMBER.findall(question)), key=len, reverse=True):
         text = text.replace(number, " ")
     if not _FIGURE.search(text):

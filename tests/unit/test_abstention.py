@@ -121,6 +121,13 @@ def test_a_figure_must_be_of_the_kind_asked_and_not_copied_from_the_question() -
     assert has_figure("每回合約 25 分鐘。", duration, figure_kinds(duration))
 
 
+def test_the_digits_of_a_name_are_no_figure() -> None:
+    question = "How many deals were announced?"
+    assert not has_figure("COVID-19 slowed the Q3 deals at KAM360 accounts.", question)
+    assert has_figure("Despite COVID-19, 19 deals were announced in Q3.", question)
+    assert has_figure("第3季宣佈的交易為19筆。", question)
+
+
 def test_a_question_asking_for_a_name_needs_evidence_that_names_one() -> None:
     question = "What is the name of the UK company that created 25 account manager posts?"
     assert asks_for_a_name(question)
