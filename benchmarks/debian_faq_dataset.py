@@ -13,8 +13,8 @@ kept questions of the page). The answer is the plain text up to the next heading
 or a higher level, or the next question: headings of subsections that are not questions are
 dropped and their text kept, while a question subsection is a query and a document of its own
 (so "Which Debian distribution ... is better for me?" does not also hold the answers of the
-twelve questions under it); paragraphs and list items stay on lines of their own. The rest of the FAQ
-(chapter introductions, sections that are not questions) is left out.
+twelve questions under it); paragraphs and list items stay on lines of their own. The rest of
+the FAQ (chapter introductions, sections that are not questions) is left out.
 
 Distractors, copied as they are: the English HTML pages of the Debian New Maintainers' Guide
 (``maint-guide``, fetched the same way) and the pages of the Python 3.11 ``howto`` folder

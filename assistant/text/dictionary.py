@@ -158,13 +158,47 @@ class BilingualDictionary:
 
     @staticmethod
     def _chinese_for(entries: _Entries, phrase: str) -> list[str]:
-        hits = entries.by_sense.get(phrase)
-        if not hits and phrase.endswith("s") and not phrase.endswith("ss"):
-            hits = entries.by_sense.get(phrase[:-1])
+        hits: list[tuple[bool, int, str]] = []
+        for form in base_forms(phrase):
+            hits = entries.by_sense.get(form, [])
+            if hits:
+                break
+        else:
+            # A closed compound the dictionary writes open: "healthcare" -> "health care".
+            if " " not in phrase:
+                for split in range(3, len(phrase) - 2):
+                    hits = entries.by_sense.get(f"{phrase[:split]} {phrase[split:]}", [])
+                    if hits:
+                        break
         if not hits:
             return []
         ranked = sorted(hits, key=lambda hit: (hit[0], hit[1], len(hit[2]), hit[2]))
         return list(dict.fromkeys(word for _, _, word in ranked))[:WORDS_PER_TERM]
+
+
+def base_forms(phrase: str) -> list[str]:
+    """The phrase, then the forms its last word may have in a dictionary sense: a regular
+    plural, past or -ing form undone ("trends" -> "trend", "studies" -> "study", "driven" ->
+    "drive", "planning" -> "plan", "managed" -> "manage")."""
+    head, _, word = phrase.rpartition(" ")
+    stems: list[str] = []
+    if word.endswith("ies") and len(word) > 4:
+        stems.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 4:
+        stems.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        stems.append(word[:-1])
+    for ending in ("ed", "ing", "en"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            stems.append(stem)
+            stems.append(stem + "e")
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
+                stems.append(stem[:-1])  # planning -> plan
+            if ending == "ed" and stem.endswith("i"):
+                stems.append(stem[:-1] + "y")  # studied -> study
+    prefix = f"{head} " if head else ""
+    return list(dict.fromkeys([phrase, *(prefix + stem for stem in stems)]))
 
 
 def _parse(lines: Iterator[str], common: frozenset[str]) -> _Entries:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.dictionary import BilingualDictionary, clean_sense
+from assistant.text.dictionary import BilingualDictionary, base_forms, clean_sense
 from assistant.text.glossary import Glossary
 from assistant.text.translation import TermTranslator, vocabulary_check
 
@@ -20,6 +20,10 @@ LINES = [
     "頁面 页面 [ye4 mian4] /page/",
     "王 王 [Wang2] /surname Wang/",
     "目錄 目录 [mu4 lu4] /catalog/table of contents/",
+    "保健 保健 [bao3 jian4] /health care/",
+    "驅動 驱动 [qu1 dong4] /to drive/",
+    "研究 研究 [yan2 jiu1] /research/study/",
+    "規劃 规划 [gui1 hua4] /to plan/",
 ]
 
 
@@ -89,3 +93,16 @@ def test_the_packaged_dictionary_reads_both_ways() -> None:
     real = BilingualDictionary()
     assert "merger and acquisition" in real.english_senses("併購")
     assert "醫院" in dict(real.english_terms("hospital"))["hospital"]
+
+
+def test_inflected_words_and_closed_compounds_find_their_sense(
+    dictionary: BilingualDictionary,
+) -> None:
+    terms = dict(dictionary.english_terms("Healthcare trends driven by planning and studies"))
+    assert terms["healthcare"] == ["保健"]  # written open in the dictionary: "health care"
+    assert terms["driven"] == ["驅動"]
+    assert terms["planning"] == ["規劃"]
+    assert terms["studies"] == ["研究"]
+    assert base_forms("hospitals")[:2] == ["hospitals", "hospital"]
+    assert base_forms("account managed")[1:3] == ["account manag", "account manage"]
+    assert dict(dictionary.english_terms("it changed"))["changed"][0] == "改變"
