@@ -53,6 +53,7 @@ def load_document(path: Path, data: bytes, sidecar: DocMeta | None = None) -> Lo
     updates: dict[str, object] = {}
     if not meta.title:
         updates["title"] = found_title or path.stem.replace("_", " ").replace("-", " ")
+        document.title_from_name = not found_title
     if not meta.language:
         updates["language"] = detect_language(document.full_text()[:20000])
     if updates:

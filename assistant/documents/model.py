@@ -27,6 +27,8 @@ class LoadedDocument:
     fmt: str
     meta: DocMeta
     sections: list[Section] = field(default_factory=list)
+    # The title was made from the file name: the document gave none (see dense_text).
+    title_from_name: bool = False
 
     def full_text(self) -> str:
         return "\n\n".join(section.text for section in self.sections)

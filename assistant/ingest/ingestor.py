@@ -284,6 +284,7 @@ class Ingestor:
             "date": meta.date or "",
             "tags": ",".join(meta.tags),
             "format": document.fmt,
+            **({"title_from_name": True} if document.title_from_name else {}),
         }
         records = [
             ChunkRecord(

@@ -205,3 +205,24 @@ def test_unconfirmed_write_triggers_rebuild_in_next_process(tmp_path: Path, smal
     assert reopened.searcher.search("payer", 3)
     assert not reopened.index.manifest.vectors_dirty
     assert_consistent(reopened)
+
+
+def test_a_title_made_from_the_file_name_is_searched_by_words_but_not_embedded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services, embeddings = make_services(tmp_path / "data")
+    read: list[str] = []
+    embed_array = embeddings.embed_array
+    monkeypatch.setattr(
+        embeddings, "embed_array", lambda texts: read.extend(texts) or embed_array(texts)
+    )
+    docs = tmp_path / "docs"
+    write(docs / "faq-library-12.txt", "Freeze the list before the tender opens.\n")
+    write(docs / "payer-value.md", PAYER_MD)
+    services.ingestor.ingest([docs], "kb")
+    plain = [t for t in read if "Freeze the list" in t]
+    assert plain == ["Freeze the list before the tender opens."]  # no "faq library 12"
+    assert all(t.startswith("Value propositions for payers") for t in read if t not in plain)
+    hits = services.searcher.search("library", k=3, mode="lexical")
+    assert [h.source for h in hits] == ["faq-library-12.txt"]
+    assert hits[0].title == "faq library 12"  # still the title shown and cited
