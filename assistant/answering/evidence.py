@@ -126,6 +126,10 @@ class AbstentionJudge:
         texts = [f"{p.title}\n{p.section}\n{p.text}" for p in passages]
         terms = meter.measure(question, texts)
         asked = asked_item_count(question)
+        # The items asked for must be in a passage the answer quotes: another passage's list
+        # (a report's table of contents) does not answer "which are the 16 drivers?".
+        quoted = sorted({c.passage_index for c in selection.sentences})
+        listed = longest_enumeration([texts[i] for i in quoted if i < len(texts)])
         return Evidence(
             best_semantic=selection.best_semantic,
             best_lexical=selection.best_lexical,
@@ -135,7 +139,7 @@ class AbstentionJudge:
             covered=terms.covered,
             absent=terms.absent,
             content_terms=terms.terms,
-            items_missing=asked is not None and longest_enumeration(texts) < asked,
+            items_missing=asked is not None and listed < asked,
             years_missing=missing_years(question, texts),
             name_missing=asks_for_a_name(question)
             and not any(has_name(c.text, question, self._is_term) for c in strongest),

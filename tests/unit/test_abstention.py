@@ -21,6 +21,7 @@ from assistant.answering.unknown_names import (
     unmentioned_places,
 )
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
+from assistant.retrieval.search import Passage
 from assistant.text.glossary import Glossary
 from assistant.text.translation import TermTranslator
 from tests.support.fakes import make_services
@@ -263,6 +264,19 @@ def test_calibration_script_decides_exactly_like_the_service(answers) -> None:
     script = hard_rules(rows, s.abstain_lexical_floor, True) | soft_rules(rows, thresholds)
     service = [answers.too_weak(e, selection()) for e in grid]
     assert script.tolist() == service
+
+
+def test_the_items_asked_for_must_be_in_a_passage_the_answer_quotes(answers) -> None:
+    def passage(number: int, text: str) -> Passage:
+        return Passage(f"p{number}", text, 1.0, f"doc{number}.md", "", "", None, "en", "", "public")
+
+    announced = passage(0, "The KAM 360 framework defines 16 key drivers of KAM performance.")
+    contents = passage(1, ", ".join(f"chapter {n}" for n in range(1, 18)) + ".")
+    question = "Which are the 16 key drivers of the KAM 360 framework?"
+    quoted = Selection([Candidate(0, 0, announced.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    assert answers.evidence(question, quoted, [announced, contents]).items_missing
+    listing = Selection([Candidate(1, 0, contents.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    assert not answers.evidence(question, listing, [announced, contents]).items_missing
 
 
 def test_unknown_subject_is_declined_end_to_end(tmp_path: Path, small_corpus: Path) -> None:
