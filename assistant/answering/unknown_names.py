@@ -22,10 +22,11 @@ _COMMON_CAPS = frozenset({"OK", "I", "AM", "PM", "FAQ", "ID", "AI", "TV", "EU"})
 # "what is the (usual) starting dose", "what response rate": the thing asked for is a figure.
 _WHAT_THE = r"what (is |are |was |were |would be )?(the |a |an |our |their )?(\w+ ){0,2}"
 _QUANTITY = re.compile(
-    rf"\b(how (much|many|long|often|soon)|{_WHAT_THE}(percentage|share|proportion|fee|price|"
-    r"dose|temperature|amount|rate|threshold|salary|budget)s?|(which|what) (month|year|date)|"
+    rf"\b(how (much|many|long|often|soon|big|large)|{_WHAT_THE}(percentage|share|proportion|"
+    r"fee|price|dose|temperature|amount|rate|threshold|salary|budget|size)s?|"
+    r"(which|what) (month|year|date)|"
     r"minimum|maximum|percent|percentage|average)\b|多少|幾(個|次|天|月|年|%|成)|多久|比例|百分比|"
-    r"平均|上限|下限|哪一年",
+    r"平均|上限|下限|哪一年|(規模|市場)有?多大",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (

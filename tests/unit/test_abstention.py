@@ -106,6 +106,13 @@ def test_figure_kinds(question: str, kinds: tuple[str, ...]) -> None:
     assert figure_kinds(question) == kinds
 
 
+def test_a_size_is_a_figure() -> None:
+    assert asks_for_a_figure("KPMG的報告預估2030年全球藥品市場規模有多大？")
+    assert asks_for_a_figure("How big is the oncology market in Taiwan?")
+    assert asks_for_a_figure("What is the market size for biosimilars?")
+    assert not asks_for_a_figure("這家醫院規模很大，KAM 要怎麼分工？")
+
+
 def test_questions_that_ask_for_no_figure() -> None:
     assert not asks_for_a_figure("What should a value proposition for payers contain?")
     assert not asks_for_a_figure("What is the difference between workload and bandwidth?")
