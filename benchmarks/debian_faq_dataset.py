@@ -36,7 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.bilingual import DATA_DIR, DEB_CACHE, fetch_deb
-from benchmarks.faq_dataset import DOC_ROOT, MIN_ANSWER_CHARS, FaqItem, holdout_sources
+from benchmarks.faq_dataset import (
+    DOC_ROOT,
+    MIN_ANSWER_CHARS,
+    FaqItem,
+    holdout_sources,
+    write_faq_items,
+)
 from benchmarks.maint_guide_dataset import Section, parse_chapter
 from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
 
@@ -108,19 +114,7 @@ def build_dataset(
     if not pages:
         raise SystemExit(f"no *.en.html pages in {faq_root / FAQ_FOLDER}")
     docs = out / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
-    queries: list[dict[str, str]] = []
-    per_page: dict[str, int] = {}
-    for page in pages:
-        items = parse_faq_page(page)
-        per_page[page.name] = len(items)
-        for item in items:
-            (docs / item.file_name).write_text(item.answer + "\n", encoding="utf-8")
-            queries.append(
-                {"query": item.question, "expected_source": item.file_name, "direction": "en-en"}
-            )
+    queries, per_page = write_faq_items(docs, [(page.name, parse_faq_page(page)) for page in pages])
     distractors = distractor_pages(guide_root, howto_dir)
     for name, page in distractors:
         shutil.copyfile(page, docs / name)

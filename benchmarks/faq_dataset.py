@@ -132,25 +132,34 @@ def distractor_pages(doc_root: Path = DOC_ROOT) -> list[Path]:
     ]
 
 
+def write_faq_items(
+    docs: Path, pages_items: list[tuple[str, list[FaqItem]]]
+) -> tuple[list[dict[str, str]], dict[str, int]]:
+    """Empty ``docs``, write one document per answer; return the queries (one per question)
+    and how many questions each page gave."""
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    queries: list[dict[str, str]] = []
+    per_page: dict[str, int] = {}
+    for page, items in pages_items:
+        per_page[page] = len(items)
+        for item in items:
+            (docs / item.file_name).write_text(item.answer + "\n", encoding="utf-8")
+            queries.append(
+                {"query": item.question, "expected_source": item.file_name, "direction": "en-en"}
+            )
+    return queries, per_page
+
+
 def build_dataset(out: Path, doc_root: Path = DOC_ROOT) -> dict[str, object]:
     """Write ``out/docs`` and ``out/queries.json``; return counts."""
     faq_dir = doc_root / "_sources" / "faq"
     if not faq_dir.is_dir():
         raise SystemExit(f"{faq_dir} not found: apt-get install -y python3.11-doc")
     docs = out / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
-    queries: list[dict[str, str]] = []
-    per_page: dict[str, int] = {}
-    for page in sorted(faq_dir.glob("*.rst.txt")):
-        items = parse_faq_page(page)
-        per_page[page.name] = len(items)
-        for item in items:
-            (docs / item.file_name).write_text(item.answer + "\n", encoding="utf-8")
-            queries.append(
-                {"query": item.question, "expected_source": item.file_name, "direction": "en-en"}
-            )
+    pages_items = [(page.name, parse_faq_page(page)) for page in sorted(faq_dir.glob("*.rst.txt"))]
+    queries, per_page = write_faq_items(docs, pages_items)
     pages = distractor_pages(doc_root)
     for page in pages:
         shutil.copyfile(page, docs / f"{page.parent.name}-{page.name}")
