@@ -21,12 +21,18 @@ _POSSESSIVE = re.compile(r"'s$")
 _COMMON_CAPS = frozenset({"OK", "I", "AM", "PM", "FAQ", "ID", "AI", "TV", "EU"})
 # "what is the (usual) starting dose", "what response rate": the thing asked for is a figure.
 _WHAT_THE = r"what (is |are |was |were |would be )?(the |a |an |our |their )?(\w+ ){0,2}"
+# "When was it published?", "是什麼時候出版的": a date asked for ("when should a KAM
+# escalate?" asks for a situation, not a date).
+_WHEN = (
+    r"\bwhen (was|were|did)\b|是(什麼時候|何時)|(什麼時候|何時)(出版|發表|發布|成立|推出|上市|"
+    r"開始|完成|進行|舉辦|實施|生效)"
+)
 _QUANTITY = re.compile(
     rf"\b(how (much|many|long|often|soon|big|large)|{_WHAT_THE}(percentage|share|proportion|"
     r"fee|price|dose|temperature|amount|rate|threshold|salary|budget|size)s?|"
     r"(which|what) (month|year|date)|"
     r"minimum|maximum|percent|percentage|average)\b|多少|幾(個|次|天|月|年|%|成)|多久|比例|百分比|"
-    r"平均|上限|下限|哪一年|(規模|市場)有?多大",
+    rf"平均|上限|下限|哪一年|(規模|市場)有?多大|{_WHEN}",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -78,7 +84,9 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"°|\bdegrees?\b|攝氏|華氏", re.IGNORECASE),
     ),
     "date": (
-        re.compile(r"\b(which|what) (month|year|date)\b|哪一年|哪個月|哪一天|日期", re.IGNORECASE),
+        re.compile(
+            rf"\b(which|what) (month|year|date)\b|哪一年|哪個月|哪一天|日期|{_WHEN}", re.IGNORECASE
+        ),
         re.compile(
             r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|"
             r"october|november|december)\b|\d+\s*(年|月|日)|[一二三四五六七八九十]+月",

@@ -113,6 +113,13 @@ def test_a_size_is_a_figure() -> None:
     assert not asks_for_a_figure("這家醫院規模很大，KAM 要怎麼分工？")
 
 
+def test_when_something_happened_is_a_date_asked_for() -> None:
+    assert figure_kinds("FirstWord的報告是什麼時候出版的？") == ("date",)
+    assert figure_kinds("When was the association founded?") == ("date",)
+    assert not asks_for_a_figure("When should a KAM escalate a complaint?")
+    assert not asks_for_a_figure("什麼時候應該請主管出面？")
+
+
 def test_questions_that_ask_for_no_figure() -> None:
     assert not asks_for_a_figure("What should a value proposition for payers contain?")
     assert not asks_for_a_figure("What is the difference between workload and bandwidth?")
