@@ -142,11 +142,12 @@ def has_figure(text: str, question: str = "", kinds: Iterable[str] = ()) -> bool
 _ASKS_NAME = re.compile(
     r"\b(what (is|was|are|were) the names? of|name the|which ([\w-]+ )?(company|companies|"
     r"firms?|organi[sz]ations?|vendors?|hospitals?|brands?|products?|consultanc\w*|publications?|"
-    r"journals?|agenc\w*)\b|who (is|was|were) the (author|authors|company|publisher))\b"
-    r"|叫什麼|名稱|名字|哪(一)?(家|間|個單位|個機構|個品牌|位作者)|是哪家|是誰",
+    r"journals?|agenc\w*|books?)\b|who (is|was|were) the (author|authors|company|publisher)"
+    r"|(recommend|suggest)\w* (some |a few |any |a )?(good )?books?)\b"
+    r"|叫什麼|名稱|名字|哪(一)?(家|間|個單位|個機構|個品牌|位作者|本)|是哪家|是誰|推薦.{0,20}書",
     re.IGNORECASE,
 )
-_QUOTED_NAME = re.compile(r"[『「][^』」]{2,40}[』」]")
+_QUOTED_NAME = re.compile(r"[『「《][^』」》]{2,40}[』」》]")
 _NAME_WORD = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]+[A-Z]?\w*|[A-Z]{2,}[a-z]?)(?![A-Za-z])")
 
 

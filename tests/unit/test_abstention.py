@@ -143,6 +143,15 @@ def test_the_digits_of_a_name_are_no_figure() -> None:
     assert has_figure("第3季宣佈的交易為19筆。", question)
 
 
+def test_books_asked_for_are_names_and_a_book_title_names_one() -> None:
+    question = "推薦幾本適合 KAM 閱讀的談判技巧書籍？"
+    assert asks_for_a_name(question)
+    assert asks_for_a_name("Can you recommend some books on negotiation?")
+    assert not asks_for_a_name("這本書的重點是什麼？")
+    assert has_name("可以先讀《關鍵客戶管理實務》。", question)
+    assert not has_name("談判前先準備讓步的底線。", question)
+
+
 def test_a_question_asking_for_a_name_needs_evidence_that_names_one() -> None:
     question = "What is the name of the UK company that created 25 account manager posts?"
     assert asks_for_a_name(question)
