@@ -44,7 +44,7 @@ def dense_text(chunk: ChunkRecord) -> str:
     """What the encoder reads: the chunk's header and text, less a title made from the file
     name. A name such as ``faq-library-12`` or ``002_f78969e5aa214a9f`` is no sentence, and
     before a short passage it makes the passages of one file alike to the encoder (the FAQ
-    sets' dense nDCG@10 0.774 -> 0.816 and 0.553 -> 0.637 without it; benchmarks/README.md).
+    sets' dense nDCG@10 0.774 -> 0.816 and 0.553 -> 0.659 without it; benchmarks/README.md).
     The lexical index keeps the title's words."""
     header, title = chunk.header, chunk.meta.get("title", "")
     if chunk.meta.get("title_from_name") and title and header.startswith(title):
