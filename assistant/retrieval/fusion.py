@@ -54,7 +54,8 @@ def zscore_fusion(
     """Score = sum of weight x the score's standard score within its group of lists (mean
     and spread of the group's scores pooled); an item a list did not return counts there as
     the group's lowest standard score. Without groups each list is its own. A group without
-    spread (one hit) gives a positive score 1 and the rest 0.
+    spread (one hit) gives a positive score the best standard score of the other groups (at
+    least 1) and the rest 0.
 
     Scaling by the best score alone leaves cosine similarities bunched near 1 (0.45 and 0.60
     become 0.75 and 1.0) while BM25 scores spread from 0 to 1, so the lexical side decides
@@ -69,14 +70,17 @@ def zscore_fusion(
         g: (min(v) - moments[g][0]) / moments[g][1] if moments[g][1] else 0.0
         for g, v in pooled.items()
     }
+    # Without a spread (a lone hit, or equal scores) a positive score counts as much as the
+    # best standard score a list with a spread reaches, and at least one spread: a lone exact
+    # match for a rare code is the strongest evidence its list can give, and hash collisions
+    # or a page of noise must not outrank it on the dense side alone.
+    tops = [(max(v) - moments[g][0]) / moments[g][1] for g, v in pooled.items() if moments[g][1]]
+    lone = max([1.0, *tops])
 
     def standard(score: float, mean: float, spread: float) -> float:
-        # Without a spread (a lone hit, or equal scores) a positive score still counts as one
-        # spread above the items the list did not return: a lone exact match for a rare code
-        # is evidence, not nothing.
         if spread:
             return (score - mean) / spread
-        return 1.0 if score > 0 else 0.0
+        return lone if score > 0 else 0.0
 
     scaled: list[tuple[dict[str, float], float, float]] = []
     for ranking, weight, group in zip(rankings, weights, groups, strict=True):

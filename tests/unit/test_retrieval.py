@@ -45,6 +45,19 @@ def test_a_lone_exact_match_counts_in_zscore_fusion() -> None:
     assert dict(fused)["noise-1"] == 0.0
 
 
+def test_a_lone_exact_match_outranks_dense_noise_with_outliers() -> None:
+    """Two noise pages collide with the query on the dense side (0.5 among zeros, a standard
+    score near 3): the one page that holds the rare code, and a weaker dense score, must not
+    fall below them."""
+    dense = [("noise-1", 0.5), ("noise-2", 0.5), ("code-page", 0.15)] + [
+        (f"other-{n}", 0.0) for n in range(37)
+    ]
+    lexical = [("code-page", 7.9)]
+    fused = zscore_fusion([dense, lexical], [0.5, 0.5])
+    assert fused[0][0] == "code-page"
+    assert [item for item, _ in fused[1:3]] == ["noise-1", "noise-2"]
+
+
 def test_grouped_lists_share_one_scale() -> None:
     """A weak best match in the other language stays weak when the two languages' lists of
     one retriever share a scale; scaled apart, it equals the strong one."""
