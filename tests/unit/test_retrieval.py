@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
+from assistant.index.vector_store import SEARCH_EF
 from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
 from assistant.retrieval.langchain_retriever import KamRetriever
 from assistant.retrieval.search import SearchFilters
@@ -191,3 +192,16 @@ def test_a_document_of_many_alike_chunks_does_not_crowd_out_the_others(tmp_path:
     assert [h.source for h in hits].count("crowd.md") == cap
     assert "other.md" in {h.source for h in hits}
     services.close()
+
+
+def test_collections_search_wide_also_when_made_before(services, small_corpus: Path) -> None:
+    """Chroma's default width (100) returned a slightly different 40 nearest passages from one
+    process to the next; every opening sets ``SEARCH_EF``, also on an older collection."""
+    services.ingestor.ingest([small_corpus], "kb")
+    store = services.index.vectors
+    for chinese in (True, False):
+        assert store._get(chinese).configuration["hnsw"]["ef_search"] == SEARCH_EF
+    store._get(False).modify(configuration={"hnsw": {"ef_search": 100}})  # an older store
+    store.reopen()
+    assert store._get(False).configuration["hnsw"]["ef_search"] == SEARCH_EF
+    assert services.searcher.search("outcomes-based contract price", k=1, mode="dense")
