@@ -128,8 +128,8 @@ class AbstentionJudge:
         asked = asked_item_count(question)
         # The items asked for must be in a passage the answer quotes: another passage's list
         # (a report's table of contents) does not answer "which are the 16 drivers?".
-        quoted = sorted({c.passage_index for c in selection.sentences})
-        listed = longest_enumeration([texts[i] for i in quoted if i < len(texts)])
+        quoted = {c.passage_index for c in selection.sentences}  # indexes into ``passages``
+        listed = longest_enumeration([texts[i] for i in sorted(quoted)])
         return Evidence(
             best_semantic=selection.best_semantic,
             best_lexical=selection.best_lexical,
