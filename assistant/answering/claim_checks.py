@@ -38,7 +38,12 @@ _EN_NUMBERS = {
     "dozen": 12,
 }
 _EN_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
-_EN_WORD = "|".join(sorted(_EN_NUMBERS, key=len, reverse=True))
+_TENS_EN = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS_EN = "one|two|three|four|five|six|seven|eight|nine"
+# "twenty-five" is one number, before its parts
+_EN_WORD = rf"(?:{_TENS_EN})[\s-](?:{_UNITS_EN})|" + "|".join(
+    sorted(_EN_NUMBERS, key=len, reverse=True)
+)
 _CJK_NUM = "[零〇一二兩三四五六七八九十百千]+"
 _NUMERAL = rf"(?:\d+(?:[.,]\d+)*|{_EN_WORD}|a|an|{_CJK_NUM})"
 # "three in ten", "16 of 17", "17人中有16人" (the second number is the part), "三分之二".
@@ -49,8 +54,8 @@ _FRACTION_EN = re.compile(
     rf"\b({_NUMERAL})[\s-]+({'|'.join(_EN_FRACTIONS)})\b|\b(half)\b", re.IGNORECASE
 )
 _TENTHS_ZH = re.compile(rf"({_CJK_NUM})成")
-_HOURS = {"hour": 1, "day": 24, "week": 168, "month": 720, "year": 8760}
-_HOURS_ZH = {"小時": 1, "天": 24, "週": 168, "周": 168, "星期": 168, "個月": 720, "年": 8760}
+_HOURS = {"hour": 1, "day": 24, "week": 168, "month": 730, "year": 8760}  # 24 months: 2 years
+_HOURS_ZH = {"小時": 1, "天": 24, "週": 168, "周": 168, "星期": 168, "個月": 730, "年": 8760}
 _DURATION_EN = re.compile(
     rf"(?<!once )(?<!twice )(?<!times )(?<!per )(?<!every )\b({_NUMERAL})[\s-]+"
     r"(?:calendar[\s-]+)?(hour|day|week|month|year)s?\b",
@@ -61,7 +66,11 @@ _DIGITS = re.compile(r"(?<![\d.])\d+(?:[.,]\d+)*")
 _EN_SPELLED = re.compile(rf"\b({_EN_WORD})\b", re.IGNORECASE)
 # A Chinese numeral counts only before a measure word, and not as an ordinal (第一).
 _MEASURES = "個位家種項條名人年次回輪組週周天日月小時分鐘倍成%％歲間所"
-_ZH_SPELLED = re.compile(rf"(?<!第)({_CJK_NUM})(?=[{_MEASURES}])")
+# ... also the first of a range ("兩到三週": two to three weeks)
+_ZH_SPELLED = re.compile(
+    rf"(?<!第)({_CJK_NUM})(?=[{_MEASURES}]|\s*[到至或~～-]\s*{_CJK_NUM}\s*[{_MEASURES}])"
+)
+_HALF_ZH = re.compile(r"一半|半數")
 _HEDGE = re.compile(
     r"\b(about|around|roughly|approximately|nearly|almost|some|close to|more than|over|"
     r"under|less than|at least|up to)\b|約|大約|將近|接近|近|逾|超過|不到|左右|多",
@@ -86,6 +95,9 @@ def _value(token: str) -> float | None:
         return 1.0
     if token in _EN_NUMBERS:
         return float(_EN_NUMBERS[token])
+    tens, _, units = token.replace("-", " ").partition(" ")
+    if tens in _EN_NUMBERS and units.strip() in _EN_NUMBERS:
+        return float(_EN_NUMBERS[tens] + _EN_NUMBERS[units.strip()])
     return _cjk_value(token)
 
 
@@ -147,6 +159,8 @@ def figures(text: str) -> list[Figure]:
                 match.end(),
                 computed=True,
             )
+    for match in _HALF_ZH.finditer(text):
+        add(50.0, match.start(), match.end())
     for match in _DURATION_EN.finditer(text):  # in hours: "one day" is "24 hours"
         count = _value(match.group(1))
         if count is not None:
@@ -172,15 +186,18 @@ def figures(text: str) -> list[Figure]:
 def _evidence_values(text: str) -> tuple[set[float], set[float]]:
     """The passage's figures as written and as worked out (percentages of its ratios and
     fractions); the written ones include the parts of its ratios ("16 of 17": 16 and 17) and
-    the differences of two of its counts ("16 of 17 agreed": one did not)."""
+    what a ratio leaves ("16 of 17 agreed": one did not). Two unrelated counts give no
+    difference: "7 of the 17" must not support "10 of the 17"."""
     found = figures(text)
     written = {f.value for f in found if not f.computed}
     computed = {f.value for f in found if f.computed}
-    for pattern in (_RATIO_EN, _RATIO_ZH):
+    for pattern, part_first in ((_RATIO_EN, True), (_RATIO_ZH, False)):
         for match in pattern.finditer(text):
-            written.update(v for v in (_value(match.group(1)), _value(match.group(2))) if v)
-    counts = sorted(v for v in written if v.is_integer() and not _YEAR[0] <= v <= _YEAR[1])
-    written.update(b - a for i, a in enumerate(counts) for b in counts[i + 1 :] if b - a > 0)
+            first, second = _value(match.group(1)), _value(match.group(2))
+            written.update(v for v in (first, second) if v)
+            part, whole = (first, second) if part_first else (second, first)
+            if part is not None and whole and whole > part:
+                written.add(whole - part)
     return written, computed
 
 
@@ -246,8 +263,9 @@ _SUPERLATIVE_EN = (
     "largest",
     "biggest",
     "greatest",
-    "least",
+    r"(?<!at )least",  # "at least" is a bound, as 至少 is
 )
+_SUPERLATIVE_ZH = r"最(?!初|後|終|近)(?![多少]\s*[\d零〇一二兩三四五六七八九十])"
 _PERMISSION_EN = ("may", "allowed", "permitted", "acceptable", "free to")
 # "most wards", not "the most", "at most" or "most importantly"
 _MAJORITY_EN = ("majority", r"(?<!the )(?<!at )most(?!\s+\w+ly\b)", "almost all", "nearly all")
@@ -296,7 +314,8 @@ SCOPES = (
         ("major", "primary", "principal", "first", "top"),
         "首先|最重要|重點|優先|大多|多數",
     ),
-    _scope("superlative", _SUPERLATIVE_EN, "最", ("most", "top")),
+    # 最初, 最後, 最近 (first, last, lately) and 最多四次 (at most four times) rank nothing
+    _scope("superlative", _SUPERLATIVE_EN, _SUPERLATIVE_ZH, ("most", "top")),
     _scope(
         "majority",
         _MAJORITY_EN,
@@ -349,11 +368,26 @@ def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
 def unsupported_scope(claim: str, evidence: str) -> str | None:
     """The first scope the claim asserts that the evidence never does: "all"/"所有" over
     a passage that says "many", "only"/"只" where it names no restriction, "mainly" or "best"
-    where it ranks nothing, "may"/"可以" where it permits nothing. None when there is none."""
+    where it ranks nothing, "may"/"可以" where it permits nothing (a Chinese 只 over English
+    evidence that draws a contrast aside). None when there is none."""
     for scope in SCOPES:
         if _affirmed(scope.claim, claim) and not _affirmed(scope.evidence, evidence):
+            if scope.name == "exclusive" and _contrast_translated(claim, evidence):
+                continue
             return scope.name
     return None
+
+
+# 只 is how Chinese renders an English contrast ("receives a notice, not a copy", "half as
+# much", "passes two tests but gives nothing") that no English "only" announces.
+_CONTRAST_WORDS_EN = re.compile(r"\b(?:but|not|nothing|rather than|whereas|half)\b", re.I)
+
+
+def _contrast_translated(claim: str, evidence: str) -> bool:
+    """A Chinese claim's 只 over English evidence that draws a contrast."""
+    claim_cjk = sum(map(_is_cjk, claim)) * 3 >= len(claim.replace(" ", ""))
+    evidence_cjk = sum(map(_is_cjk, evidence)) * 3 >= len(evidence.replace(" ", ""))
+    return claim_cjk and not evidence_cjk and bool(_CONTRAST_WORDS_EN.search(evidence))
 
 
 # -- attribution ----------------------------------------------------------------------------
@@ -581,6 +615,7 @@ def contradicts(claim: str, evidence: str) -> bool:
 
 
 MIN_ORDERED = 4
+TRADED_RUN = 2  # longer runs trading places are clauses restructured ("X wanted four times Y")
 
 
 def swapped_roles(claim: str, evidence: str) -> bool:
@@ -605,6 +640,27 @@ def swapped_roles(claim: str, evidence: str) -> bool:
             swapped[i], swapped[j] = swapped[j], swapped[i]
             if _ordered(swapped):
                 return j - i >= 2
+    return _blocks_traded(positions)
+
+
+def _blocks_traded(positions: list[int]) -> bool:
+    """Two runs of words trade places around words that stay between them ("60% on
+    long-term milestones and 40% on short-term goals" against "60% on short-term goals and
+    40% on long-term milestones"); two neighbouring runs exchanged is a clause moved."""
+    n = len(positions)
+    for i in range(n):
+        for j in range(i + 1, min(i + TRADED_RUN, n) + 1):
+            for k in range(j + 1, n):
+                for end in range(k + 1, min(k + TRADED_RUN, n) + 1):
+                    traded = (
+                        positions[:i]
+                        + positions[k:end]
+                        + positions[j:k]
+                        + positions[i:j]
+                        + positions[end:]
+                    )
+                    if _ordered(traded):
+                        return True
     return False
 
 

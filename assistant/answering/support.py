@@ -38,13 +38,16 @@ _NEGATION_EN = re.compile(
     r"lack(s|ed)?)\b|n[’']t\b",
     re.IGNORECASE,
 )
-# "a partner, not a seller", "X rather than Y": a contrast, no negation
-_CONTRAST_EN = re.compile(r",\s*not\s+(?=(?:a|an|the|just|simply|merely|only)\b)", re.IGNORECASE)
+# "a partner, not a seller", "not only X but Y", "X rather than Y": a contrast, no negation
+_CONTRAST_EN = re.compile(
+    r",\s*not\s+(?=(?:a|an|the|just|simply|merely|only)\b)|\bnot\s+(?=(?:only|just|merely)\b)",
+    re.IGNORECASE,
+)
 _CONTRAST_ZH = re.compile(r"而(不是|不只是|非|不僅是)")  # "rather than": a contrast, no negation
 _NEGATION_ZH = re.compile(
-    r"不(是|會|能|可|該|應|必|需|得|要|再|曾|算|夠)|並不|並非|沒有|沒|未(曾|經|能|必)?(?!來)|"
+    r"不(是|會|能|可|該|應|必|需|得|要|再|曾|算|夠)|並不|並非|沒有|沒|未(曾|經|能|必)?(?!來|滿足)|"
     r"無法|無須|無需|毋須|別再|絕不|從不|不"
-    r"(?![同過但僅只論斷少然久足])"
+    r"(?![同過但僅只論斷少然久足盡])"
 )
 _ACRONYM_SKIP = frozenset({"and", "of", "&", "the", "for"})
 CROSS_LINGUAL_EASING = 0.1  # a translation scores lower than a same-language restatement
@@ -246,7 +249,8 @@ class SupportScorer:
         passage's best window (one to three sentences, or clauses of a long sentence): a
         score at the threshold or above (a claim in the other language than its evidence
         needs ``CROSS_LINGUAL_EASING`` less; its words are read through the dictionary);
-        every figure of the claim in that passage in any notation, every name in it or its
+        every figure of the claim in the sentences of that window in any notation (a figure
+        elsewhere in the passage counts a different thing), every name in it or its
         title (an attribution "According to X," aside); no scope word ("all", "only",
         "mainly", "may") or opposite the window does not say; and, in the same language, no
         negation the window lacks (or the reverse), no list member the passage lacks and no
@@ -266,7 +270,7 @@ class SupportScorer:
             bar = threshold if same_language else threshold - CROSS_LINGUAL_EASING
             if (
                 support.score < bar
-                or not figures_supported(claim, passage)
+                or not figures_supported(claim, sentences_of(support.quote, passage))
                 or unsupported_scope(claim, support.quote) is not None
                 or not self.names_supported(
                     without_attribution(claim),
@@ -315,6 +319,12 @@ def spelled_out(acronym: str, text: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z]+", text.lower()) if w not in _ACRONYM_SKIP]
     initials = "".join(w[0] for w in words)
     return "".join(letters) in initials
+
+
+def sentences_of(quote: str, passage: str) -> str:
+    """The whole sentences of the passage a window is made of (a clause's own sentence)."""
+    found = [s for s in passage_sentences(passage) if quote in s or s in quote]
+    return " ".join(found) or quote
 
 
 def is_chinese_text(text: str) -> bool:

@@ -38,6 +38,11 @@ from assistant.text.translation import TermTranslator
         ("報告須在兩週內提交。", "The report is due within two weeks."),
         ("The board met eighteen times.", "The board met 18 times that year."),
         ("Each team has one coach.", "Every team has a coach and 9 players."),
+        ("The firm opened twenty-five depots.", "The firm opened 25 depots last year."),
+        ("Licences last two years.", "Licences expire after 24 months."),
+        ("Half of the wards joined.", "一半的病房加入了計畫。"),
+        ("Send the draft two to three weeks ahead.", "初稿應在兩到三週前寄出。"),
+        ("Only one of the 8 sites failed.", "7 of 8 sites passed the audit."),
     ],
 )
 def test_figures_in_another_notation_are_supported(claim: str, evidence: str) -> None:
@@ -55,6 +60,8 @@ def test_figures_in_another_notation_are_supported(claim: str, evidence: str) ->
         ("報告須在三年內提交。", "The report is due within two weeks."),
         ("Half of the sites met the target.", "11 of 12 sites met the target."),
         ("Claims are settled in 10 calendar days.", "Claims are settled in 10 working days."),
+        # two unrelated counts give no difference: 7 of 17 is not 10 of 17
+        ("17家醫院中有10家導入。", "在17家醫院中，7家已經導入，另有3家評估中。"),
     ],
 )
 def test_a_figure_the_evidence_never_states_is_unsupported(claim: str, evidence: str) -> None:
@@ -164,6 +171,37 @@ def test_an_attribution_is_no_part_of_the_claim() -> None:
 def test_a_contrast_is_no_negation() -> None:
     assert not negated("She is seen as an adviser, not a vendor.")
     assert negated("She is not seen as an adviser.")
+    assert not negated("Audits do not only find errors; they also prevent them.")
+    assert not negated("臨床團隊對未滿足醫療需求的看法。")  # 未滿足: unmet
+    assert negated("醫院未採用這套流程。")
+
+
+def test_two_runs_of_words_trading_places_is_a_swap() -> None:
+    evidence = "The plan puts 70% of the weight on hospital sales and 30% on retail growth."
+    assert swapped_roles(
+        "The plan puts 70% of the weight on retail growth and 30% on hospital sales.", evidence
+    )
+    assert not swapped_roles(evidence, evidence)
+
+
+def test_a_bound_is_no_superlative_and_a_translated_contrast_grants_only() -> None:
+    assert (
+        unsupported_scope("Teams meet at least once a quarter.", "各團隊每季至少開會一次。") is None
+    )
+    assert (
+        unsupported_scope("主任最初反對這項計畫。", "The director opposed the plan at first.")
+        is None
+    )
+    assert unsupported_scope("每年最多兩次。", "No more than two occasions a year.") is None
+    assert unsupported_scope("這是最好的方案。", "It is a workable plan.") == "superlative"
+    assert (
+        unsupported_scope("KAM 只收到結案通知。", "The KAM gets a closure notice, not the file.")
+        is None
+    )
+    assert (
+        unsupported_scope("KAM 只負責醫學中心。", "The KAM looks after medical centres.")
+        == "exclusive"
+    )
 
 
 # -- windows and the scorer -----------------------------------------------------------------
@@ -209,6 +247,22 @@ def test_the_scorer_drops_claims_that_fail_a_check() -> None:
     kept = [s is not None for s in _scorer().verdicts(claims, [passage], 0.45)]
     assert kept == [True, False, False, True, False]
     assert _scorer().verdicts(claims[4:], [passage], 0.45, ["KAM playbook"])[0] is not None
+
+
+def test_a_figure_must_be_in_the_sentences_the_claim_is_judged_against() -> None:
+    passage = (
+        "Tenders need the draft bid at least 15 business days before the deadline. "
+        "The Deal Desk reviews every bid against the pricing rules of the region. "
+        "Legal reads the contract terms and marks each clause that needs a change. "
+        "Finance checks the prices against the approved corridor for the product. "
+        "Samples need 5 business days of notice."
+    )
+    claims = [
+        "Tenders need the draft bid at least 15 business days before the deadline.",
+        "Tenders need the draft bid at least 5 business days before the deadline.",
+    ]
+    kept = [s is not None for s in _scorer().verdicts(claims, [passage], 0.45)]
+    assert kept == [True, False]
 
 
 CEDICT = [
