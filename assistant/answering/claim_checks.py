@@ -48,7 +48,10 @@ _CJK_NUM = "[零〇一二兩三四五六七八九十百千]+"
 _NUMERAL = rf"(?:\d+(?:[.,]\d+)*|{_EN_WORD}|a|an|{_CJK_NUM})"
 # "three in ten", "16 of 17", "17人中有16人" (the second number is the part), "三分之二".
 _RATIO_EN = re.compile(rf"\b({_NUMERAL})[\s-]+(?:in|of|out of)[\s-]+({_NUMERAL})\b", re.I)
-_RATIO_ZH = re.compile(rf"({_NUMERAL})\s*[個位家人名項]?\s*中\s*有?\s*({_NUMERAL})")
+_RATIO_ZH = re.compile(
+    rf"({_NUMERAL})\s*[個位家人名項]?\s*中\s*有?\s*({_NUMERAL})|"
+    rf"每\s*({_NUMERAL})\s*[個位家人名項][\u4e00-\u9fff]{{0,6}}?[只僅]?有\s*({_NUMERAL})"
+)  # "17人中有16人"; "每三家藥廠只有一家" (one in three)
 _FRACTION_ZH = re.compile(rf"({_NUMERAL})\s*分之\s*({_NUMERAL})")
 _FRACTION_EN = re.compile(
     rf"\b({_NUMERAL})[\s-]+({'|'.join(_EN_FRACTIONS)})\b|\b(half)\b", re.IGNORECASE
@@ -62,6 +65,19 @@ _DURATION_EN = re.compile(
     re.IGNORECASE,
 )
 _DURATION_ZH = re.compile(rf"({_CJK_NUM}|\d+)\s*個?(小時|天|週|周|星期|個月|年)")
+# How often: "every month", "weekly", "once a quarter", 每月, 每季 (kept apart from
+# durations as a negative period in hours)
+_PERIOD_HOURS = {"day": 24, "week": 168, "month": 730, "quarter": 2190, "year": 8760}
+_PERIOD_ADVERBS = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
+_PERIOD_ADVERBS |= {"annually": "year", "annual": "year", "yearly": "year"}
+_FREQUENCY_EN = re.compile(
+    r"\b(?:(?:every|each|per|once a|twice a|times a)\s+(day|week|month|quarter|year)|"
+    r"(daily|weekly|monthly|quarterly|annually|annual|yearly))\b",
+    re.IGNORECASE,
+)
+_PERIOD_ZH = {"天": "day", "日": "day", "週": "week", "周": "week", "星期": "week"}
+_PERIOD_ZH |= {"月": "month", "個月": "month", "季": "quarter", "季度": "quarter", "年": "year"}
+_FREQUENCY_ZH = re.compile(r"每(個月|星期|[天日週周月季年])|(季度)")
 _DIGITS = re.compile(r"(?<![\d.])\d+(?:[.,]\d+)*")
 _EN_SPELLED = re.compile(rf"\b({_EN_WORD})\b", re.IGNORECASE)
 # A Chinese numeral counts only before a measure word, and not as an ordinal (第一).
@@ -101,6 +117,12 @@ def _value(token: str) -> float | None:
     return _cjk_value(token)
 
 
+def _ratio_numbers(match: re.Match[str]) -> tuple[float | None, float | None]:
+    """The two numbers of a ratio or fraction, whichever alternative of its pattern matched."""
+    numbers = [g for g in match.groups() if g is not None]
+    return _value(numbers[0]), _value(numbers[1])
+
+
 def _cjk_value(token: str) -> float | None:
     total, digit = 0, None
     for char in token:
@@ -123,9 +145,10 @@ class Figure:
 
 
 def figures(text: str) -> list[Figure]:
-    """Every figure a text states, each once: ratios and fractions as percentages, durations
-    in hours ("a week", "兩年"; not business days), 成 as tenths, spelled-out numbers (one
-    and 一 as mere articles are not required), and digits."""
+    """Every figure a text states, each once: ratios and fractions as percentages, how often
+    (每月, "monthly": a negative period in hours), durations in hours ("a week", "兩年"; not
+    business days), 成 as tenths, spelled-out numbers (one and 一 as mere articles are not
+    required), and digits."""
     found: list[Figure] = []
     spans: list[tuple[int, int]] = []
 
@@ -142,7 +165,7 @@ def figures(text: str) -> list[Figure]:
 
     for pattern, part_first in ((_RATIO_EN, True), (_RATIO_ZH, False), (_FRACTION_ZH, False)):
         for match in pattern.finditer(text):
-            first, second = _value(match.group(1)), _value(match.group(2))
+            first, second = _ratio_numbers(match)
             part, whole = (first, second) if part_first else (second, first)
             if part is None or not whole or part > whole:
                 continue
@@ -159,6 +182,12 @@ def figures(text: str) -> list[Figure]:
                 match.end(),
                 computed=True,
             )
+    for match in _FREQUENCY_EN.finditer(text):
+        period = match.group(1) or _PERIOD_ADVERBS[match.group(2).lower()]
+        add(-_PERIOD_HOURS[period.lower()], match.start(), match.end())
+    for match in _FREQUENCY_ZH.finditer(text):
+        period = _PERIOD_ZH[match.group(1) or match.group(2)]
+        add(-_PERIOD_HOURS[period], match.start(), match.end())
     for match in _HALF_ZH.finditer(text):
         add(50.0, match.start(), match.end())
     for match in _DURATION_EN.finditer(text):  # in hours: "one day" is "24 hours"
@@ -193,7 +222,7 @@ def _evidence_values(text: str) -> tuple[set[float], set[float]]:
     computed = {f.value for f in found if f.computed}
     for pattern, part_first in ((_RATIO_EN, True), (_RATIO_ZH, False)):
         for match in pattern.finditer(text):
-            first, second = _value(match.group(1)), _value(match.group(2))
+            first, second = _ratio_numbers(match)
             written.update(v for v in (first, second) if v)
             part, whole = (first, second) if part_first else (second, first)
             if part is not None and whole and whole > part:

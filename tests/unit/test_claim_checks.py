@@ -43,6 +43,8 @@ from assistant.text.translation import TermTranslator
         ("Half of the wards joined.", "一半的病房加入了計畫。"),
         ("Send the draft two to three weeks ahead.", "初稿應在兩到三週前寄出。"),
         ("Only one of the 8 sites failed.", "7 of 8 sites passed the audit."),
+        ("About one in three firms has an office.", "大約每三家藥廠只有一家設立辦公室。"),
+        ("The teams meet monthly.", "兩個團隊每月開會一次。"),
     ],
 )
 def test_figures_in_another_notation_are_supported(claim: str, evidence: str) -> None:
@@ -62,6 +64,7 @@ def test_figures_in_another_notation_are_supported(claim: str, evidence: str) ->
         ("Claims are settled in 10 calendar days.", "Claims are settled in 10 working days."),
         # two unrelated counts give no difference: 7 of 17 is not 10 of 17
         ("17家醫院中有10家導入。", "在17家醫院中，7家已經導入，另有3家評估中。"),
+        ("雙方每週同步一次。", "The two teams update each other once a month."),
     ],
 )
 def test_a_figure_the_evidence_never_states_is_unsupported(claim: str, evidence: str) -> None:
