@@ -65,19 +65,6 @@ _DURATION_EN = re.compile(
     re.IGNORECASE,
 )
 _DURATION_ZH = re.compile(rf"({_CJK_NUM}|\d+)\s*個?(小時|天|週|周|星期|個月|年)")
-# How often: "every month", "weekly", "once a quarter", 每月, 每季 (kept apart from
-# durations as a negative period in hours)
-_PERIOD_HOURS = {"day": 24, "week": 168, "month": 730, "quarter": 2190, "year": 8760}
-_PERIOD_ADVERBS = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
-_PERIOD_ADVERBS |= {"annually": "year", "annual": "year", "yearly": "year"}
-_FREQUENCY_EN = re.compile(
-    r"\b(?:(?:every|each|per|once a|twice a|times a)\s+(day|week|month|quarter|year)|"
-    r"(daily|weekly|monthly|quarterly|annually|annual|yearly))\b",
-    re.IGNORECASE,
-)
-_PERIOD_ZH = {"天": "day", "日": "day", "週": "week", "周": "week", "星期": "week"}
-_PERIOD_ZH |= {"月": "month", "個月": "month", "季": "quarter", "季度": "quarter", "年": "year"}
-_FREQUENCY_ZH = re.compile(r"每(個月|星期|[天日週周月季年])|(季度)")
 _DIGITS = re.compile(r"(?<![\d.])\d+(?:[.,]\d+)*")
 _EN_SPELLED = re.compile(rf"\b({_EN_WORD})\b", re.IGNORECASE)
 # A Chinese numeral counts only before a measure word, and not as an ordinal (第一).
@@ -145,8 +132,8 @@ class Figure:
 
 
 def figures(text: str) -> list[Figure]:
-    """Every figure a text states, each once: ratios and fractions as percentages, how often
-    (每月, "monthly": a negative period in hours), durations in hours ("a week", "兩年"; not
+    """Every figure a text states, each once: ratios and fractions as percentages, durations
+    in hours ("a week", "兩年"; not
     business days), 成 as tenths, spelled-out numbers (one and 一 as mere articles are not
     required), and digits."""
     found: list[Figure] = []
@@ -182,12 +169,6 @@ def figures(text: str) -> list[Figure]:
                 match.end(),
                 computed=True,
             )
-    for match in _FREQUENCY_EN.finditer(text):
-        period = match.group(1) or _PERIOD_ADVERBS[match.group(2).lower()]
-        add(-_PERIOD_HOURS[period.lower()], match.start(), match.end())
-    for match in _FREQUENCY_ZH.finditer(text):
-        period = _PERIOD_ZH[match.group(1) or match.group(2)]
-        add(-_PERIOD_HOURS[period], match.start(), match.end())
     for match in _HALF_ZH.finditer(text):
         add(50.0, match.start(), match.end())
     for match in _DURATION_EN.finditer(text):  # in hours: "one day" is "24 hours"

@@ -249,8 +249,7 @@ class SupportScorer:
         passage's best window (one to three sentences, or clauses of a long sentence): a
         score at the threshold or above (a claim in the other language than its evidence
         needs ``CROSS_LINGUAL_EASING`` less; its words are read through the dictionary);
-        every figure of the claim in the sentences of that window in any notation (a figure
-        elsewhere in the passage counts a different thing), every name in it or its
+        every figure of the claim in that passage in any notation, every name in it or its
         title (an attribution "According to X," aside); no scope word ("all", "only",
         "mainly", "may") or opposite the window does not say; and, in the same language, no
         negation the window lacks (or the reverse), no list member the passage lacks and no
@@ -270,7 +269,7 @@ class SupportScorer:
             bar = threshold if same_language else threshold - CROSS_LINGUAL_EASING
             if (
                 support.score < bar
-                or not figures_supported(claim, sentences_of(support.quote, passage))
+                or not figures_supported(claim, passage)
                 or unsupported_scope(claim, support.quote) is not None
                 or not self.names_supported(
                     without_attribution(claim),
@@ -319,12 +318,6 @@ def spelled_out(acronym: str, text: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z]+", text.lower()) if w not in _ACRONYM_SKIP]
     initials = "".join(w[0] for w in words)
     return "".join(letters) in initials
-
-
-def sentences_of(quote: str, passage: str) -> str:
-    """The whole sentences of the passage a window is made of (a clause's own sentence)."""
-    found = [s for s in passage_sentences(passage) if quote in s or s in quote]
-    return " ".join(found) or quote
 
 
 def is_chinese_text(text: str) -> bool:
