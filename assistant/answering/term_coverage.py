@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-import numpy as np
 import yaml
 
 from assistant.index.lexical_index import LexicalIndex
@@ -91,9 +90,7 @@ class TermCoverageMeter:
         """BM25-style inverse document frequency; a term the index lacks gets the highest."""
         if term not in self._idf:
             total = len(self._lexical)
-            found = 0
-            if term in self._lexical.vocabulary:
-                found = int(np.count_nonzero(self._lexical.scores(term)))
+            found = self._lexical.document_frequency(term)
             self._idf[term] = math.log1p((total - found + 0.5) / (found + 0.5))
         return self._idf[term]
 

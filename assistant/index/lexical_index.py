@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from assistant.text.tokens import lexical_tokens
+from assistant.text.tokens import INDEX_TERMS_VERSION, index_term, lexical_tokens
 
 FILTER_FIELDS = ("collection", "doc_type", "language", "access")
 
@@ -26,7 +26,10 @@ class LexicalRecord:
 
 
 class LexicalIndex:
-    """BM25 (k1, b) over passages; query cost is one sparse row-sum over the query's terms."""
+    """BM25 (k1, b) over passages, by stemmed term (``index_terms``: a question's "installing"
+    finds a passage's "installation"); query cost is one sparse row-sum over the query's
+    terms. ``vocabulary`` holds the words as the passages spell them, for the checks that ask
+    whether the knowledge base uses a word."""
 
     def __init__(
         self,
@@ -35,10 +38,12 @@ class LexicalIndex:
         vocabulary: dict[str, int],
         fields: dict[str, np.ndarray],
         generation: int,
+        surface: dict[str, int] | None = None,
     ) -> None:
         self.ids = list(ids)
         self._weights = weights
         self._vocabulary = vocabulary
+        self._surface = surface if surface is not None else {}
         self._fields = fields
         self.generation = generation
         self._languages = sorted(set(fields["language"].tolist())) if len(ids) else []
@@ -52,6 +57,7 @@ class LexicalIndex:
     ) -> LexicalIndex:
         ids: list[str] = []
         vocabulary: dict[str, int] = {}
+        surface: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
         counts: list[int] = []
@@ -61,8 +67,14 @@ class LexicalIndex:
             ids.append(record.id)
             tokens = lexical_tokens(record.text)
             lengths.append(len(tokens))
-            for term, count in Counter(tokens).items():
-                rows.append(vocabulary.setdefault(term, len(vocabulary)))
+            terms: Counter[str] = Counter()
+            for token, count in Counter(tokens).items():
+                term = index_term(token)
+                terms[term] += count
+                vocabulary.setdefault(term, len(vocabulary))
+                surface[token] = surface.get(token, 0) + 1
+            for term, count in terms.items():
+                rows.append(vocabulary[term])
                 cols.append(doc_index)
                 counts.append(count)
             for name in FILTER_FIELDS:
@@ -81,11 +93,17 @@ class LexicalIndex:
             (values.astype(np.float32), (row_index, col_index)), shape=(n_terms, n_docs)
         )
         fields = {name: np.asarray(vals, dtype=object) for name, vals in field_values.items()}
-        return cls(ids, weights, vocabulary, fields, generation)
+        return cls(ids, weights, vocabulary, fields, generation, surface)
 
     @property
     def vocabulary(self) -> dict[str, int]:
-        return self._vocabulary
+        """The passages' words as spelled (lexical tokens, not stems), each with the number of
+        passages that use it."""
+        return self._surface
+
+    def document_frequency(self, word: str) -> int:
+        """How many passages use the word as spelled (its forms aside)."""
+        return self._surface.get(word, 0)
 
     def languages(self) -> list[str]:
         return self._languages
@@ -100,7 +118,8 @@ class LexicalIndex:
         return keep
 
     def scores(self, query: str) -> np.ndarray:
-        term_ids = [self._vocabulary[t] for t in lexical_tokens(query) if t in self._vocabulary]
+        terms = (index_term(t) for t in lexical_tokens(query))
+        term_ids = [self._vocabulary[t] for t in terms if t in self._vocabulary]
         if not term_ids or not self.ids:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._weights[term_ids].sum(axis=0)).ravel()
@@ -123,7 +142,13 @@ class LexicalIndex:
     def save(self, path: Path) -> None:
         """Write atomically: a reader sees the old file or the new one, never half of one."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        header = {"generation": self.generation, "vocabulary": self._vocabulary, "ids": self.ids}
+        header = {
+            "generation": self.generation,
+            "terms": INDEX_TERMS_VERSION,
+            "vocabulary": self._vocabulary,
+            "surface": self._surface,
+            "ids": self.ids,
+        }
         handle, temp_name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stream:
@@ -145,7 +170,8 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, path: Path) -> LexicalIndex | None:
-        """The saved index, or None if there is none or it cannot be read."""
+        """The saved index, or None if there is none, it cannot be read or its terms were
+        made another way (an older version: it is rebuilt)."""
         try:
             with np.load(path, allow_pickle=False) as saved:
                 header = json.loads(saved["header"].tobytes().decode("utf-8"))
@@ -156,4 +182,13 @@ class LexicalIndex:
                 fields = {name: saved[f"field_{name}"].astype(object) for name in FILTER_FIELDS}
         except (OSError, ValueError, KeyError, json.JSONDecodeError):
             return None
-        return cls(header["ids"], weights, header["vocabulary"], fields, header["generation"])
+        if header.get("terms") != INDEX_TERMS_VERSION:
+            return None
+        return cls(
+            header["ids"],
+            weights,
+            header["vocabulary"],
+            fields,
+            header["generation"],
+            header["surface"],
+        )

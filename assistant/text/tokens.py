@@ -4,6 +4,9 @@ estimate used to keep chunks within what the embedding model reads."""
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
+
+import snowballstemmer
 
 _CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PIECES = re.compile(rf"[{_CJK_CLASS}]+|[^\W_{_CJK_CLASS}]+", re.UNICODE)
@@ -39,6 +42,28 @@ def lexical_tokens(text: str) -> list[str]:
         elif piece not in STOPWORDS:
             tokens.append(_normalise_word(piece))
     return tokens
+
+
+INDEX_TERMS_VERSION = "snowball-en-2"  # bump when index_terms changes: saved indexes rebuild
+
+
+@cache
+def _english_stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def index_term(token: str) -> str:
+    """The term a lexical token is indexed under: an English word's Snowball stem
+    ("installing", "installation" -> "instal"); CJK bigrams and digits as they are."""
+    if token.isascii() and token.isalpha() and len(token) > 3:
+        return _english_stemmer().stemWord(token)
+    return token
+
+
+def index_terms(text: str) -> list[str]:
+    """The lexical tokens of a text as BM25 indexes and searches them (stemmed)."""
+    return [index_term(token) for token in lexical_tokens(text)]
 
 
 def estimate_embedder_tokens(text: str) -> int:

@@ -114,6 +114,29 @@ def test_bm25_ranks_and_filters(tmp_path: Path) -> None:
     assert LexicalIndex.load(path) is None
 
 
+def test_bm25_matches_word_forms_and_keeps_the_words_as_spelled(tmp_path: Path) -> None:
+    records = [
+        LexicalRecord("1", "Installation of the package needs a configured mirror.", {}),
+        LexicalRecord("2", "The mirror list is edited by hand.", {}),
+    ]
+    index = LexicalIndex.build(records, generation=1)
+    assert index.search("installing packages", 5)[0][0] == "1"
+    assert index.search("how is it configuring", 5)[0][0] == "1"
+    assert "installation" in index.vocabulary and "instal" not in index.vocabulary
+    path = tmp_path / "lex.npz"
+    index.save(path)
+    loaded = LexicalIndex.load(path)
+    assert loaded is not None and "configured" in loaded.vocabulary
+    assert loaded.search("installs", 5) == index.search("installs", 5)
+
+
+def test_an_index_saved_with_other_terms_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "lex.npz"
+    LexicalIndex.build([LexicalRecord("1", "mirrors", {})], generation=1).save(path)
+    monkeypatch.setattr("assistant.index.lexical_index.INDEX_TERMS_VERSION", "other")
+    assert LexicalIndex.load(path) is None
+
+
 def test_filters_apply_to_both_retrievers(services, small_corpus: Path) -> None:
     services.ingestor.ingest([small_corpus], "kb")
     public = SearchFilters(access=("public",))
