@@ -54,8 +54,8 @@ def zscore_fusion(
     """Score = sum of weight x the score's standard score within its group of lists (mean
     and spread of the group's scores pooled); an item a list did not return counts there as
     the group's lowest standard score. Without groups each list is its own. A group without
-    spread (one hit) gives a positive score the best standard score of the other groups (at
-    least 1) and the rest 0.
+    spread (one hit) gives a positive score the standard score that makes its weighted share
+    equal the best weighted top of the other groups (at least 1) and the rest 0.
 
     Scaling by the best score alone leaves cosine similarities bunched near 1 (0.45 and 0.60
     become 0.75 and 1.0) while BM25 scores spread from 0 to 1, so the lexical side decides
@@ -74,20 +74,28 @@ def zscore_fusion(
     # best standard score a list with a spread reaches, and at least one spread: a lone exact
     # match for a rare code is the strongest evidence its list can give, and hash collisions
     # or a page of noise must not outrank it on the dense side alone.
-    tops = [(max(v) - moments[g][0]) / moments[g][1] for g, v in pooled.items() if moments[g][1]]
-    lone = max([1.0, *tops])
+    # Weighted: a lone hit's share of the fused score is the best share another list's top
+    # reaches, whatever the two lists' weights (dense 0.6 must not bury a lone BM25 match).
+    group_weight: dict[int, float] = {}
+    for weight, group in zip(weights, groups, strict=True):
+        group_weight[group] = max(group_weight.get(group, 0.0), weight)
+    tops = [
+        group_weight[g] * (max(v) - moments[g][0]) / moments[g][1]
+        for g, v in pooled.items()
+        if moments[g][1]
+    ]
 
-    def standard(score: float, mean: float, spread: float) -> float:
+    def standard(score: float, mean: float, spread: float, weight: float) -> float:
         if spread:
             return (score - mean) / spread
-        return lone if score > 0 else 0.0
+        return max([1.0, *(top / weight for top in tops)]) if score > 0 else 0.0
 
     scaled: list[tuple[dict[str, float], float, float]] = []
     for ranking, weight, group in zip(rankings, weights, groups, strict=True):
         if not ranking or weight == 0:
             continue
         mean, spread = moments[group]
-        scores = {item: standard(score, mean, spread) for item, score in ranking}
+        scores = {item: standard(score, mean, spread, weight) for item, score in ranking}
         scaled.append((scores, floors[group], weight))
     items = {item for scores, _, _ in scaled for item in scores}
     fused = {

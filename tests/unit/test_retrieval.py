@@ -59,6 +59,18 @@ def test_a_lone_exact_match_outranks_dense_noise_with_outliers() -> None:
     assert [item for item, _ in fused[1:3]] == ["noise-1", "noise-2"]
 
 
+def test_a_lone_exact_match_keeps_its_place_when_the_dense_side_weighs_more() -> None:
+    """With the dense side weighted 0.6 and the lexical 0.4, the lone match's share must still
+    equal the dense top's share, so that it stays first where both lists hold it."""
+    dense = [("noise-1", 0.5), ("noise-2", 0.5), ("code-page", 0.15)] + [
+        (f"other-{n}", 0.0) for n in range(37)
+    ]
+    lexical = [("code-page", 7.9)]
+    fused = zscore_fusion([dense, lexical], [0.6, 0.4])
+    assert fused[0][0] == "code-page"
+    assert [item for item, _ in fused[1:3]] == ["noise-1", "noise-2"]
+
+
 def test_grouped_lists_share_one_scale() -> None:
     """A weak best match in the other language stays weak when the two languages' lists of
     one retriever share a scale; scaled apart, it equals the strong one."""
