@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
 from assistant.index.vector_store import SEARCH_EF
 from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
@@ -46,27 +48,17 @@ def test_a_lone_exact_match_counts_in_zscore_fusion() -> None:
     assert dict(fused)["noise-1"] == 0.0
 
 
-def test_a_lone_exact_match_outranks_dense_noise_with_outliers() -> None:
+@pytest.mark.parametrize("weights", [[0.5, 0.5], [0.6, 0.4]])
+def test_a_lone_exact_match_outranks_dense_noise_with_outliers(weights: list[float]) -> None:
     """Two noise pages collide with the query on the dense side (0.5 among zeros, a standard
     score near 3): the one page that holds the rare code, and a weaker dense score, must not
-    fall below them."""
+    fall below them, also when the dense side weighs more (the lone match's weighted share
+    equals the dense top's)."""
     dense = [("noise-1", 0.5), ("noise-2", 0.5), ("code-page", 0.15)] + [
         (f"other-{n}", 0.0) for n in range(37)
     ]
     lexical = [("code-page", 7.9)]
-    fused = zscore_fusion([dense, lexical], [0.5, 0.5])
-    assert fused[0][0] == "code-page"
-    assert [item for item, _ in fused[1:3]] == ["noise-1", "noise-2"]
-
-
-def test_a_lone_exact_match_keeps_its_place_when_the_dense_side_weighs_more() -> None:
-    """With the dense side weighted 0.6 and the lexical 0.4, the lone match's share must still
-    equal the dense top's share, so that it stays first where both lists hold it."""
-    dense = [("noise-1", 0.5), ("noise-2", 0.5), ("code-page", 0.15)] + [
-        (f"other-{n}", 0.0) for n in range(37)
-    ]
-    lexical = [("code-page", 7.9)]
-    fused = zscore_fusion([dense, lexical], [0.6, 0.4])
+    fused = zscore_fusion([dense, lexical], weights)
     assert fused[0][0] == "code-page"
     assert [item for item, _ in fused[1:3]] == ["noise-1", "noise-2"]
 
