@@ -45,7 +45,8 @@ _CONTRAST_EN = re.compile(
 )
 _CONTRAST_ZH = re.compile(r"而(不是|不只是|非|不僅是)")  # "rather than": a contrast, no negation
 _NEGATION_ZH = re.compile(
-    r"不(是|會|能|可|該|應|必|需|得|要|再|曾|算|夠)|並不|並非|沒有|沒|未(曾|經|能|必)?(?!來|滿足)|"
+    r"不(是|會|能|可|該|應|必|需|得|要|再|曾|算|夠)|並不|並非|沒有|沒|[尚仍還並]未|"
+    r"未(曾|經|能|必)?(?!來|滿足)|"  # 未滿足的需求: unmet, a noun; 尚未滿足: not yet met
     r"無法|無須|無需|毋須|別再|絕不|從不|不"
     r"(?![同過但僅只論斷少然久足盡])"
 )

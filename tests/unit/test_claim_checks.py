@@ -174,6 +174,7 @@ def test_a_contrast_is_no_negation() -> None:
     assert negated("She is not seen as an adviser.")
     assert not negated("Audits do not only find errors; they also prevent them.")
     assert not negated("臨床團隊對未滿足醫療需求的看法。")  # 未滿足: unmet
+    assert negated("這些需求尚未滿足。")
     assert negated("醫院未採用這套流程。")
 
 
