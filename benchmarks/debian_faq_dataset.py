@@ -29,7 +29,6 @@ the first build, read on every later one; ``faq_dataset.holdout_sources``).
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -40,11 +39,12 @@ from benchmarks.faq_dataset import (
     DOC_ROOT,
     MIN_ANSWER_CHARS,
     FaqItem,
-    holdout_sources,
+    print_build_report,
     write_faq_items,
+    write_query_parts,
 )
 from benchmarks.maint_guide_dataset import Section, parse_chapter
-from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
+from benchmarks.reporting import RESULTS_DIR
 
 PACKAGE = "debian-faq"
 FAQ_FOLDER = "usr/share/doc/debian/FAQ"
@@ -118,29 +118,17 @@ def build_dataset(
     distractors = distractor_pages(guide_root, howto_dir)
     for name, page in distractors:
         shutil.copyfile(page, docs / name)
-    notes = [] if fixture.is_file() else [f"wrote {fixture}"]
-    held = holdout_sources(queries, fixture)
-    if missing := held - {q["expected_source"] for q in queries}:
-        notes.append(f"{len(missing)} held-out answers of {fixture.name} are not in this build")
-    dev = [q for q in queries if q["expected_source"] not in held]
-    holdout = [q for q in queries if q["expected_source"] in held]
-    for name, part in (("queries", queries), ("queries_dev", dev), ("queries_holdout", holdout)):
-        (out / f"{name}.json").write_text(json.dumps(part, indent=1) + "\n", encoding="utf-8")
-    source_bytes = sum(f.stat().st_size for f in docs.iterdir())
+    parts = write_query_parts(out, queries, fixture)
     return {
         "packages": {PACKAGE: faq_version, GUIDE_PACKAGE: guide_version},
         "docs_dir": str(docs),
-        "queries": len(queries),
-        "dev": len(dev),
-        "holdout": len(holdout),
         "distractors": {
             GUIDE_PACKAGE: sum(name.startswith("maint-guide-") for name, _ in distractors),
             "python3.11-doc howto": sum(name.startswith("howto-") for name, _ in distractors),
         },
         "files": len(queries) + len(distractors),
-        "source_mb": round(source_bytes / 1e6, 3),
         "questions_per_page": per_page,
-        "notes": notes,
+        **parts,
     }
 
 
@@ -152,23 +140,7 @@ def main() -> None:
     parser.add_argument("--howto", type=Path, default=HOWTO_DIR, help="python3.11-doc howto/")
     args = parser.parse_args()
     stats = build_dataset(args.out, args.cache, args.fixture, args.howto)
-    distractors: dict[str, int] = stats["distractors"]  # type: ignore[assignment]
-    rows = [
-        {"item": "questions (queries)", "count": stats["queries"]},
-        {"item": "dev queries", "count": stats["dev"]},
-        {"item": "held-out queries", "count": stats["holdout"]},
-        *({"item": f"distractors: {k}", "count": n} for k, n in distractors.items()),
-        {"item": "files in docs folder", "count": stats["files"]},
-        {"item": "source MB", "count": stats["source_mb"]},
-    ]
-    print(markdown_table(rows))
-    print()
-    per_page: dict[str, int] = stats["questions_per_page"]  # type: ignore[assignment]
-    print(markdown_table([{"page": page, "questions": n} for page, n in per_page.items()]))
-    print(f"packages: {stats['packages']}")
-    for note in stats["notes"]:  # type: ignore[attr-defined]
-        print(f"NOTE: {note}")
-    print(f"\nsaved {save_results('debian_faq_dataset', stats)}")
+    print_build_report(stats, "debian_faq_dataset", "page")
 
 
 if __name__ == "__main__":

@@ -152,6 +152,51 @@ def write_faq_items(
     return queries, per_page
 
 
+def write_query_parts(
+    out: Path, queries: list[dict[str, str]], fixture: Path = HOLDOUT_FIXTURE
+) -> dict[str, object]:
+    """Write ``queries.json`` and its development and held-out parts (split by the fixture,
+    written on the first build); return their sizes, the docs folder's size and notes."""
+    notes = [] if fixture.is_file() else [f"wrote {fixture}"]
+    held = holdout_sources(queries, fixture)
+    if missing := held - {q["expected_source"] for q in queries}:
+        notes.append(f"{len(missing)} held-out answers of {fixture.name} are not in this build")
+    dev = [q for q in queries if q["expected_source"] not in held]
+    holdout = [q for q in queries if q["expected_source"] in held]
+    for name, part in (("queries", queries), ("queries_dev", dev), ("queries_holdout", holdout)):
+        (out / f"{name}.json").write_text(json.dumps(part, indent=1) + "\n", encoding="utf-8")
+    source_bytes = sum(f.stat().st_size for f in (out / "docs").iterdir())
+    return {
+        "queries": len(queries),
+        "dev": len(dev),
+        "holdout": len(holdout),
+        "source_mb": round(source_bytes / 1e6, 3),
+        "notes": notes,
+    }
+
+
+def print_build_report(stats: dict[str, object], results_name: str, per_page_label: str) -> None:
+    """Print what a built FAQ set holds (the dictionary ``build_dataset`` returns: the
+    ``write_query_parts`` figures, distractors and questions per page) and save it."""
+    distractors: dict[str, int] = stats["distractors"]  # type: ignore[assignment]
+    rows = [
+        {"item": "questions (queries)", "count": stats["queries"]},
+        {"item": "dev queries", "count": stats["dev"]},
+        {"item": "held-out queries", "count": stats["holdout"]},
+        *({"item": f"distractors: {k}", "count": n} for k, n in distractors.items()),
+        {"item": "files in docs folder", "count": stats["files"]},
+        {"item": "source MB", "count": stats["source_mb"]},
+    ]
+    print(markdown_table(rows))
+    print()
+    per_page: dict[str, int] = stats["questions_per_page"]  # type: ignore[assignment]
+    print(markdown_table([{per_page_label: k, "questions": n} for k, n in per_page.items()]))
+    print(f"packages: {stats['packages']}")
+    for note in stats["notes"]:  # type: ignore[attr-defined]
+        print(f"NOTE: {note}")
+    print(f"\nsaved {save_results(results_name, stats)}")
+
+
 def build_dataset(out: Path, doc_root: Path = DOC_ROOT) -> dict[str, object]:
     """Write ``out/docs`` and ``out/queries.json``; return counts."""
     faq_dir = doc_root / "_sources" / "faq"
@@ -163,21 +208,14 @@ def build_dataset(out: Path, doc_root: Path = DOC_ROOT) -> dict[str, object]:
     pages = distractor_pages(doc_root)
     for page in pages:
         shutil.copyfile(page, docs / f"{page.parent.name}-{page.name}")
-    (out / "queries.json").write_text(json.dumps(queries, indent=1) + "\n", encoding="utf-8")
-    held = holdout_sources(queries)
-    for name, part in (
-        ("queries_dev", [q for q in queries if q["expected_source"] not in held]),
-        ("queries_holdout", [q for q in queries if q["expected_source"] in held]),
-    ):
-        (out / f"{name}.json").write_text(json.dumps(part, indent=1) + "\n", encoding="utf-8")
-    source_bytes = sum(f.stat().st_size for f in docs.iterdir())
+    parts = write_query_parts(out, queries)
     return {
         "docs_dir": str(docs),
         "queries_file": str(out / "queries.json"),
         "questions": len(queries),
         "distractor_pages": len(pages),
         "files": len(queries) + len(pages),
-        "source_mb": round(source_bytes / 1e6, 3),
+        "source_mb": parts["source_mb"],
         "questions_per_page": per_page,
     }
 

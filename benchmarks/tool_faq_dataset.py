@@ -40,7 +40,6 @@ the first build, read on every later one; ``faq_dataset.holdout_sources``).
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import warnings
@@ -52,8 +51,14 @@ from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 
 from benchmarks.bilingual import DATA_DIR, DEB_CACHE, fetch_deb, html_text
 from benchmarks.debian_faq_dataset import question_text
-from benchmarks.faq_dataset import MIN_ANSWER_CHARS, FaqItem, holdout_sources, write_faq_items
-from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
+from benchmarks.faq_dataset import (
+    MIN_ANSWER_CHARS,
+    FaqItem,
+    print_build_report,
+    write_faq_items,
+    write_query_parts,
+)
+from benchmarks.reporting import RESULTS_DIR
 
 GIT_PACKAGE, SQLITE_PACKAGE, FETCHMAIL_PACKAGE = "git-doc", "sqlite3-doc", "fetchmail"
 GIT_FOLDER = "usr/share/doc/git-doc"
@@ -208,30 +213,18 @@ def build_dataset(out: Path, cache: Path = DEB_CACHE, fixture: Path = FIXTURE) -
     )
     for name, page in distractors:
         shutil.copyfile(page, docs / name)
-    notes = [] if fixture.is_file() else [f"wrote {fixture}"]
-    held = holdout_sources(queries, fixture)
-    if missing := held - {q["expected_source"] for q in queries}:
-        notes.append(f"{len(missing)} held-out answers of {fixture.name} are not in this build")
-    dev = [q for q in queries if q["expected_source"] not in held]
-    holdout = [q for q in queries if q["expected_source"] in held]
-    for name, part in (("queries", queries), ("queries_dev", dev), ("queries_holdout", holdout)):
-        (out / f"{name}.json").write_text(json.dumps(part, indent=1) + "\n", encoding="utf-8")
-    source_bytes = sum(f.stat().st_size for f in docs.iterdir())
+    parts = write_query_parts(out, queries, fixture)
     return {
         "packages": versions,
         "docs_dir": str(docs),
-        "queries": len(queries),
-        "dev": len(dev),
-        "holdout": len(holdout),
         "distractors": {
             GIT_PACKAGE: sum(name.startswith("git-doc-") for name, _ in distractors),
             SQLITE_PACKAGE: sum(name.startswith("sqlite-doc-") for name, _ in distractors),
             FETCHMAIL_PACKAGE: sum(name.startswith("fetchmail-") for name, _ in distractors),
         },
         "files": len(queries) + len(distractors),
-        "source_mb": round(source_bytes / 1e6, 3),
         "questions_per_page": per_faq,
-        "notes": notes,
+        **parts,
     }
 
 
@@ -242,23 +235,7 @@ def main() -> None:
     parser.add_argument("--fixture", type=Path, default=FIXTURE, help="held-out ids (JSON)")
     args = parser.parse_args()
     stats = build_dataset(args.out, args.cache, args.fixture)
-    distractors: dict[str, int] = stats["distractors"]  # type: ignore[assignment]
-    rows = [
-        {"item": "questions (queries)", "count": stats["queries"]},
-        {"item": "dev queries", "count": stats["dev"]},
-        {"item": "held-out queries", "count": stats["holdout"]},
-        *({"item": f"distractors: {k}", "count": n} for k, n in distractors.items()),
-        {"item": "files in docs folder", "count": stats["files"]},
-        {"item": "source MB", "count": stats["source_mb"]},
-    ]
-    print(markdown_table(rows))
-    print()
-    per_faq: dict[str, int] = stats["questions_per_page"]  # type: ignore[assignment]
-    print(markdown_table([{"faq": faq, "questions": n} for faq, n in per_faq.items()]))
-    print(f"packages: {stats['packages']}")
-    for note in stats["notes"]:  # type: ignore[attr-defined]
-        print(f"NOTE: {note}")
-    print(f"\nsaved {save_results('tool_faq_dataset', stats)}")
+    print_build_report(stats, "tool_faq_dataset", "faq")
 
 
 if __name__ == "__main__":
