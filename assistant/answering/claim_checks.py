@@ -98,9 +98,10 @@ def _value(token: str) -> float | None:
         return 1.0
     if token in _EN_NUMBERS:
         return float(_EN_NUMBERS[token])
-    tens, _, units = token.replace("-", " ").partition(" ")
-    if tens in _EN_NUMBERS and units.strip() in _EN_NUMBERS:
-        return float(_EN_NUMBERS[tens] + _EN_NUMBERS[units.strip()])
+    tens, _, units = token.replace("-", " ").partition(" ")  # "twenty-five"
+    units = units.strip()
+    if tens in _EN_NUMBERS and units in _EN_NUMBERS:
+        return float(_EN_NUMBERS[tens] + _EN_NUMBERS[units])
     return _cjk_value(token)
 
 
@@ -132,10 +133,9 @@ class Figure:
 
 
 def figures(text: str) -> list[Figure]:
-    """Every figure a text states, each once: ratios and fractions as percentages, durations
-    in hours ("a week", "兩年"; not
-    business days), 成 as tenths, spelled-out numbers (one and 一 as mere articles are not
-    required), and digits."""
+    """Every figure a text states, each once: ratios and fractions as percentages, 一半 as
+    half, durations in hours ("a week", "兩年"; not business days), 成 as tenths, spelled-out
+    numbers ("twenty-five"; one and 一 as mere articles are not required), and digits."""
     found: list[Figure] = []
     spans: list[tuple[int, int]] = []
 
@@ -395,9 +395,11 @@ _CONTRAST_WORDS_EN = re.compile(r"\b(?:but|not|nothing|rather than|whereas|half)
 
 def _contrast_translated(claim: str, evidence: str) -> bool:
     """A Chinese claim's 只 over English evidence that draws a contrast."""
-    claim_cjk = sum(map(_is_cjk, claim)) * 3 >= len(claim.replace(" ", ""))
-    evidence_cjk = sum(map(_is_cjk, evidence)) * 3 >= len(evidence.replace(" ", ""))
-    return claim_cjk and not evidence_cjk and bool(_CONTRAST_WORDS_EN.search(evidence))
+    return (
+        is_chinese_text(claim)
+        and not is_chinese_text(evidence)
+        and bool(_CONTRAST_WORDS_EN.search(evidence))
+    )
 
 
 # -- attribution ----------------------------------------------------------------------------
@@ -562,6 +564,11 @@ def _trimmed(items: list[str]) -> list[str]:
 
 def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
+
+
+def is_chinese_text(text: str) -> bool:
+    """Whether a sentence is Chinese: a third or more of its non-space characters are CJK."""
+    return sum(map(_is_cjk, text)) * 3 >= len(text.replace(" ", ""))
 
 
 MIN_LIST_ITEMS_SHARED = 3

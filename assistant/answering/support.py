@@ -16,6 +16,7 @@ from assistant.answering.claim_checks import (
     Window,
     contradicts,
     figures_supported,
+    is_chinese_text,
     list_items_supported,
     swapped_roles,
     unsupported_scope,
@@ -31,7 +32,6 @@ from assistant.text.translation import TermTranslator
 _MARKUP = re.compile(r"^\s*(?:[-*+]\s+|[•·・‧●▪◦○■□►➢✓]\s*|\d+[.)]\s+|#+\s+|>\s*)|\*\*|__|`")
 _CITATION_MARKS = re.compile(r"\s*\[\d+(?:[,\s]*\d+)*\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _NAME = re.compile(r"(?<![\w&])([A-Z][A-Za-z0-9&-]*[A-Z0-9a-z])(?![\w&])")
 _NEGATION_EN = re.compile(
     r"\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|fail(s|ed)? to|"
@@ -319,10 +319,6 @@ def spelled_out(acronym: str, text: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z]+", text.lower()) if w not in _ACRONYM_SKIP]
     initials = "".join(w[0] for w in words)
     return "".join(letters) in initials
-
-
-def is_chinese_text(text: str) -> bool:
-    return len(_CJK_CHAR.findall(text)) * 3 >= len(text.replace(" ", ""))
 
 
 def negated(sentence: str) -> bool:

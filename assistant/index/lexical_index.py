@@ -26,7 +26,7 @@ class LexicalRecord:
 
 
 class LexicalIndex:
-    """BM25 (k1, b) over passages, by stemmed term (``index_terms``: a question's "installing"
+    """BM25 (k1, b) over passages, by stemmed term (``index_term``: a question's "installing"
     finds a passage's "installation"); query cost is one sparse row-sum over the query's
     terms. ``vocabulary`` holds the words as the passages spell them, for the checks that ask
     whether the knowledge base uses a word."""
@@ -38,12 +38,12 @@ class LexicalIndex:
         vocabulary: dict[str, int],
         fields: dict[str, np.ndarray],
         generation: int,
-        surface: dict[str, int] | None = None,
+        surface: dict[str, int],
     ) -> None:
         self.ids = list(ids)
         self._weights = weights
         self._vocabulary = vocabulary
-        self._surface = surface if surface is not None else {}
+        self._surface = surface
         self._fields = fields
         self.generation = generation
         self._languages = sorted(set(fields["language"].tolist())) if len(ids) else []

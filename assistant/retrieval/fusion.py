@@ -70,12 +70,11 @@ def zscore_fusion(
         g: (min(v) - moments[g][0]) / moments[g][1] if moments[g][1] else 0.0
         for g, v in pooled.items()
     }
-    # Without a spread (a lone hit, or equal scores) a positive score counts as much as the
-    # best standard score a list with a spread reaches, and at least one spread: a lone exact
-    # match for a rare code is the strongest evidence its list can give, and hash collisions
-    # or a page of noise must not outrank it on the dense side alone.
-    # Weighted: a lone hit's share of the fused score is the best share another list's top
-    # reaches, whatever the two lists' weights (dense 0.6 must not bury a lone BM25 match).
+    # Without a spread (a lone hit, or equal scores) a positive score's weighted share is the
+    # best weighted share a list with a spread gives its top, and at least one spread: a lone
+    # exact match for a rare code is the strongest evidence its list can give, and hash
+    # collisions or a page of noise must not outrank it on the dense side alone, whatever
+    # the two sides' weights (dense 0.6 must not bury a lone BM25 match).
     group_weight: dict[int, float] = {}
     for weight, group in zip(weights, groups, strict=True):
         group_weight[group] = max(group_weight.get(group, 0.0), weight)

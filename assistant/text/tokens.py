@@ -44,7 +44,7 @@ def lexical_tokens(text: str) -> list[str]:
     return tokens
 
 
-INDEX_TERMS_VERSION = "snowball-en-2"  # bump when index_terms changes: saved indexes rebuild
+INDEX_TERMS_VERSION = "snowball-en-2"  # bump when index_term changes: saved indexes rebuild
 
 
 @cache
@@ -59,11 +59,6 @@ def index_term(token: str) -> str:
     if token.isascii() and token.isalpha() and len(token) > 3:
         return _english_stemmer().stemWord(token)
     return token
-
-
-def index_terms(text: str) -> list[str]:
-    """The lexical tokens of a text as BM25 indexes and searches them (stemmed)."""
-    return [index_term(token) for token in lexical_tokens(text)]
 
 
 def estimate_embedder_tokens(text: str) -> int:
