@@ -1,5 +1,5 @@
 """Shared pieces of the English / Traditional Chinese retrieval sets built from Debian packages
-(``libreoffice_dataset.py``, ``maint_guide_dataset.py``).
+(``libreoffice_dataset.py``, ``maint_guide_dataset.py``, ``debian_reference_dataset.py``).
 
 Every page or section pair gives one query per direction: its English title finds the English
 (``en-en``) and the Chinese (``en-zh``) document, its Chinese title the Chinese (``zh-zh``) and
@@ -13,28 +13,51 @@ distractor documents keep their title as the first line. Queries are split 40/60
 held-out by page pair (never the same title, nor the same page, on both sides), which gives
 each direction the same 40/60 split. The held-out identifiers are a committed fixture under
 ``benchmarks/data/``: once written it decides the split on every later build.
+
+DocBook section sets (``maint_guide_dataset.py``, ``debian_reference_dataset.py``;
+``build_section_dataset``): every chapter and section heading of the DocBook HTML carries an
+anchor id shared by the two languages (``<a id="workflow"/>2.1. ...``), which is the section
+id. Tables of contents, navigation bars and lines of 40+ characters repeated in 5+ sections
+of a language are dropped; footnotes are put back, in parentheses, where they are cited. Each
+section becomes one document per language, ``en-<id>.txt`` and ``zh-<id>.txt``: its heading
+(numbering such as "Chapter 2." / "章 2." / "2.1." removed) as the first line, then its text
+up to the next heading of ANY level, so a chapter or section does not repeat the text of its
+subsections (which are documents of their own and would otherwise tie with them); ``nested``
+takes the text up to the next heading of the same or a higher level, subsection headings
+included. A section pair is a target when both headings have 3+ words (English) / 4+ CJK
+characters (Chinese; so no heading left untranslated, nor a bare command name), are not
+shared by another section of their language, and both texts hold 200+ characters besides the
+heading. All other sections with text in both languages stay, heading kept, as distractors.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import re
 import shutil
 import subprocess
+import warnings
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bs4 import Comment, Tag
+from bs4 import BeautifulSoup, Comment, Tag, XMLParsedAsHTMLWarning
 
-from benchmarks.reporting import RESULTS_DIR, markdown_table
+from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
 
 DEB_CACHE = RESULTS_DIR / "debs"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DIRECTIONS = ("en-en", "zh-zh", "en-zh", "zh-en")
 HOLDOUT_SHARE = 0.6
+MIN_BODY_CHARS = 200
+BOILERPLATE_CHARS, BOILERPLATE_SECTIONS = 40, 5
+_NUMBERING = re.compile(r"^(?:Chapter|Appendix|章|附錄)?\s*(?:[A-Z]|\d+)(?:\.\d+)*\.\s+")
+_MARK = "\x00"
+_SPLIT = re.compile(rf"{_MARK}(\d+){_MARK}")
 _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Common characters whose simplified form differs from the traditional one (simplified, then
@@ -273,3 +296,163 @@ def print_summary(stats: dict[str, Any]) -> None:
         print(json.dumps(example, ensure_ascii=False, indent=1))
     for note in stats["notes"]:
         print(f"NOTE: {note}")
+
+
+# DocBook section sets (maint_guide_dataset.py, debian_reference_dataset.py)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    level: int
+    title: str
+    text: str  # own text: up to the next heading of any level
+
+
+def strip_numbering(heading: str) -> str:
+    """``Chapter 2. First steps`` -> ``First steps``; ``2.1. 選擇你的程式`` -> ``選擇你的程式``."""
+    return _NUMBERING.sub("", heading, count=1).strip()
+
+
+def restore_footnotes(soup: BeautifulSoup) -> None:
+    """Put each footnote's text, in parentheses, where it is cited; drop the footnote list."""
+    for marker in soup.select("a.footnote[href]"):
+        note = soup.find(id=str(marker["href"]).lstrip("#"))
+        if isinstance(note, Tag):
+            for backlink in note.select("a.para"):
+                backlink.decompose()
+            marker.replace_with(f" ({' '.join(note.get_text(' ').split())})")
+    for tag in soup.select("div.footnotes"):
+        tag.decompose()
+
+
+def parse_chapter(path: Path) -> list[Section]:
+    """The sections of one DocBook chapter page, in document order."""
+    with warnings.catch_warnings():  # XHTML files: the HTML parser reads them well
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(path.read_bytes(), "lxml", from_encoding="utf-8")
+    restore_footnotes(soup)
+    for tag in soup.select("div.toc, div.navheader, div.navfooter, script, style"):
+        tag.decompose()
+    heads: list[tuple[str, int, str]] = []
+    for heading in soup.find_all(re.compile(r"^h[1-6]$"), class_="title"):
+        anchor = heading.find("a", id=True)
+        if not isinstance(anchor, Tag):
+            continue
+        title = strip_numbering(" ".join(heading.get_text(" ").split()))
+        heads.append((str(anchor["id"]), int(heading.name[1]), title))
+        heading.replace_with(f"\n{_MARK}{len(heads) - 1}{_MARK}\n")
+    body = soup.body or soup
+    parts = _SPLIT.split(html_text(body))  # [before, index, text, index, text, ...]
+    return [
+        Section(*heads[int(index)], text.strip())
+        for index, text in zip(parts[1::2], parts[2::2], strict=True)
+    ]
+
+
+def section_pages(sections: list[Section], lang: str, nested: bool) -> dict[str, Page]:
+    """One page per section; with ``nested``, subsections (heading and text) are included."""
+    pages: dict[str, Page] = {}
+    for position, section in enumerate(sections):
+        body = [section.text]
+        if nested:
+            for sub in sections[position + 1 :]:
+                if sub.level <= section.level:
+                    break
+                body += [sub.title, sub.text]
+        pages[section.key] = Page(section.key, lang, section.title, "\n".join(b for b in body if b))
+    return pages
+
+
+def repeated_lines(chapters: list[list[Section]]) -> set[str]:
+    """Lines of 40+ characters found in 5+ sections (a notice atop every chapter)."""
+    counts = Counter(
+        line
+        for chapter in chapters
+        for section in chapter
+        for line in set(section.text.splitlines())
+        if len(line) >= BOILERPLATE_CHARS
+    )
+    return {line for line, n in counts.items() if n >= BOILERPLATE_SECTIONS}
+
+
+def load_section_pages(
+    packages: dict[str, tuple[str, str]], folder: str, cache: Path, nested: bool
+) -> tuple[dict[str, dict[str, Page]], dict[str, str]]:
+    """{lang: {section id: page}} for the sections present in both languages; {package:
+    version}. ``packages``: {lang: (package, file suffix)}; each package (``fetch_deb``) holds
+    its chapters as ``<folder>/*.<suffix>.html``, ``{package}`` in ``folder`` filled in."""
+    pages: dict[str, dict[str, Page]] = {}
+    versions: dict[str, str] = {}
+    for lang, (package, suffix) in packages.items():
+        root, versions[package] = fetch_deb(package, cache)
+        html = root / folder.format(package=package)
+        chapters = [parse_chapter(path) for path in sorted(html.glob(f"*.{suffix}.html"))]
+        boilerplate = repeated_lines(chapters)
+        pages[lang] = {}
+        for chapter in chapters:
+            kept = [
+                replace(s, text="\n".join(x for x in s.text.splitlines() if x not in boilerplate))
+                for s in chapter
+            ]
+            pages[lang].update(section_pages(kept, lang, nested))
+    common = pages["en"].keys() & pages["zh"].keys()
+    return {
+        lang: {k: p for k, p in by_key.items() if k in common} for lang, by_key in pages.items()
+    }, versions
+
+
+def is_target(page: Page, duplicates: set[str]) -> bool:
+    return (
+        len(page.body) >= MIN_BODY_CHARS
+        and title_ok(page.title, page.lang)
+        and page.title.casefold() not in duplicates
+    )
+
+
+def build_section_dataset(
+    out: Path,
+    packages: dict[str, tuple[str, str]],
+    folder: str,
+    cache: Path,
+    seed: int,
+    fixture: Path,
+    nested: bool,
+) -> dict[str, Any]:
+    """A DocBook section set (see above) written by ``write_dataset``; the figures to report."""
+    pages, versions = load_section_pages(packages, folder, cache, nested)
+    duplicates = {lang: duplicated_titles(list(by_key.values())) for lang, by_key in pages.items()}
+    keys = sorted(pages["en"])
+    chosen = [k for k in keys if all(is_target(pages[lang][k], duplicates[lang]) for lang in pages)]
+    pairs = [(pages["en"][k], pages["zh"][k]) for k in chosen]
+    others = [k for k in keys if k not in chosen and pages["en"][k].body and pages["zh"][k].body]
+    distractors = [pages[lang][k] for k in others for lang in ("en", "zh")]
+    stats = write_dataset(out, pairs, distractors, seed, fixture)
+    return {
+        "packages": versions,
+        "sections_in_both_languages": len(keys),
+        "nested": nested,
+        **stats,
+    }
+
+
+def section_dataset_main(
+    description: str,
+    name: str,
+    build: Callable[[Path, Path, int, Path, bool], dict[str, Any]],
+    default_out: Path,
+    fixture: Path,
+) -> None:
+    """Command line of a DocBook section set builder; the figures saved as ``<name>.json``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, default=default_out, help="output folder")
+    parser.add_argument("--cache", type=Path, default=DEB_CACHE, help="where the .deb files go")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--fixture", type=Path, default=fixture, help="held-out ids (JSON)")
+    parser.add_argument(
+        "--nested", action="store_true", help="a section's text includes its subsections"
+    )
+    args = parser.parse_args()
+    stats = build(args.out, args.cache, args.seed, args.fixture, args.nested)
+    print_summary(stats)
+    print(f"\nsaved {save_results(name, stats)}")

@@ -1,11 +1,11 @@
 """Build an English retrieval set from the Debian GNU/Linux FAQ (``debian-faq``).
 
-Source: Debian's ``debian-faq`` (GPL-2.0+, see ``usr/share/doc/debian-faq/copyright``),
-fetched with ``apt-get download`` into a cache folder and unpacked there with ``dpkg-deb -x``
-(nothing is installed; ``bilingual.fetch_deb``). Its DocBook HTML chapters
-(``usr/share/doc/debian/FAQ/<page>.en.html``) are read as ``maint_guide_dataset.parse_chapter``
-reads the New Maintainers' Guide: tables of contents and navigation dropped, footnotes put
-back where they are cited, section numbers ("7.1.") cut from the headings.
+Source: Debian's ``debian-faq`` (GPL-2.0+, see ``usr/share/doc/debian-faq/copyright``), fetched
+with ``apt-get download`` into a cache folder and unpacked there with ``dpkg-deb -x`` (nothing
+is installed; ``bilingual.fetch_deb``). Its DocBook HTML chapters
+(``usr/share/doc/debian/FAQ/<page>.en.html``) are read as ``bilingual.parse_chapter`` reads the
+New Maintainers' Guide: tables of contents and navigation dropped, footnotes put back where
+they are cited, section numbers ("7.1.") cut from the headings.
 
 Every section heading that is a question (ends in "?") and whose answer holds 80+ characters
 becomes one query; the answer becomes one ``dfaq-<page>-<n>.txt`` document (n counts the
@@ -34,7 +34,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.bilingual import DATA_DIR, DEB_CACHE, fetch_deb
+from benchmarks.bilingual import DATA_DIR, DEB_CACHE, Section, fetch_deb, parse_chapter
 from benchmarks.faq_dataset import (
     DOC_ROOT,
     MIN_ANSWER_CHARS,
@@ -43,7 +43,6 @@ from benchmarks.faq_dataset import (
     write_faq_items,
     write_query_parts,
 )
-from benchmarks.maint_guide_dataset import Section, parse_chapter
 from benchmarks.reporting import RESULTS_DIR
 
 PACKAGE = "debian-faq"
