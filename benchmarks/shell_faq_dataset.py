@@ -154,18 +154,30 @@ def faq_items(page: str, pairs: Iterator[tuple[str, str]]) -> list[ShellFaqItem]
     return items
 
 
+def _utf8(page: Path) -> bool:
+    try:
+        page.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def distractor_pages(
     roots: dict[str, Path], count: int = DISTRACTORS_PER_PACKAGE
 ) -> list[tuple[str, Path]]:
     """(file name in docs/, page): up to ``count`` top-level HTML pages of each package's
-    documentation folder, the FAQ pages excluded, spread evenly."""
+    documentation folder, the FAQ pages excluded, spread evenly. Pages not in UTF-8 (Vim's
+    ``digraph.html`` is Latin-1) are left out: the baseline's HTML loader reads UTF-8 only, and
+    both systems must index the same files."""
     chosen: list[tuple[str, Path]] = []
     for package, folder in (
         (ZSH_PACKAGE, roots[ZSH_PACKAGE] / ZSH_FOLDER),
         (FISH_PACKAGE, roots[FISH_PACKAGE] / FISH_FOLDER),
         (VIM_PACKAGE, roots[VIM_PACKAGE] / VIM_FOLDER / VIM_HTML),
     ):
-        pages = sorted(p for p in folder.glob("*.html") if not _FAQ_PAGE.match(p.name))
+        pages = sorted(
+            p for p in folder.glob("*.html") if not _FAQ_PAGE.match(p.name) and _utf8(p)
+        )
         if not pages:
             raise SystemExit(f"no HTML pages in {folder}")
         chosen += [(f"{package}-{page.name}", page) for page in spread(pages, count)]
