@@ -59,6 +59,8 @@ class Searcher(Protocol):
         k: int = 5,
         filters: SearchFilters | None = None,
         mode: SearchMode = "hybrid",
+        max_per_source: int | None = None,
     ) -> list[Passage]:
-        """The k best committed passages for the query, within the filters."""
+        """The k best committed passages for the query, within the filters, at most
+        ``max_per_source`` of one document (None: the searcher's own limit)."""
         ...

@@ -105,6 +105,7 @@ def build_answer_service(
         label = "extractive" if chat_model is None else "llm"
     answer_settings = AnswerSettings(
         passages=settings.answer_passages,
+        max_per_source=settings.answer_max_per_source,
         abstain_semantic=settings.abstain_semantic,
         abstain_lexical=settings.abstain_lexical,
         abstain_lexical_floor=settings.abstain_lexical_floor,

@@ -122,13 +122,13 @@ class AbstentionJudge:
         checker, meter = self._coverage(access)
         kinds = figure_kinds(question)
         # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
-        strongest = sorted(selection.sentences, key=lambda c: -c.relevance)[:4]
+        strongest = sorted(selection.evidence, key=lambda c: -c.relevance)[:4]
         texts = [f"{p.title}\n{p.section}\n{p.text}" for p in passages]
         terms = meter.measure(question, texts)
         asked = asked_item_count(question)
         # The items asked for must be in a passage the answer quotes: another passage's list
         # (a report's table of contents) does not answer "which are the 16 drivers?".
-        quoted = {c.passage_index for c in selection.sentences}  # indexes into ``passages``
+        quoted = {c.passage_index for c in selection.evidence}  # indexes into ``passages``
         listed = longest_enumeration([texts[i] for i in sorted(quoted)])
         return Evidence(
             best_semantic=selection.best_semantic,
@@ -155,7 +155,7 @@ class AbstentionJudge:
         subject uncovered."""
         s = self._thresholds
         if (
-            not selection.sentences
+            not selection.evidence
             or evidence.unknown_terms
             or evidence.items_missing
             or evidence.years_missing

@@ -122,6 +122,25 @@ def _shares(claim: str, held: Sequence[set[str]]) -> np.ndarray:
     return np.array([len(tokens & h) / len(tokens) for h in held])
 
 
+RANK_PRIOR = 0.1  # a sentence of the retriever's n-th passage counts 1 / (1 + 0.1 n)
+# A sentence in the other language counts this much of one in the question's language, after
+# the two languages' similarities are levelled (0.85 before levelling; seed sets, session 9).
+OTHER_LANGUAGE = 0.95
+_LEVEL_MIN = 5
+
+
+def _level_languages(semantic: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The multilingual encoder finds a sentence in the question's language closer than an
+    equally relevant one in the other language (a Chinese question scores every Chinese
+    sentence about KAM over the English sentence that answers it). The other language's
+    similarities are shifted so that both languages' medians meet, when each has enough
+    sentences to have a median."""
+    if own.sum() < _LEVEL_MIN or (~own).sum() < _LEVEL_MIN:
+        return semantic
+    shift = float(np.median(semantic[own]) - np.median(semantic[~own]))
+    return np.where(own, semantic, semantic + shift)
+
+
 def _form_weight(sentence: str) -> float:
     """Sentences about the document itself say little; a question in the text ("How should
     pharma assess KAMs?") asks rather than answers; a table row is a fragment."""
@@ -150,17 +169,25 @@ class Selection:
     best_semantic: float
     best_lexical: float
     continuations: dict[tuple[int, int], list[str]] | None = None
+    # What the decline checks read: the sentences of the passages that clear the stricter
+    # evidence bar (the answer may quote more passages than the decision rests on).
+    core: list[Candidate] | None = None
+
+    @property
+    def evidence(self) -> list[Candidate]:
+        return self.sentences if self.core is None else self.core
 
 
 class ExtractiveComposer:
     def __init__(
         self,
         encoder: Embedder,
-        max_sentences: int = 5,
+        max_sentences: int = 7,
         redundancy: float = 0.85,
         relative_floor: float = 0.5,
-        passage_bar: float = 0.8,
+        passage_bar: float = 0.6,
         max_passages: int = 3,
+        evidence_bar: float = 0.8,
     ) -> None:
         self._encoder = encoder
         self._max = max_sentences
@@ -168,6 +195,7 @@ class ExtractiveComposer:
         self._floor = relative_floor
         self._passage_bar = passage_bar
         self._max_passages = max_passages
+        self._evidence_bar = evidence_bar
 
     def select(
         self,
@@ -202,13 +230,13 @@ class ExtractiveComposer:
         held = [set(lexical_tokens(t)) for t in texts]  # tokenised once for both measures
         lexical = np.maximum(_shares(question, held), _shares(expansion, held))
         # Rank prior: the retriever's order is evidence too.
-        prior = np.array([1.0 / (1.0 + 0.1 * c[0]) for c in candidates])
+        prior = np.array([1.0 / (1.0 + RANK_PRIOR * c[0]) for c in candidates])
         # Prefer the question's language when both are available; sentences about the
         # document itself say little.
         chinese_question = is_chinese(detect_language(question))
-        same_language = np.array(
-            [1.0 if is_chinese(detect_language(t)) == chinese_question else 0.85 for t in texts]
-        )
+        own = np.array([is_chinese(detect_language(t)) == chinese_question for t in texts])
+        same_language = np.where(own, 1.0, OTHER_LANGUAGE)
+        ranked_semantic = _level_languages(semantic, own)
         meta = np.array([_form_weight(t) for t in texts])
         # A question that asks for a figure is answered by a sentence that holds one.
         kinds = figure_kinds(question)
@@ -219,13 +247,18 @@ class ExtractiveComposer:
         # For ranking, words count by how rare they are among the candidates: a sentence that
         # shares only the ubiquitous "KAM" (or its translation) with the question is no match.
         weighted = concept_overlap(question, terms, held)
-        relevance = (0.65 * semantic + 0.35 * np.minimum(weighted * 2.0, 1.0)) * prior
+        relevance = (0.65 * ranked_semantic + 0.35 * np.minimum(weighted * 2.0, 1.0)) * prior
         relevance = relevance * same_language * meta * figure
         scored = [
             Candidate(i, j, t, float(r), float(s), float(lx))
             for (i, j, t), r, s, lx in zip(candidates, relevance, semantic, lexical, strict=True)
         ]
-        chosen = self._pick(scored, vectors)
+        chosen = self._pick(scored, vectors, self._passage_bar)
+        core = (
+            chosen
+            if self._evidence_bar == self._passage_bar
+            else self._pick(scored, vectors, self._evidence_bar)
+        )
         continuations = {}
         for c in chosen:
             units = by_passage[c.passage_index]
@@ -234,10 +267,10 @@ class ExtractiveComposer:
             items = list_after(units, c.position, c.text)
             if items:
                 continuations[(c.passage_index, c.position)] = items
-        return Selection(chosen, float(semantic.max()), float(lexical.max()), continuations)
+        return Selection(chosen, float(semantic.max()), float(lexical.max()), continuations, core)
 
-    def _pick(self, scored: list[Candidate], vectors: np.ndarray) -> list[Candidate]:
-        """Excerpts: the passages whose best sentence reaches ``passage_bar`` of the best one
+    def _pick(self, scored: list[Candidate], vectors: np.ndarray, bar: float) -> list[Candidate]:
+        """Excerpts: the passages whose best sentence reaches ``bar`` of the best one
         (and the retriever's first passage, at ``relative_floor``; ``max_passages`` at most,
         best first); from each, its best sentence and the
         neighbours around it that keep ``relative_floor`` of that sentence's relevance, as
@@ -257,7 +290,7 @@ class ExtractiveComposer:
         kept = [
             p
             for p in passages
-            if scored[tops[p]].relevance >= best * self._passage_bar
+            if scored[tops[p]].relevance >= best * bar
             or (p == min(tops) and scored[tops[p]].relevance >= best * self._floor)
         ]
         picked: list[int] = []

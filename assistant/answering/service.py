@@ -17,6 +17,7 @@ from assistant.answering.extractive import Candidate, ExtractiveComposer, Select
 from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.list_tail import with_list_tail
 from assistant.answering.model import Answer, AnswerSentence, Citation
+from assistant.answering.passage_context import with_following_sentences
 from assistant.answering.render import render_answer, render_closest, render_prose
 from assistant.answering.support import (
     SupportScorer,
@@ -59,6 +60,7 @@ def _setting(name: str):
 @dataclass(frozen=True)
 class AnswerSettings:
     passages: int = _setting("answer_passages")
+    max_per_source: int = _setting("answer_max_per_source")
     abstain_semantic: float = _setting("abstain_semantic")
     abstain_lexical: float = _setting("abstain_lexical")
     abstain_lexical_floor: float = _setting("abstain_lexical_floor")
@@ -205,7 +207,12 @@ class AnswerService:
     def examine(self, standalone: str, filters: SearchFilters | None = None) -> Examination:
         """What the answer rests on: the passages found for a standalone question, the
         sentences chosen from them and the evidence the decline checks read."""
-        passages = self._searcher.search(standalone, self._settings.passages, filters)
+        passages = self._searcher.search(
+            standalone,
+            self._settings.passages,
+            filters,
+            max_per_source=self._settings.max_per_source,
+        )
         degraded = bool(getattr(passages, "dense_unavailable", False))
         # Text addressed to the assistant is no evidence and is never shown or quoted; the rest
         # of a passage that carried it ranks after every clean passage (a document that talks
@@ -213,7 +220,10 @@ class AnswerService:
         cleaned = [(self._without_planted(p), p) for p in passages]
         passages = [c for c, p in cleaned if c is p] + [c for c, p in cleaned if c is not p]
         # A list the chunking cut is completed from the document's next passages.
-        passages = [with_list_tail(p, self._searcher.index.following_chunk) for p in passages]
+        following = self._searcher.index.following_chunk
+        passages = [with_list_tail(p, following) for p in passages]
+        # ... and the run around the best sentence can go on into the next passage.
+        passages = [with_following_sentences(p, following) for p in passages]
         selection = self._composer.select(standalone, passages, self._terms(standalone, passages))
         access = filters.access if filters is not None else ()
         evidence = self.evidence(standalone, selection, passages, access)

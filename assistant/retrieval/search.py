@@ -130,7 +130,10 @@ class HybridSearcher:
         k: int = 5,
         filters: SearchFilters | None = None,
         mode: SearchMode = "hybrid",
+        max_per_source: int | None = None,
     ) -> list[Passage]:
+        """The ``k`` best passages, at most ``max_per_source`` of one document (the searcher's
+        own limit when None; 0: any)."""
         query = query.strip()
         if not query or k <= 0:
             return []
@@ -173,12 +176,11 @@ class HybridSearcher:
         # Read passages for the best of the fused list, widening the window while one
         # document's many near-identical chunks leave too few others to diversify over.
         window = max(k * 4, 20)
+        per_source = self._max_per_source if max_per_source is None else max_per_source
         while True:
             passages = self._passages(fused[:window], dense_scores, lexical_scores)
-            if window >= len(fused) or _enough_sources(passages, k, self._max_per_source):
-                return SearchResults(
-                    diversify(passages, k, self._max_per_source), dense_unavailable
-                )
+            if window >= len(fused) or _enough_sources(passages, k, per_source):
+                return SearchResults(diversify(passages, k, per_source), dense_unavailable)
             window *= 2
 
     def candidate_lists(
