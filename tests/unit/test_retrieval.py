@@ -218,6 +218,15 @@ def test_a_document_of_many_alike_chunks_does_not_crowd_out_the_others(tmp_path:
     hits = services.searcher.search("formulary review committee budget impact", cap + 1)
     assert [h.source for h in hits].count("crowd.md") == cap
     assert "other.md" in {h.source for h in hits}
+    # An answer draws on more of one document than a search shows (its own limit), and 0 is
+    # no limit at all.
+    answer_cap = services.settings.answer_max_per_source
+    assert answer_cap > cap
+    query = "formulary review committee budget impact"
+    wider = services.searcher.search(query, answer_cap + 1, max_per_source=answer_cap)
+    assert [h.source for h in wider].count("crowd.md") == answer_cap
+    unlimited = services.searcher.search(query, 12, max_per_source=0)
+    assert [h.source for h in unlimited].count("crowd.md") >= 11
     services.close()
 
 

@@ -1,0 +1,78 @@
+"""Session 9's excerpt rules: the sentences after a passage join it within its section, and
+the other language's sentence similarities are levelled before ranking."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answering.extractive import _level_languages
+from assistant.answering.passage_context import with_following_sentences
+from assistant.index.manifest import ChunkRecord
+from assistant.retrieval.search import Passage
+
+
+def _passage(text: str, section: str = "Why now", page: int | None = None) -> Passage:
+    return Passage(
+        id="doc-00003",
+        text=text,
+        score=1.0,
+        source="zs.txt",
+        title="zs",
+        section=section,
+        page=page,
+        language="en",
+        doc_type="best_practice",
+        access="public",
+    )
+
+
+def _next(text: str, section: str = "Why now", page: int | None = None) -> ChunkRecord:
+    return ChunkRecord("doc-00004", "doc", 4, text, "", {"section": section, "page": page})
+
+
+def test_the_sentences_after_a_passage_join_it_without_repeating_the_overlap() -> None:
+    passage = _passage("Organised customers changed pharma. COVID-19 made this focus sharper.")
+    following = _next(
+        "COVID-19 made this focus sharper. Face-to-face rep visits were cut back. "
+        "Leaders now need KAM more urgently. Pharma must invest in solutions. A fifth one."
+    )
+    asked: list[str] = []
+
+    def lookup(chunk_id: str) -> ChunkRecord:
+        asked.append(chunk_id)
+        return following
+
+    joined = with_following_sentences(passage, lookup, count=3)
+    assert asked == ["doc-00003"]
+    assert joined.text.count("COVID-19 made this focus sharper.") == 1  # the overlap once
+    assert "Face-to-face rep visits were cut back." in joined.text
+    assert "Pharma must invest in solutions." in joined.text
+    assert "A fifth one." not in joined.text  # three sentences, no more
+    assert joined.id == passage.id and joined.section == passage.section
+
+
+def test_nothing_joins_across_a_section_or_a_page_or_after_the_last_passage() -> None:
+    passage = _passage("The three tiers of accounts.")
+    other_section = _next("Resources follow the tier.", section="Resources")
+    other_page = _next("Resources follow the tier.", page=2)
+    assert with_following_sentences(passage, lambda _: other_section).text == passage.text
+    assert with_following_sentences(passage, lambda _: other_page).text == passage.text
+    assert with_following_sentences(passage, lambda _: None).text == passage.text
+
+
+def test_the_other_languages_similarities_are_levelled_to_the_questions_median() -> None:
+    # The encoder gives every sentence in the question's language ~0.5 and the other
+    # language's ~0.25; the one other-language sentence that answers (0.40) then outranks
+    # the own-language sentences that do not (0.50 - 0.25 shift: it is 0.15 above its median).
+    own = np.array([True] * 5 + [False] * 5)
+    semantic = np.array([0.50, 0.52, 0.48, 0.50, 0.51, 0.25, 0.24, 0.40, 0.26, 0.25])
+    levelled = _level_languages(semantic, own)
+    assert np.allclose(levelled[:5], semantic[:5])  # the question's language unchanged
+    assert levelled[7] == levelled.max()
+    assert np.isclose(np.median(levelled[5:]), np.median(levelled[:5]))
+
+
+def test_too_few_sentences_of_a_language_are_not_levelled() -> None:
+    own = np.array([True] * 6 + [False] * 2)
+    semantic = np.linspace(0.2, 0.6, 8)
+    assert np.array_equal(_level_languages(semantic, own), semantic)
