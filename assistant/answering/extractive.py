@@ -235,8 +235,6 @@ class ExtractiveComposer:
         # document itself say little.
         chinese_question = is_chinese(detect_language(question))
         own = np.array([is_chinese(detect_language(t)) == chinese_question for t in texts])
-        same_language = np.where(own, 1.0, OTHER_LANGUAGE)
-        ranked_semantic = _level_languages(semantic, own)
         meta = np.array([_form_weight(t) for t in texts])
         # A question that asks for a figure is answered by a sentence that holds one.
         kinds = figure_kinds(question)
@@ -247,18 +245,17 @@ class ExtractiveComposer:
         # For ranking, words count by how rare they are among the candidates: a sentence that
         # shares only the ubiquitous "KAM" (or its translation) with the question is no match.
         weighted = concept_overlap(question, terms, held)
-        relevance = (0.65 * ranked_semantic + 0.35 * np.minimum(weighted * 2.0, 1.0)) * prior
-        relevance = relevance * same_language * meta * figure
+        words = 0.35 * np.minimum(weighted * 2.0, 1.0)
+
+        relevance = (0.65 * _level_languages(semantic, own) + words) * prior
+        relevance = relevance * np.where(own, 1.0, OTHER_LANGUAGE) * meta * figure
         scored = [
             Candidate(i, j, t, float(r), float(s), float(lx))
             for (i, j, t), r, s, lx in zip(candidates, relevance, semantic, lexical, strict=True)
         ]
-        chosen = self._pick(scored, vectors, self._passage_bar)
-        core = (
-            chosen
-            if self._evidence_bar == self._passage_bar
-            else self._pick(scored, vectors, self._evidence_bar)
-        )
+        chosen = self._pick(scored, vectors, self._passage_bar, self._max)
+        # The decline checks read the passages that clear the stricter bar.
+        core = self._pick(scored, vectors, self._evidence_bar, self._max)
         continuations = {}
         for c in chosen:
             units = by_passage[c.passage_index]
@@ -269,12 +266,14 @@ class ExtractiveComposer:
                 continuations[(c.passage_index, c.position)] = items
         return Selection(chosen, float(semantic.max()), float(lexical.max()), continuations, core)
 
-    def _pick(self, scored: list[Candidate], vectors: np.ndarray, bar: float) -> list[Candidate]:
+    def _pick(
+        self, scored: list[Candidate], vectors: np.ndarray, bar: float, most: int
+    ) -> list[Candidate]:
         """Excerpts: the passages whose best sentence reaches ``bar`` of the best one
         (and the retriever's first passage, at ``relative_floor``; ``max_passages`` at most,
         best first); from each, its best sentence and the
         neighbours around it that keep ``relative_floor`` of that sentence's relevance, as
-        one contiguous run in reading order; ``max_sentences`` in all. A sentence that repeats
+        one contiguous run in reading order; ``most`` in all. A sentence that repeats
         one already chosen is skipped."""
         by_passage: dict[int, list[int]] = {}
         for index, candidate in enumerate(scored):
@@ -295,9 +294,9 @@ class ExtractiveComposer:
         ]
         picked: list[int] = []
         for passage in kept[: self._max_passages]:
-            if len(picked) >= self._max:
+            if len(picked) >= most:
                 break
-            run = self._run(scored, by_passage[passage], tops[passage], self._max - len(picked))
+            run = self._run(scored, by_passage[passage], tops[passage], most - len(picked))
             # Of two sentences that say the same, the better one stays; reading order after.
             kept: list[int] = []
             for index in sorted(run, key=lambda i: -scored[i].relevance):

@@ -31,7 +31,8 @@ _QUANTITY = re.compile(
     rf"\b(how (much|many|long|often|soon|big|large)|{_WHAT_THE}(percentage|share|proportion|"
     r"fee|price|dose|temperature|amount|rate|threshold|salary|budget|size)s?|"
     r"(which|what) (month|year|date)|"
-    r"minimum|maximum|percent|percentage|average)\b|多少|幾(個|次|天|月|年|%|成)|多久|比例|百分比|"
+    r"minimum|maximum|percent|percentage|average)\b|多少|幾(個|次|天|月|年|%|成|頁|位|名|家|項)|"
+    r"百分之幾|多久|比例|百分比|"
     rf"平均|上限|下限|哪一年|(規模|市場)有?多大|{_WHEN}",
     re.IGNORECASE,
 )
@@ -56,7 +57,7 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "share": (
         re.compile(
             rf"\b(which (percentage|percent|proportion)|{_WHAT_THE}(percentage|percent|proportion|"
-            r"rate))\b|百分比|幾成|比例是",
+            r"rate))\b|百分比|幾成|比例是|百分之幾|幾個百分點",
             re.IGNORECASE,
         ),
         re.compile(
@@ -140,7 +141,7 @@ def has_figure(text: str, question: str = "", kinds: Iterable[str] = ()) -> bool
 # answered by evidence that names one: a capitalised word or acronym the question does not
 # already use, or a name in 『』/「」 quotes.
 _ASKS_NAME = re.compile(
-    r"\b(what (is|was|are|were) the names? of|name the|which ([\w-]+ )?(company|companies|"
+    r"\b(what (is|was|are|were) the names? of|name the|which ([\w-]+ ){0,2}(company|companies|"
     r"firms?|organi[sz]ations?|vendors?|hospitals?|brands?|products?|consultanc\w*|publications?|"
     r"journals?|agenc\w*|books?)\b|who (is|was|were) the (author|authors|company|publisher)"
     r"|(recommend|suggest)\w* (some |a few |any |a )?(good )?books?)\b"

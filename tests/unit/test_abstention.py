@@ -98,6 +98,9 @@ def test_chinese_place_names_the_knowledge_base_never_mentions_are_unknown() -> 
         ("How much does the service cost per patient?", ("money",)),
         ("At what temperature are the pens stored?", ("temperature",)),
         ("藥價調查多久做一次？平均調降幾個百分比？", ("share", "duration")),
+        ("疫情期間面對面拜訪大概減少了百分之幾？", ("share",)),
+        ("利潤率具體掉到負幾個百分點？", ("share",)),
+        ("那份報告總共有幾頁？", ()),
         ("What is the recommended starting dose?", ()),
     ],
 )
@@ -157,6 +160,7 @@ def test_a_question_asking_for_a_name_needs_evidence_that_names_one() -> None:
     assert asks_for_a_name(question)
     assert asks_for_a_name("Which trade publication is the summary taken from?")
     assert asks_for_a_name("這份報告是哪一家公司做的？")
+    assert asks_for_a_name("Which managed care organisation ran the pilot with them?")
     assert not asks_for_a_name("Who should a KAM involve in the decision-making unit?")
     unnamed = "One large UK company recently created 25 new KAM positions in the process."
     assert not has_name(unnamed, question, is_term=lambda word: word == "KAM")
