@@ -351,7 +351,12 @@ def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list
     if announced and following and not following[0][1]:
         return [text for text, _ in following[:announced]]
     items: list[str] = []
-    for text, is_item in following:
+    for index, (text, is_item) in enumerate(following):
+        if not is_item and items and _item_goes_on(following, index, announced, len(items)):
+            # "1. The first level is ... . This is usually not a key account." then "2. ...":
+            # the item's second sentence.
+            items[-1] = f"{items[-1]} {text}"
+            continue
         if not is_item and not (intro.endswith(_LIST_INTRO) and not items):
             break
         items.append(text)
@@ -360,3 +365,16 @@ def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list
     if items and (intro.endswith(_LIST_INTRO) or announced or following[0][1]):
         return items
     return []
+
+
+def _item_goes_on(
+    following: list[tuple[str, bool]], index: int, announced: int | None, found: int
+) -> bool:
+    """Whether the sentence at ``index`` (not an item) continues the item before it: the list
+    announced more items than found so far, and the next unit is an item again."""
+    return (
+        announced is not None
+        and found < announced
+        and index + 1 < len(following)
+        and following[index + 1][1]
+    )

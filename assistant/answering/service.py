@@ -78,6 +78,27 @@ def answer_language(question: str) -> str:
     return "zh-Hant" if is_chinese(detect_language(question)) else "en"
 
 
+def shown_sentences(
+    sentences: list[Candidate], continuations: dict[tuple[int, int], list[str]]
+) -> list[Candidate]:
+    """The chosen sentences an extractive answer shows on their own: not the items a list
+    intro already brings (``continuations``), nor a sentence such an item holds (the same
+    text through an overlapping passage is shown once, in its list)."""
+    covered = {
+        (i, j + 1 + k) for (i, j), items in continuations.items() for k in range(len(items))
+    }
+    listed = [item for items in continuations.values() for item in items]
+    return [
+        c
+        for c in sentences
+        if (c.passage_index, c.position) not in covered
+        and (
+            (c.passage_index, c.position) in continuations
+            or not any(c.text in item for item in listed)
+        )
+    ]
+
+
 def _table_groups(candidates: list[Candidate]) -> list[list[Candidate]]:
     """The chosen sentences, consecutive rows of one passage's table grouped together."""
     groups: list[list[Candidate]] = []
@@ -252,10 +273,7 @@ class AnswerService:
         citations: list[Citation] = []
         sentences: list[AnswerSentence] = []
         continuations = selection.continuations or {}
-        covered = {
-            (i, j + 1 + k) for (i, j), items in continuations.items() for k in range(len(items))
-        }
-        shown = [c for c in selection.sentences if (c.passage_index, c.position) not in covered]
+        shown = shown_sentences(selection.sentences, continuations)
         # Rows a whole table brings after its intro are not shown a second time on their own
         # (the same table can reach the answer through the next passage too).
         table_rows = {row for items in continuations.values() for row in items if is_table_row(row)}

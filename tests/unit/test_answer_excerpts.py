@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answering.extractive import _level_languages
+from assistant.answering.extractive import Candidate, _level_languages, list_after
 from assistant.answering.passage_context import with_following_sentences
+from assistant.answering.service import shown_sentences
 from assistant.index.manifest import ChunkRecord
 from assistant.retrieval.search import Passage
 
@@ -76,3 +77,45 @@ def test_too_few_sentences_of_a_language_are_not_levelled() -> None:
     own = np.array([True] * 6 + [False] * 2)
     semantic = np.linspace(0.2, 0.6, 8)
     assert np.array_equal(_level_languages(semantic, own), semantic)
+
+
+def test_an_items_second_sentence_stays_with_it_when_more_items_follow() -> None:
+    units = [
+        ("Usually, you deal with 3 levels of accounts:", False),
+        ("The first level is a single hospital or a big pharmacy.", True),
+        ("This is usually not a key account.", False),
+        ("The second level is a hospital chain or a national wholesaler.", True),
+        ("The third level is payers and international wholesalers.", True),
+        ("Each has different priorities.", False),
+    ]
+    items = list_after(units, 0, units[0][0])
+    assert items == [
+        "The first level is a single hospital or a big pharmacy. This is usually not a key "
+        "account.",
+        "The second level is a hospital chain or a national wholesaler.",
+        "The third level is payers and international wholesalers.",
+    ]
+    # Without an announced count, a sentence that is no item still ends the list.
+    plain = [("The levels are:", False), *units[1:]]
+    assert list_after(plain, 0, plain[0][0]) == [units[1][0]]
+
+
+def test_a_sentence_a_quoted_list_holds_is_shown_once_in_its_list() -> None:
+    first = "The first level is a single hospital."
+    chosen = [
+        Candidate(0, 3, "There are 2 types of accounts.", 0.9, 0.5, 0.5),
+        Candidate(1, 2, first, 0.6, 0.5, 0.5),  # the same item through an overlapping passage
+        Candidate(2, 0, "Usually, you deal with 3 levels of accounts:", 0.5, 0.5, 0.5),
+        Candidate(2, 1, first, 0.5, 0.5, 0.5),  # the list's own item
+        Candidate(2, 5, "Size matters too.", 0.4, 0.5, 0.5),
+    ]
+    continuations = {
+        (0, 3): ["Chains and wholesalers", "Hospitals and payers"],
+        (2, 0): [f"{first} It is no key account.", "The second level is a chain."],
+    }
+    shown = shown_sentences(chosen, continuations)
+    assert [c.text for c in shown] == [
+        "There are 2 types of accounts.",
+        "Usually, you deal with 3 levels of accounts:",
+        "Size matters too.",
+    ]
