@@ -84,9 +84,7 @@ def shown_sentences(
     """The chosen sentences an extractive answer shows on their own: not the items a list
     intro already brings (``continuations``), nor a sentence such an item holds (the same
     text through an overlapping passage is shown once, in its list)."""
-    covered = {
-        (i, j + 1 + k) for (i, j), items in continuations.items() for k in range(len(items))
-    }
+    covered = {(i, j + 1 + k) for (i, j), items in continuations.items() for k in range(len(items))}
     listed = [item for items in continuations.values() for item in items]
     return [
         c
