@@ -17,9 +17,10 @@ import json
 import random
 import re
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
+from typing import TypeVar, get_args
 
 from assistant.config import EmbeddingName, EncoderRuntime
 from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
@@ -173,6 +174,43 @@ def write_query_parts(
         "source_mb": round(source_bytes / 1e6, 3),
         "notes": notes,
     }
+
+
+Item = TypeVar("Item", bound=FaqItem)
+
+
+def numbered_items(
+    page: str,
+    pairs: Iterable[tuple[str, str]],
+    item: Callable[[str, int, str, str], Item],
+    keep: Callable[[str], bool] = bool,
+) -> list[Item]:
+    """The kept (question, answer) pairs of one FAQ, numbered from 1: the questions ``keep``
+    accepts, with answers of ``MIN_ANSWER_CHARS`` or more."""
+    items: list[Item] = []
+    for question, answer in pairs:
+        if keep(question) and len(answer) >= MIN_ANSWER_CHARS:
+            items.append(item(page, len(items) + 1, question, answer))
+    return items
+
+
+def faq_set_main(
+    description: str,
+    results_name: str,
+    build: Callable[[Path, Path, Path], dict[str, object]],
+    default_out: Path,
+    cache: Path,
+    fixture: Path,
+) -> None:
+    """Command line of a FAQ set builder that fetches Debian packages (``--out``, ``--cache``,
+    ``--fixture``); prints and saves the build report."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, default=default_out, help="output folder")
+    parser.add_argument("--cache", type=Path, default=cache, help="where the .deb files go")
+    parser.add_argument("--fixture", type=Path, default=fixture, help="held-out ids (JSON)")
+    args = parser.parse_args()
+    stats = build(args.out, args.cache, args.fixture)
+    print_build_report(stats, results_name, "faq")
 
 
 def print_build_report(stats: dict[str, object], results_name: str, per_page_label: str) -> None:

@@ -42,7 +42,6 @@ the first build, read on every later one; ``faq_dataset.holdout_sources``).
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import re
 import shutil
@@ -55,9 +54,9 @@ from bs4 import Tag
 from benchmarks.bilingual import DATA_DIR, DEB_CACHE, fetch_deb
 from benchmarks.debian_faq_dataset import question_text
 from benchmarks.faq_dataset import (
-    MIN_ANSWER_CHARS,
     FaqItem,
-    print_build_report,
+    faq_set_main,
+    numbered_items,
     write_faq_items,
     write_query_parts,
 )
@@ -147,11 +146,7 @@ def vim_pairs(text: str) -> Iterator[tuple[str, str]]:
 def faq_items(page: str, pairs: Iterator[tuple[str, str]]) -> list[ShellFaqItem]:
     """The kept question/answer pairs of one FAQ (question headings, answers of 80+
     characters), numbered."""
-    items: list[ShellFaqItem] = []
-    for question, answer in pairs:
-        if is_question(question) and len(answer) >= MIN_ANSWER_CHARS:
-            items.append(ShellFaqItem(page, len(items) + 1, question, answer))
-    return items
+    return numbered_items(page, pairs, ShellFaqItem, is_question)
 
 
 def _utf8(page: Path) -> bool:
@@ -175,9 +170,7 @@ def distractor_pages(
         (FISH_PACKAGE, roots[FISH_PACKAGE] / FISH_FOLDER),
         (VIM_PACKAGE, roots[VIM_PACKAGE] / VIM_FOLDER / VIM_HTML),
     ):
-        pages = sorted(
-            p for p in folder.glob("*.html") if not _FAQ_PAGE.match(p.name) and _utf8(p)
-        )
+        pages = sorted(p for p in folder.glob("*.html") if not _FAQ_PAGE.match(p.name) and _utf8(p))
         if not pages:
             raise SystemExit(f"no HTML pages in {folder}")
         chosen += [(f"{package}-{page.name}", page) for page in spread(pages, count)]
@@ -226,13 +219,9 @@ def build_dataset(out: Path, cache: Path = DEB_CACHE, fixture: Path = FIXTURE) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
-    parser.add_argument("--cache", type=Path, default=DEB_CACHE, help="where the .deb files go")
-    parser.add_argument("--fixture", type=Path, default=FIXTURE, help="held-out ids (JSON)")
-    args = parser.parse_args()
-    stats = build_dataset(args.out, args.cache, args.fixture)
-    print_build_report(stats, "shell_faq_dataset", "faq")
+    faq_set_main(
+        __doc__.splitlines()[0], "shell_faq_dataset", build_dataset, DEFAULT_OUT, DEB_CACHE, FIXTURE
+    )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,6 @@ the first build, read on every later one; ``faq_dataset.holdout_sources``).
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import warnings
@@ -52,9 +51,9 @@ from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 from benchmarks.bilingual import DATA_DIR, DEB_CACHE, fetch_deb, html_text
 from benchmarks.debian_faq_dataset import question_text
 from benchmarks.faq_dataset import (
-    MIN_ANSWER_CHARS,
     FaqItem,
-    print_build_report,
+    faq_set_main,
+    numbered_items,
     write_faq_items,
     write_query_parts,
 )
@@ -158,11 +157,7 @@ def fetchmail_pairs(path: Path) -> Iterator[tuple[str, str]]:
 
 def faq_items(page: str, pairs: Iterator[tuple[str, str]]) -> list[ToolFaqItem]:
     """The kept question/answer pairs of one FAQ (answers of 80+ characters), numbered."""
-    items: list[ToolFaqItem] = []
-    for question, answer in pairs:
-        if question and len(answer) >= MIN_ANSWER_CHARS:
-            items.append(ToolFaqItem(page, len(items) + 1, question, answer))
-    return items
+    return numbered_items(page, pairs, ToolFaqItem)
 
 
 def spread(pages: list[Path], count: int) -> list[Path]:
@@ -229,13 +224,9 @@ def build_dataset(out: Path, cache: Path = DEB_CACHE, fixture: Path = FIXTURE) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
-    parser.add_argument("--cache", type=Path, default=DEB_CACHE, help="where the .deb files go")
-    parser.add_argument("--fixture", type=Path, default=FIXTURE, help="held-out ids (JSON)")
-    args = parser.parse_args()
-    stats = build_dataset(args.out, args.cache, args.fixture)
-    print_build_report(stats, "tool_faq_dataset", "faq")
+    faq_set_main(
+        __doc__.splitlines()[0], "tool_faq_dataset", build_dataset, DEFAULT_OUT, DEB_CACHE, FIXTURE
+    )
 
 
 if __name__ == "__main__":
