@@ -41,8 +41,8 @@ from benchmarks.bilingual import (
     duplicated_titles,
     fetch_deb,
     html_text,
+    is_target,
     print_summary,
-    title_ok,
     write_dataset,
 )
 from benchmarks.reporting import RESULTS_DIR, save_results
@@ -50,7 +50,6 @@ from benchmarks.reporting import RESULTS_DIR, save_results
 PACKAGES = {"en": ("libreoffice-help-en-us", "en-US"), "zh": ("libreoffice-help-zh-tw", "zh-TW")}
 DEFAULT_OUT = RESULTS_DIR / "libreoffice"
 FIXTURE = DATA_DIR / "libreoffice_holdout_ids.json"
-MIN_BODY_CHARS = 200
 MAX_PAIRS = 400
 MAX_DISTRACTORS = 600  # documents, half per language
 MAX_COPIED = 0.5  # at most half of a target's Chinese text left in English
@@ -103,14 +102,6 @@ def load_pages(cache: Path) -> tuple[dict[str, dict[str, Page]], dict[str, str]]
         for lang in PACKAGES
     }
     return pages, versions
-
-
-def is_target(page: Page, duplicates: set[str]) -> bool:
-    return (
-        len(page.body) >= MIN_BODY_CHARS
-        and title_ok(page.title, page.lang)
-        and page.title.casefold() not in duplicates
-    )
 
 
 def build_dataset(
