@@ -246,7 +246,6 @@ class ExtractiveComposer:
         # shares only the ubiquitous "KAM" (or its translation) with the question is no match.
         weighted = concept_overlap(question, terms, held)
         words = 0.35 * np.minimum(weighted * 2.0, 1.0)
-
         relevance = (0.65 * _level_languages(semantic, own) + words) * prior
         relevance = relevance * np.where(own, 1.0, OTHER_LANGUAGE) * meta * figure
         scored = [

@@ -18,12 +18,11 @@ FOLLOWING_SENTENCES = 3
 def with_following_sentences(
     passage: Passage,
     following: Callable[[str], ChunkRecord | None],
-    count: int | None = None,
+    count: int = FOLLOWING_SENTENCES,
 ) -> Passage:
     """The passage with the first ``count`` sentences of the document's next passage
     (``following(chunk id)``) that it does not hold already; unchanged when there is none on
     the same page and in the same section (a section's opening belongs to its own heading)."""
-    count = FOLLOWING_SENTENCES if count is None else count
     if count <= 0:
         return passage
     record = following(passage.id)
