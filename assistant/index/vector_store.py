@@ -14,6 +14,7 @@ from chromadb.api.types import EmbeddingFunction
 
 from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.errors import StoreUnavailableError
+from assistant.index.shared_lock import SharedExclusiveLock
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,9 @@ class VectorStore:
         self.collection_name = f"{namespace}-{safe_model}-{embeddings.dimension}"
         self._names = {True: f"{self.collection_name}-zh", False: f"{self.collection_name}-other"}
         self._collections: dict[bool, Any] = {}
+        # calls share the open client; reopen and reset take it alone (stopping the cached
+        # Chroma system under a running query broke that query)
+        self._access = SharedExclusiveLock()
 
     @property
     def location(self) -> str:
@@ -127,6 +131,10 @@ class VectorStore:
     def reopen(self) -> None:
         """Forget open handles and, for the embedded store, the cached Chroma system of this
         folder, so the next call reads what another process wrote since."""
+        with self._access.exclusive():
+            self._reopen()
+
+    def _reopen(self) -> None:
         self._collections.clear()
         if self._host:
             return
@@ -144,6 +152,10 @@ class VectorStore:
 
     def reset(self) -> None:
         """Drop both collections and start empty ones (the caller refills them)."""
+        with self._access.exclusive():
+            self._reset()
+
+    def _reset(self) -> None:
         try:
             client = _client(self._persist_dir, self._host, self._port)
             for name in self._names.values():
@@ -166,6 +178,10 @@ class VectorStore:
         return f"vector store unavailable ({self.location}): {reason}"
 
     def _call(self, chinese: bool, method: str, **kwargs: Any) -> Any:
+        with self._access.shared():
+            return self._call_shared(chinese, method, **kwargs)
+
+    def _call_shared(self, chinese: bool, method: str, **kwargs: Any) -> Any:
         for attempt in (1, 2):
             collection = self._get(chinese)
             try:
