@@ -126,6 +126,8 @@ RANK_PRIOR = 0.1  # a sentence of the retriever's n-th passage counts 1 / (1 + 0
 # A sentence in the other language counts this much of one in the question's language, after
 # the two languages' similarities are levelled (0.85 before levelling; seed sets, session 9).
 OTHER_LANGUAGE = 0.95
+BRIDGE = 0.6
+WHOLE_LISTS = True
 _LEVEL_MIN = 5
 
 
@@ -252,21 +254,25 @@ class ExtractiveComposer:
             Candidate(i, j, t, float(r), float(s), float(lx))
             for (i, j, t), r, s, lx in zip(candidates, relevance, semantic, lexical, strict=True)
         ]
-        chosen = self._pick(scored, vectors, self._passage_bar, self._max)
-        # The decline checks read the passages that clear the stricter bar.
-        core = self._pick(scored, vectors, self._evidence_bar, self._max)
+        chosen = self._pick(scored, vectors, self._passage_bar, self._max, BRIDGE)
+        # The decline checks read the passages that clear the stricter bar, without the
+        # weaker sentences a run takes along.
+        core = self._pick(scored, vectors, self._evidence_bar, self._max, 0.0)
+        if WHOLE_LISTS:
+            chosen = _with_whole_lists(chosen, scored, by_passage)
         continuations = {}
+        quoted = {(c.passage_index, c.position) for c in chosen}
         for c in chosen:
             units = by_passage[c.passage_index]
-            if units[c.position][1]:
-                continue  # a list item itself
+            if units[c.position][1] or (c.passage_index, c.position + 1) in quoted:
+                continue  # a list item itself, or what follows is quoted anyway
             items = list_after(units, c.position, c.text)
             if items:
                 continuations[(c.passage_index, c.position)] = items
         return Selection(chosen, float(semantic.max()), float(lexical.max()), continuations, core)
 
     def _pick(
-        self, scored: list[Candidate], vectors: np.ndarray, bar: float, most: int
+        self, scored: list[Candidate], vectors: np.ndarray, bar: float, most: int, bridge: float
     ) -> list[Candidate]:
         """Excerpts: the passages whose best sentence reaches ``bar`` of the best one
         (and the retriever's first passage, at ``relative_floor``; ``max_passages`` at most,
@@ -295,7 +301,7 @@ class ExtractiveComposer:
         for passage in kept[: self._max_passages]:
             if len(picked) >= most:
                 break
-            run = self._run(scored, by_passage[passage], tops[passage], most - len(picked))
+            run = self._run(scored, by_passage[passage], tops[passage], most - len(picked), bridge)
             # Of two sentences that say the same, the better one stays; reading order after.
             kept: list[int] = []
             for index in sorted(run, key=lambda i: -scored[i].relevance):
@@ -309,24 +315,100 @@ class ExtractiveComposer:
             picked.extend(sorted(kept, key=lambda i: scored[i].position))
         return [scored[i] for i in picked]
 
-    def _run(self, scored: list[Candidate], indexes: list[int], top: int, budget: int) -> list[int]:
+    def _run(
+        self, scored: list[Candidate], indexes: list[int], top: int, budget: int, bridge: float
+    ) -> list[int]:
         """The contiguous run of a passage's sentences around its best one (``indexes`` in
         reading order) whose relevance keeps ``relative_floor`` of the best's, ``budget``
-        sentences at most, in reading order."""
+        sentences at most, in reading order. One weaker sentence between two that keep it
+        is taken along ("Each has different priorities." between the two kinds of account
+        and what drives each)."""
         order = sorted(indexes, key=lambda i: scored[i].position)
         at = order.index(top)
         bar = scored[top].relevance * self._floor
+
+        def reach(edge: int, step: int) -> tuple[int, float]:
+            """How far the run may grow on one side (1 or, over a weak sentence, 2) and the
+            relevance that earns it; (0, -1) when it may not."""
+            first = edge + step
+            if not 0 <= first < len(order):
+                return 0, -1.0
+            if scored[order[first]].relevance >= bar:
+                return 1, scored[order[first]].relevance
+            second = first + step
+            if (
+                bridge
+                and 0 <= second < len(order)
+                and scored[order[second]].relevance >= scored[top].relevance * bridge
+            ):
+                return 2, scored[order[second]].relevance
+            return 0, -1.0
+
         start = end = at
         while end - start + 1 < budget:
-            left = scored[order[start - 1]].relevance if start > 0 else -1.0
-            right = scored[order[end + 1]].relevance if end + 1 < len(order) else -1.0
-            if max(left, right) < bar:
-                break
-            if right >= left:
-                end += 1
+            (grow_left, left), (grow_right, right) = reach(start, -1), reach(end, 1)
+            if right >= left and grow_right and end - start + grow_right < budget:
+                end += grow_right
+            elif grow_left and end - start + grow_left < budget:
+                start -= grow_left
             else:
-                start -= 1
+                break
         return order[start : end + 1]
+
+
+def _with_whole_lists(
+    chosen: list[Candidate], scored: list[Candidate], by_passage: list[list[tuple[str, bool]]]
+) -> list[Candidate]:
+    """A chosen list item brings its whole list. Where the passage holds the sentence that
+    introduces the list ("Usually, you deal with 3 levels of accounts:"), that sentence takes
+    the item's place and the items follow it (``list_after``); where the passage starts
+    inside the list, the list's sentences are quoted in reading order."""
+    at = {(c.passage_index, c.position): c for c in scored}
+    result: list[Candidate] = []
+    for candidate in chosen:
+        units = by_passage[candidate.passage_index]
+        leads = [candidate]
+        if units[candidate.position][1]:
+            first, last = list_bounds(units, candidate.position)
+            intro = first - 1
+            if intro >= 0 and (
+                units[intro][0].endswith(_LIST_INTRO) or announced_count(units[intro][0])
+            ):
+                leads = [at.get((candidate.passage_index, intro), candidate)]
+            elif first == 0 and last > first:
+                leads = [
+                    at[(candidate.passage_index, k)]
+                    for k in range(first, last + 1)
+                    if (candidate.passage_index, k) in at
+                ]
+        result.extend(lead for lead in leads if lead not in result)
+    return result
+
+
+def list_bounds(units: list[tuple[str, bool]], position: int) -> tuple[int, int]:
+    """The first and last unit of the list the item at ``position`` belongs to: its items and
+    the sentences that continue an item before the next one ("1. The first level is ... .
+    This is usually not a key account." then "2. ...")."""
+
+    def continues(k: int, step: int) -> bool:
+        neighbour = k + step
+        if not 0 <= neighbour < len(units):
+            return False
+        if units[neighbour][1]:
+            return True
+        beyond = neighbour + step
+        return (
+            0 <= beyond < len(units)
+            and units[beyond][1]
+            and not units[neighbour][0].endswith(_LIST_INTRO)
+        )
+
+    first = last = position
+    while continues(first, -1):
+        first -= 1
+    while continues(last, 1):
+        last += 1
+    return first, last
 
 
 def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list[str]:

@@ -1,0 +1,65 @@
+"""Session 10's excerpt rules: a run of sentences takes one weaker sentence along between two
+strong ones, and a chosen list item brings its whole list."""
+
+from __future__ import annotations
+
+from assistant.answering.extractive import (
+    Candidate,
+    ExtractiveComposer,
+    _with_whole_lists,
+    list_bounds,
+)
+
+
+def _candidates(relevances: list[float], passage: int = 0) -> list[Candidate]:
+    return [Candidate(passage, j, f"sentence {j}", r, r, 0.0) for j, r in enumerate(relevances)]
+
+
+def test_a_run_takes_one_weak_sentence_along_between_two_strong_ones() -> None:
+    composer = ExtractiveComposer(encoder=None, relative_floor=0.5)  # type: ignore[arg-type]
+    # "On the one hand ..." (0.9), "On the other ..." (1.0), "Each has different
+    # priorities." (0.2), "Pharmacies are driven by margins" (0.65), "unrelated" (0.1)
+    scored = _candidates([0.9, 1.0, 0.2, 0.65, 0.1])
+    indexes = list(range(5))
+    bridged = composer._run(scored, indexes, top=1, budget=7, bridge=0.6)
+    assert bridged == [0, 1, 2, 3]
+    # without the bridge (the decline checks' reading), the run stops at the weak sentence
+    assert composer._run(scored, indexes, top=1, budget=7, bridge=0.0) == [0, 1]
+    # a sentence beyond the gap that is only fair (0.55 < 0.6 of the best) is not bridged to
+    fair = _candidates([0.9, 1.0, 0.2, 0.55, 0.1])
+    assert composer._run(fair, indexes, top=1, budget=7, bridge=0.6) == [0, 1]
+    # and the bridge counts against the budget
+    assert composer._run(scored, indexes, top=1, budget=3, bridge=0.6) == [0, 1]
+
+
+UNITS = [
+    ("There are basically 2 axes in this formula:", False),
+    ("Objectives from business to medicinal reasons.", True),
+    ("Size and network impact of each account.", True),
+    ("Usually, you deal with 3 levels of accounts:", False),
+    ("The first level is the basic account.", True),
+    ("This is usually not a key account.", False),
+    ("The second level is a hospital chain.", True),
+    ("The third level is represented by payers.", True),
+    ("Surely, these are must-win accounts.", False),
+]
+
+
+def test_a_lists_bounds_cover_its_items_and_an_items_second_sentence_only() -> None:
+    assert list_bounds(UNITS, 6) == (4, 7)  # not the earlier list, not the closing remark
+    assert list_bounds(UNITS, 4) == (4, 7)
+    assert list_bounds(UNITS, 2) == (1, 2)
+
+
+def test_a_chosen_item_brings_its_list_through_the_intro_or_in_reading_order() -> None:
+    scored = [Candidate(0, j, text, 0.5, 0.5, 0.0) for j, (text, _) in enumerate(UNITS)]
+    # The passage holds the intro: the intro leads (its items follow it as a continuation).
+    chosen = _with_whole_lists([scored[6]], scored, [UNITS])
+    assert [c.position for c in chosen] == [3]
+    # The passage starts inside the list: the list's sentences, in reading order.
+    inside = UNITS[4:]
+    scored_inside = [Candidate(0, j, text, 0.5, 0.5, 0.0) for j, (text, _) in enumerate(inside)]
+    chosen = _with_whole_lists([scored_inside[2]], scored_inside, [inside])
+    assert [c.position for c in chosen] == [0, 1, 2, 3]
+    # A sentence that is no item stays as it is.
+    assert _with_whole_lists([scored[8]], scored, [UNITS]) == [scored[8]]
