@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assistant.answering.extractive import announced_count
 from assistant.answering.support import passage_units
@@ -62,3 +63,117 @@ def missing_years(question: str, texts: Sequence[str]) -> tuple[str, ...]:
     """The years the question names that no passage mentions."""
     joined = "\n".join(texts)
     return tuple(y for y in dict.fromkeys(_YEAR.findall(question)) if y not in joined)
+
+
+# What a count question counts. English: the words after "how many" up to the verb or
+# preposition that ends the phrase ("how many M&A deals were announced" -> M&A, deals).
+# Chinese: the measure word after 幾/多少 ("幾頁", "幾次", "幾筆") or, without one, the noun
+# that follows ("多少會員公司").
+_HOW_MANY = re.compile(r"\bhow many ((?:[\w&/-]+ ?){1,5})", re.IGNORECASE)
+# The words that end the counted phrase: a verb or a preposition ("were", "in", "per").
+_PHRASE_END = re.compile(
+    r"(did|do|does|were|was|are|is|have|has|had|would|will|can|could|should|in|of|at|on|for|"
+    r"from|per|by|to|with|that|who|which|across|within|among|out|and|or)",
+    re.IGNORECASE,
+)
+_COUNT_WORDS_SKIPPED = re.compile(r"(new|different|total|separate|distinct|individual)")
+_MEASURES_ZH = "個位名家間筆次頁項條則篇本張人場款"
+_COUNT_ZH = re.compile(rf"(?:多少|幾)([{_MEASURES_ZH}])?([\u4e00-\u9fff]{{0,4}})")
+_NUMERAL_ZH = r"(?:\d+(?:[.,]\d+)*|[二三四五六七八九十百千萬兩]+[一二三四五六七八九十]*|半)"
+_CLAUSE = re.compile(r"[,;:.!?，；：。！？、（）()]")
+_NUMBER_EN = re.compile(
+    r"\b(\d+(?:[.,]\d+)*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|hundred|thousand|dozen)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CountedThing:
+    """What a count question counts: English words (any one, near a number, answers) or a
+    Chinese measure word (directly after a number) or Chinese noun (in a clause with a
+    number)."""
+
+    words: tuple[str, ...] = ()
+    measure: str = ""
+    noun: str = ""
+
+
+def counted_thing(question: str) -> CountedThing | None:
+    """What the question asks to count, if it asks for a count (not a share, a sum of money
+    or a span of time, which ``figure_kinds`` judges, nor "哪幾家", which asks for items)."""
+    if has_cjk(question):
+        for match in _COUNT_ZH.finditer(question):
+            if question[max(0, match.start() - 1) : match.start()] == "哪":
+                continue
+            measure, rest = match.group(1) or "", match.group(2)
+            if _NOT_A_COUNT_ZH.match(rest if measure == "個" or not measure else "-"):
+                continue
+            if measure == "個" and rest.startswith("人"):
+                measure = "人"  # 幾個人 counts people
+            noun_match = _NOUN_ZH.match(rest)
+            noun = "" if measure or noun_match is None else noun_match.group(0)
+            if measure or noun:
+                return CountedThing(measure=measure, noun=noun)
+        return None
+    match = _HOW_MANY.search(question)
+    if not match:
+        return None
+    words: list[str] = []
+    for word in match.group(1).split()[:3]:
+        if _PHRASE_END.fullmatch(word):
+            break
+        if not _COUNT_WORDS_SKIPPED.fullmatch(word.lower()):
+            words.append(word.lower())
+    return CountedThing(words=tuple(words)) if words else None
+
+
+# 多少比例, 幾成, 多少錢, 幾個月, 幾年: a share, money or time, not a count.
+_NOT_A_COUNT_ZH = re.compile(r"比例|成|錢|百分|月|年|天|週|星期|小時|鐘|歲|倍|季")
+# Measure words that count the same things: people (幾位 ~ 17位 ~ 十人), organisations.
+_SAME_MEASURE = {
+    "位": "位名人",
+    "名": "位名人",
+    "人": "位名人",
+    "家": "家間",
+    "間": "家間",
+    "條": "條則項個",
+    "則": "條則項個",
+    "項": "條則項個",
+}
+
+
+# The noun after 多少 without a measure word: the characters up to a verb-like character
+# ("多少會員公司" -> 會員公司, "多少人說" -> 人).
+_NOUN_ZH = re.compile(r"[^說是有在被認覺表為和及與的了嗎呢？?、，]{1,4}")
+
+
+def has_counted_figure(text: str, thing: CountedThing, question: str = "") -> bool:
+    """Whether the text counts what the question counts: a number directly before the
+    measure word, or a number in the same clause as the counted noun or word (a number the
+    question itself states answers nothing)."""
+    asked = set(re.findall(r"\d+(?:[.,]\d+)*", question))
+    if thing.measure:
+        measures = _SAME_MEASURE.get(thing.measure, thing.measure)
+        return any(
+            m.group(1) not in asked
+            for m in re.finditer(rf"({_NUMERAL_ZH})\s*(?:個)?[{measures}]", text)
+        )
+    for clause in _CLAUSE.split(text):
+        numbers = [n for n in re.findall(_NUMERAL_ZH, clause) if n not in asked]
+        if thing.noun and numbers and (thing.noun in clause or thing.noun[-2:] in clause):
+            return True
+        if thing.words:
+            spoken = [n for n in _NUMBER_EN.findall(clause) if n not in asked]
+            lowered = clause.lower()
+            if spoken and any(_stem(w) in lowered for w in thing.words):
+                return True
+    return False
+
+
+def _stem(word: str) -> str:
+    """ "deals" -> "deal", "companies" -> "compan": enough to find the word's forms."""
+    for suffix in ("ies", "es", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)]
+    return word

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.answering.asked_specifics import (
     asked_item_count,
+    counted_thing,
+    has_counted_figure,
     longest_enumeration,
     missing_years,
 )
@@ -28,6 +30,7 @@ from assistant.answering.unknown_names import (
 )
 from assistant.index.knowledge_index import chunk_fields
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
+from assistant.text.language import has_cjk
 from assistant.text.translation import TermTranslator
 
 if TYPE_CHECKING:
@@ -50,6 +53,7 @@ class Evidence:
     items_missing: bool = False  # asks for N items; no passage enumerates that many
     years_missing: tuple[str, ...] = ()  # years the question names that no passage mentions
     name_missing: bool = False  # asks for a name; the strongest evidence names nothing new
+    count_missing: bool = False  # asks how many of a thing; the evidence counts no such thing
 
 
 class Thresholds(Protocol):
@@ -131,6 +135,7 @@ class AbstentionJudge:
         quoted = {c.passage_index for c in selection.evidence}  # indexes into ``passages``
         listed = longest_enumeration([texts[i] for i in sorted(quoted)])
         return Evidence(
+            count_missing=self._count_missing(question, kinds, selection),
             best_semantic=selection.best_semantic,
             best_lexical=selection.best_lexical,
             unknown_terms=tuple(checker.unknown_terms(question)),
@@ -144,6 +149,26 @@ class AbstentionJudge:
             name_missing=asks_for_a_name(question)
             and not any(has_name(c.text, question, self._is_term) for c in strongest),
         )
+
+    @staticmethod
+    def _count_missing(question: str, kinds: tuple[str, ...], selection: Selection) -> bool:
+        """A count question ("how many M&A deals", "幾頁") that nothing the answer would
+        quote counts in the question's language. A quoted sentence in the other language that
+        holds a figure is given the benefit of the doubt: the dictionary does not carry
+        measure words and counted nouns across reliably enough to judge it."""
+        thing = counted_thing(question) if not kinds else None
+        if thing is None:
+            return False
+        chinese = has_cjk(question)
+        quoted = [c.text for c in selection.sentences + selection.evidence]
+        quoted += [item for items in (selection.continuations or {}).values() for item in items]
+        for text in quoted:
+            if has_cjk(text) != chinese:
+                if has_figure(text, question):
+                    return False
+            elif has_counted_figure(text, thing, question):
+                return False
+        return True
 
     def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
         """Abstain when nothing was selected, when the question names things the knowledge
@@ -160,6 +185,7 @@ class AbstentionJudge:
             or evidence.items_missing
             or evidence.years_missing
             or evidence.name_missing
+            or evidence.count_missing
             or evidence.best_lexical < s.abstain_lexical_floor
         ):
             return True

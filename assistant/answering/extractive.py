@@ -126,8 +126,6 @@ RANK_PRIOR = 0.1  # a sentence of the retriever's n-th passage counts 1 / (1 + 0
 # A sentence in the other language counts this much of one in the question's language, after
 # the two languages' similarities are levelled (0.85 before levelling; seed sets, session 9).
 OTHER_LANGUAGE = 0.95
-BRIDGE = 0.6
-WHOLE_LISTS = True
 _LEVEL_MIN = 5
 
 
@@ -190,6 +188,7 @@ class ExtractiveComposer:
         passage_bar: float = 0.6,
         max_passages: int = 3,
         evidence_bar: float = 0.8,
+        bridge_bar: float = 0.6,
     ) -> None:
         self._encoder = encoder
         self._max = max_sentences
@@ -198,6 +197,8 @@ class ExtractiveComposer:
         self._passage_bar = passage_bar
         self._max_passages = max_passages
         self._evidence_bar = evidence_bar
+        # a weaker sentence joins a run when the one after it reaches this share of the best
+        self._bridge_bar = bridge_bar
 
     def select(
         self,
@@ -254,12 +255,11 @@ class ExtractiveComposer:
             Candidate(i, j, t, float(r), float(s), float(lx))
             for (i, j, t), r, s, lx in zip(candidates, relevance, semantic, lexical, strict=True)
         ]
-        chosen = self._pick(scored, vectors, self._passage_bar, self._max, BRIDGE)
+        chosen = self._pick(scored, vectors, self._passage_bar, self._max, self._bridge_bar)
         # The decline checks read the passages that clear the stricter bar, without the
         # weaker sentences a run takes along.
         core = self._pick(scored, vectors, self._evidence_bar, self._max, 0.0)
-        if WHOLE_LISTS:
-            chosen = _with_whole_lists(chosen, scored, by_passage)
+        chosen = _with_whole_lists(chosen, scored, by_passage)
         continuations = {}
         quoted = {(c.passage_index, c.position) for c in chosen}
         for c in chosen:

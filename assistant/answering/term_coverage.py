@@ -19,7 +19,7 @@ from importlib import resources
 import yaml
 
 from assistant.index.lexical_index import LexicalIndex
-from assistant.text.tokens import lexical_tokens
+from assistant.text.tokens import index_term, lexical_tokens
 from assistant.text.translation import TermTranslator, vocabulary_check
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -108,6 +108,19 @@ class TermCoverageMeter:
                 covered.update(lexical_tokens(term))
         return covered
 
+    def _translatable(self, question: str) -> set[str]:
+        """Question units with a translation the knowledge base uses: the subject is there,
+        in the other language ("職缺" for a knowledge base that says "job advertisements")."""
+        if self._translator is None:
+            return set()
+        units: set[str] = set()
+        for term, _ in self._translator.matches(question, self._known):
+            if _CJK.search(term):
+                units.update(ch for ch in term if _CJK.match(ch))
+            else:
+                units.update(lexical_tokens(term))
+        return units
+
     def _units(self, question: str) -> dict[str, set[str]]:
         """The question's content units, each with the index terms that can vouch for it: an
         English word vouches for itself; a Chinese character is vouched for by the bigrams it
@@ -135,13 +148,24 @@ class TermCoverageMeter:
             present.update(lexical_tokens(text))
         translated = self._translated(question, present)
         vocabulary = self._lexical.vocabulary
+        # An English word counts in any of its forms: "performing" is covered by a passage's
+        # "performance", and not absent from a knowledge base that uses it.
+        present_forms = {index_term(t) for t in present}
+        translatable = self._translatable(question)
         weights, hit, unknown = {}, [], []
         for unit, terms in units.items():
             known = [t for t in terms if t in vocabulary]
             weights[unit] = max((self.idf(t) for t in known), default=self.idf(unit))
-            if any(t in present or t in translated for t in terms) or unit in translated:
+            english = not _CJK.match(unit)
+            if (
+                any(t in present or t in translated for t in terms)
+                or unit in translated
+                or (english and index_term(unit) in present_forms)
+            ):
                 hit.append(unit)
-            elif not known:
+            elif not known and not (
+                (english and self._lexical.has_term(unit)) or unit in translatable
+            ):
                 unknown.append(unit)
         total = sum(weights.values())
         covered = (sum(weights[u] for u in hit) + self._prior * self._strength) / (

@@ -57,7 +57,7 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "share": (
         re.compile(
             rf"\b(which (percentage|percent|proportion)|{_WHAT_THE}(percentage|percent|proportion|"
-            r"rate))\b|百分比|幾成|比例是|百分之幾|幾個百分點",
+            r"rate))\b|百分比|幾成|比例是|百分之幾|(幾|多少)個百分點",
             re.IGNORECASE,
         ),
         re.compile(
@@ -71,7 +71,7 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\bhow much\b.{0,40}\b(cost|pay|paid|charge|earn|spend|save|worth)"
             r"|\bwhat (fee|price|salary|budget)\b|\b(price|fee|salary)s? (is|are|of)\b"
-            r"|多少錢|年薪|薪水|價格|費用是多少",
+            r"|多少錢|年薪|薪水|價格|費用是多少|多少\w{0,4}(預算|經費|費用|成本)|(預算|經費)是?多少",
             re.IGNORECASE,
         ),
         re.compile(

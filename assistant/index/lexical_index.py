@@ -101,6 +101,10 @@ class LexicalIndex:
         passages that use it."""
         return self._surface
 
+    def has_term(self, word: str) -> bool:
+        """Whether a passage uses the word in any of its forms ("performing": "performance")."""
+        return index_term(word) in self._vocabulary
+
     def document_frequency(self, word: str) -> int:
         """How many passages use the word as spelled (its forms aside)."""
         return self._surface.get(word, 0)

@@ -205,6 +205,23 @@ def test_chinese_coverage_is_judged_by_character_not_by_straddling_bigram() -> N
     assert missing.absent > 0
 
 
+def test_an_english_word_counts_in_any_of_its_forms() -> None:
+    meter = TermCoverageMeter(lexical(), TermTranslator(Glossary.load()))
+    # the passage says "reviewed": "reviewing" is covered, and not absent from the base
+    coverage = meter.measure("Who is reviewing the listing?", [TEXTS[2]])
+    assert "reviewing" not in coverage.missing and coverage.absent == 0.0
+
+
+def test_a_subject_the_base_holds_in_the_other_language_is_not_absent() -> None:
+    english_only = TermCoverageMeter(lexical(TEXTS[:5]), TermTranslator(Glossary.load()))
+    # 藥事委員會 is the pharmacy committee the English passages name: not covered by no
+    # passage, but not absent from the knowledge base either
+    known = english_only.measure("藥事委員會審查什麼？", [])
+    unknown = english_only.measure("年薪行情是多少？", [])
+    assert known.absent < 0.3 < unknown.absent
+    assert known.covered < 0.2  # no passage was given
+
+
 def test_question_terms_drop_framing_words_and_function_characters() -> None:
     terms = QuestionTerms.load()
     assert terms.content("How quickly should I actually start the pilot?") == ["pilot"]

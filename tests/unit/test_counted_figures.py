@@ -1,0 +1,67 @@
+"""A count question is answered only by evidence that counts the thing asked about:
+"幾頁" by a number of pages, "how many experts" by a number of experts."""
+
+from __future__ import annotations
+
+from assistant.answering.asked_specifics import CountedThing, counted_thing, has_counted_figure
+
+
+def test_what_a_question_counts() -> None:
+    assert counted_thing("FirstWord 的 KAM 指標報告總共有幾頁？") == CountedThing(measure="頁")
+    assert counted_thing("SAMA 目前有多少會員公司？") == CountedThing(noun="會員公司")
+    assert counted_thing("訪了幾個人、用什麼方式？") == CountedThing(measure="人")
+    assert counted_thing("How many M&A deals were announced in Q4 2020?") == CountedThing(
+        words=("m&a", "deals")
+    )
+    # shares, money, spans of time and "which ones" are no count
+    assert counted_thing("有多少比例的KAM領導者認為如此？") is None
+    assert counted_thing("每年大約多少錢？") is None
+    assert counted_thing("審查一個新藥，平均要花幾個月？") is None
+    assert counted_thing("被評為高效能的是哪幾家藥廠？") is None
+    assert counted_thing("What are the five critical success factors?") is None
+
+
+def test_the_evidence_must_count_that_thing() -> None:
+    pages = CountedThing(measure="頁")
+    assert has_counted_figure("本報告共 120 頁，分為八章。", pages)
+    assert not has_counted_figure("大多數受訪者（82%）表示進行高優先級投資。", pages)
+    people = counted_thing("受訪的領導者裡，有幾位認為如此？")
+    assert people is not None
+    assert has_counted_figure("只有兩位領導者認為自己的組織是高效能。", people)
+    assert has_counted_figure("研究參與者包括17名KAM領導者。", people)  # 名 counts people too
+    members = CountedThing(noun="會員公司")
+    assert not has_counted_figure("ZS和SAMA進行了一項名為『State of KAM』的新研究。", members)
+    assert has_counted_figure("SAMA 有 300 家會員公司。", members)
+    experts = CountedThing(words=("experts",))
+    assert has_counted_figure("We interviewed 10 KAM experts in March.", experts)
+    assert not has_counted_figure("Experts agree, and 2018 was a good year; nothing more.", experts)
+
+
+def test_a_number_the_question_states_answers_nothing() -> None:
+    question = "How many IDN executives were polled in the survey where 86% expected more?"
+    thing = counted_thing(question)
+    assert thing is not None
+    assert not has_counted_figure(
+        "86 executives expected more centralised decisions.", thing, question
+    )
+    assert has_counted_figure("The survey polled 120 executives.", thing, question)
+
+
+def test_the_judge_reads_everything_quoted_and_trusts_the_other_languages_figures() -> None:
+    from assistant.answering.evidence import AbstentionJudge
+    from assistant.answering.extractive import Candidate, Selection
+
+    def selection(*texts: str, items: list[str] | None = None) -> Selection:
+        sentences = [Candidate(0, j, t, 0.5, 0.5, 0.0) for j, t in enumerate(texts)]
+        return Selection(sentences, 0.5, 0.5, {(0, 0): items} if items else None)
+
+    missing = AbstentionJudge._count_missing
+    question = "FirstWord 的 KAM 指標報告總共有幾頁？"
+    assert missing(question, (), selection("大多數受訪者（82%）表示進行投資。"))
+    # a list item the answer quotes counts as well as a sentence
+    assert not missing(question, (), selection("報告內容如下：", items=["全書共 96 頁"]))
+    # an English sentence with a figure: not judged across languages
+    assert not missing(question, (), selection("The report runs to 96 pages."))
+    assert missing(question, (), selection("The report is jam-packed with insight."))
+    # a share or a span of time is judged by the figure kinds, not here
+    assert not missing("有多少比例？", ("share",), selection("沒有數字。"))
