@@ -22,10 +22,12 @@ from assistant.answering.unknown_names import (
     CoverageChecker,
     asks_for_a_figure,
     asks_for_a_name,
+    asks_for_a_person,
     cased_words,
     figure_kinds,
     has_figure,
     has_name,
+    has_person,
     unmentioned_places,
 )
 from assistant.index.knowledge_index import chunk_fields
@@ -146,8 +148,14 @@ class AbstentionJudge:
             content_terms=terms.terms,
             items_missing=asked is not None and listed < asked,
             years_missing=missing_years(question, texts),
-            name_missing=asks_for_a_name(question)
-            and not any(has_name(c.text, question, self._is_term) for c in strongest),
+            name_missing=(
+                asks_for_a_name(question)
+                and not any(has_name(c.text, question, self._is_term) for c in strongest)
+            )
+            or (
+                asks_for_a_person(question)
+                and not any(has_person(c.text, question, self._is_term) for c in strongest)
+            ),
         )
 
     @staticmethod

@@ -31,7 +31,8 @@ _QUANTITY = re.compile(
     rf"\b(how (much|many|long|often|soon|big|large)|{_WHAT_THE}(percentage|share|proportion|"
     r"fee|price|dose|temperature|amount|rate|threshold|salary|budget|size)s?|"
     r"(which|what) (month|year|date)|"
-    r"minimum|maximum|percent|percentage|average)\b|多少|幾(個|次|天|月|年|%|成|頁|位|名|家|項)|"
+    r"minimum|maximum|percent|percentage|average|what (does|do|did|would|will) .{0,80}\bcost|"
+    r"in (US )?(dollars|euros|pounds)|the size of)\b|多少|幾(個|次|天|月|年|%|成|頁|位|名|家|項)|"
     r"百分之幾|多久|比例|百分比|"
     rf"平均|上限|下限|哪一年|(規模|市場)有?多大|{_WHEN}",
     re.IGNORECASE,
@@ -70,6 +71,7 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
         re.compile(
             r"\bhow much\b.{0,40}\b(cost|pay|paid|charge|earn|spend|save|worth)"
+            r"|\bwhat (does|do|did|would|will) .{0,80}\bcost\b|\bin (US )?(dollars|euros|pounds)\b"
             r"|\bwhat (fee|price|salary|budget)\b|\b(price|fee|salary)s? (is|are|of)\b"
             r"|多少錢|年薪|薪水|價格|費用是多少|多少\w{0,4}(預算|經費|費用|成本)|(預算|經費)是?多少",
             re.IGNORECASE,
@@ -175,6 +177,34 @@ def has_name(
                 return True
         elif _SENTENCE_START.search(text[: match.start()]) is None:
             return True
+    return False
+
+
+# "Who is the author of ..." is answered by a person's name ("Chris Morgan"), not by any
+# capitalised word ("LinkedIn").
+_ASKS_PERSON = re.compile(
+    r"\bwho (is|was|were) the (author|authors|writer)s?\b|\bwho (wrote|authored)\b"
+    r"|作者是誰|是誰寫|誰寫的|哪(一)?位作者",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(r"\b[A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+def asks_for_a_person(question: str) -> bool:
+    return bool(_ASKS_PERSON.search(question))
+
+
+def has_person(
+    text: str, question: str = "", is_term: Callable[[str], bool] = lambda _: False
+) -> bool:
+    """Whether the text names a person the question does not: two capitalised words in a
+    row ("Chris Morgan") that are not a term of the field ("Key Account")."""
+    asked = question.lower()
+    for match in _PERSON.finditer(text):
+        name = match.group(0)
+        if name.lower() in asked or is_term(name) or any(w in _COMMON_CAPS for w in name.split()):
+            continue
+        return True
     return False
 
 

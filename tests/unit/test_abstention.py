@@ -170,6 +170,32 @@ def test_a_question_asking_for_a_name_needs_evidence_that_names_one() -> None:
     assert has_name("報告由『藥業前瞻』出版。", "報告是哪家出版的？")
 
 
+def test_an_author_asked_for_is_a_person_not_any_capitalised_word() -> None:
+    from assistant.answering.unknown_names import asks_for_a_person, has_person
+
+    question = "Who is the author of the article on KAM job ads?"
+    assert asks_for_a_person(question) and asks_for_a_person("這篇文章是誰寫的？")
+    assert not asks_for_a_person("Who should attend the quarterly review?")
+    assert not has_person("If you look at job ads on LinkedIn, selling still dominates.", question)
+    assert has_person("The article is by Chris Morgan, a principal at ZS.", question)
+    assert not has_person("Key Account Management is broader.", question, lambda w: True)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does the FirstWord report cost in US dollars?",
+        "What would the training programme cost?",
+    ],
+)
+def test_a_price_asked_without_how_much_asks_for_money(question: str) -> None:
+    assert figure_kinds(question) == ("money",)
+
+
+def test_the_size_of_something_is_a_figure() -> None:
+    assert asks_for_a_figure("What did the report forecast for the size of the KAM workforce?")
+
+
 # -- coverage of the question's subject ------------------------------------------------------
 
 
