@@ -1,5 +1,6 @@
 """Specifics a question asks for that the passages must hold for an answer: as many items as
-the question announces ("the seven steps", "哪五個特徵") and the years it names ("in 2021").
+the question announces ("the seven steps", "哪五個特徵"), the years it names ("in 2021") and
+a count of the thing it counts ("幾頁", "how many experts").
 A passage about the subject that announces seven steps without listing them, or gives the
 figure of another year, does not answer."""
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from assistant.answering.extractive import announced_count
 from assistant.answering.support import passage_units
 from assistant.text.language import has_cjk
+from assistant.text.tokens import index_term, lexical_tokens
 
 MOST_ASKED_ITEMS = 20
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -88,46 +90,6 @@ _NUMBER_EN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class CountedThing:
-    """What a count question counts: English words (any one, near a number, answers) or a
-    Chinese measure word (directly after a number) or Chinese noun (in a clause with a
-    number)."""
-
-    words: tuple[str, ...] = ()
-    measure: str = ""
-    noun: str = ""
-
-
-def counted_thing(question: str) -> CountedThing | None:
-    """What the question asks to count, if it asks for a count (not a share, a sum of money
-    or a span of time, which ``figure_kinds`` judges, nor "哪幾家", which asks for items)."""
-    if has_cjk(question):
-        for match in _COUNT_ZH.finditer(question):
-            if question[max(0, match.start() - 1) : match.start()] == "哪":
-                continue
-            measure, rest = match.group(1) or "", match.group(2)
-            if _NOT_A_COUNT_ZH.match(rest if measure == "個" or not measure else "-"):
-                continue
-            if measure == "個" and rest.startswith("人"):
-                measure = "人"  # 幾個人 counts people
-            noun_match = _NOUN_ZH.match(rest)
-            noun = "" if measure or noun_match is None else noun_match.group(0)
-            if measure or noun:
-                return CountedThing(measure=measure, noun=noun)
-        return None
-    match = _HOW_MANY.search(question)
-    if not match:
-        return None
-    words: list[str] = []
-    for word in match.group(1).split()[:3]:
-        if _PHRASE_END.fullmatch(word):
-            break
-        if not _COUNT_WORDS_SKIPPED.fullmatch(word.lower()):
-            words.append(word.lower())
-    return CountedThing(words=tuple(words)) if words else None
-
-
 # 多少比例, 幾成, 多少錢, 幾個月, 幾年: a share, money or time, not a count.
 _NOT_A_COUNT_ZH = re.compile(r"比例|成|錢|百分|月|年|天|週|星期|小時|鐘|歲|倍|季")
 # Measure words that count the same things: people (幾位 ~ 17位 ~ 十人), organisations.
@@ -148,6 +110,46 @@ _SAME_MEASURE = {
 _NOUN_ZH = re.compile(r"[^說是有在被認覺表為和及與的了嗎呢？?、，]{1,4}")
 
 
+@dataclass(frozen=True)
+class CountedThing:
+    """What a count question counts: English words (any one, near a number, answers) or a
+    Chinese measure word (directly after a number) or Chinese noun (in a clause with a
+    number)."""
+
+    words: tuple[str, ...] = ()
+    measure: str = ""
+    noun: str = ""
+
+
+def counted_thing(question: str) -> CountedThing | None:
+    """What the question asks to count, if it asks for a count (not a share, a sum of money
+    or a span of time, which ``figure_kinds`` judges, nor "哪幾家", which asks for items)."""
+    if has_cjk(question):
+        for match in _COUNT_ZH.finditer(question):
+            if question[max(0, match.start() - 1) : match.start()] == "哪":
+                continue
+            measure, rest = match.group(1) or "", match.group(2)
+            if measure in ("", "個") and _NOT_A_COUNT_ZH.match(rest):
+                continue
+            if measure == "個" and rest.startswith("人"):
+                measure = "人"  # 幾個人 counts people
+            noun_match = _NOUN_ZH.match(rest)
+            noun = "" if measure or noun_match is None else noun_match.group(0)
+            if measure or noun:
+                return CountedThing(measure=measure, noun=noun)
+        return None
+    match = _HOW_MANY.search(question)
+    if not match:
+        return None
+    words: list[str] = []
+    for word in match.group(1).split()[:3]:
+        if _PHRASE_END.fullmatch(word):
+            break
+        if not _COUNT_WORDS_SKIPPED.fullmatch(word.lower()):
+            words.append(word.lower())
+    return CountedThing(words=tuple(words)) if words else None
+
+
 def has_counted_figure(text: str, thing: CountedThing, question: str = "") -> bool:
     """Whether the text counts what the question counts: a number directly before the
     measure word, or a number in the same clause as the counted noun or word (a number the
@@ -159,21 +161,13 @@ def has_counted_figure(text: str, thing: CountedThing, question: str = "") -> bo
             m.group(1) not in asked
             for m in re.finditer(rf"({_NUMERAL_ZH})\s*(?:個)?[{measures}]", text)
         )
+    counted = {index_term(t) for w in thing.words for t in lexical_tokens(w) if len(t) > 1}
     for clause in _CLAUSE.split(text):
         numbers = [n for n in re.findall(_NUMERAL_ZH, clause) if n not in asked]
         if thing.noun and numbers and (thing.noun in clause or thing.noun[-2:] in clause):
             return True
-        if thing.words:
+        if counted:
             spoken = [n for n in _NUMBER_EN.findall(clause) if n not in asked]
-            lowered = clause.lower()
-            if spoken and any(_stem(w) in lowered for w in thing.words):
+            if spoken and counted & {index_term(t) for t in lexical_tokens(clause)}:
                 return True
     return False
-
-
-def _stem(word: str) -> str:
-    """ "deals" -> "deal", "companies" -> "compan": enough to find the word's forms."""
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            return word[: -len(suffix)]
-    return word
