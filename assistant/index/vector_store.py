@@ -76,8 +76,16 @@ SEARCH_EF = 400
 
 
 def _widen_search(collection: Any) -> None:
-    """Set the search width on every opening, also of a collection made before this setting
-    (with Chroma's default); a store that cannot change it keeps searching as it did."""
+    """Set the search width of a collection made before this setting (with Chroma's
+    default); a store that cannot change it keeps searching as it did. A collection that has
+    it already is not written to: a reader opening the store while another process ingests
+    would wait on the database lock for nothing."""
+    try:
+        hnsw = (collection.configuration or {}).get("hnsw") or {}
+    except Exception:  # an older server without configurations: set it
+        hnsw = {}
+    if hnsw.get("ef_search") == SEARCH_EF:
+        return
     try:
         collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
     except Exception as exc:  # an older server: approximate search, as before

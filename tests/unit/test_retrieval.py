@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
-from assistant.index.vector_store import SEARCH_EF
+from assistant.index.vector_store import SEARCH_EF, _widen_search
 from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
 from assistant.retrieval.langchain_retriever import KamRetriever
 from assistant.retrieval.search import SearchFilters
@@ -241,3 +241,21 @@ def test_collections_search_wide_also_when_made_before(services, small_corpus: P
     store.reopen()
     assert store._get(False).configuration["hnsw"]["ef_search"] == SEARCH_EF
     assert services.searcher.search("outcomes-based contract price", k=1, mode="dense")
+
+
+def test_a_collection_with_the_search_width_set_is_not_written_to() -> None:
+    class Collection:
+        name = "c"
+
+        def __init__(self, ef_search: int) -> None:
+            self.configuration = {"hnsw": {"ef_search": ef_search}}
+            self.modified: list[dict] = []
+
+        def modify(self, configuration: dict) -> None:
+            self.modified.append(configuration)
+
+    already, older = Collection(SEARCH_EF), Collection(100)
+    _widen_search(already)
+    _widen_search(older)
+    assert already.modified == []  # no write: a reader does not wait on an ingest's lock
+    assert older.modified == [{"hnsw": {"ef_search": SEARCH_EF}}]
