@@ -414,10 +414,21 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# "The Synchronising KAM article suggests that ...", "這篇報告指出，": the source as the
+# sentence's subject, framing what follows.
+_FRAMING = re.compile(
+    r"^\s*(?:the|this|that)\s+[^,，.]{0,60}?\b(?:article|report|paper|study|survey|piece|"
+    r"summary|author|document|research)s?\s+(?:suggests|says|states|notes|argues|explains|"
+    r"reports|shows|mentions|recommends|highlights|finds|found|points out)\s+(?:that\s+)?"
+    r"|^\s*(?:這篇|這份|該|此)[^，,。]{0,30}?(?:文章|報告|研究|作者)(?:中)?(?:提到|指出|說|認為|建議|表示)[，,：:]?",
+    re.IGNORECASE,
+)
+
+
 def without_attribution(claim: str) -> str:
     """The claim without a leading attribution to its source ("According to the X
-    article, ...", "根據……，"): who said it is for the citation to show, not a claim about
-    the passage's content."""
+    article, ...", "根據……，", "The X article suggests that ...", "這篇報告指出，"): who said
+    it is for the citation to show, not a claim about the passage's content."""
     match = _ATTRIBUTION.match(claim)
     if match and (
         re.search(r"according|根據", match.group(), re.I)
@@ -428,6 +439,9 @@ def without_attribution(claim: str) -> str:
         )
     ):
         return claim[match.end() :]
+    framing = _FRAMING.match(claim)
+    if framing:
+        return claim[framing.end() :]
     return claim
 
 
