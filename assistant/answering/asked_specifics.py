@@ -163,8 +163,11 @@ def has_counted_figure(text: str, thing: CountedThing, question: str = "") -> bo
         )
     counted = {index_term(t) for w in thing.words for t in lexical_tokens(w) if len(t) > 1}
     for clause in _CLAUSE.split(text):
-        numbers = [n for n in re.findall(_NUMERAL_ZH, clause) if n not in asked]
-        if thing.noun and numbers and (thing.noun in clause or thing.noun[-2:] in clause):
+        if (
+            thing.noun
+            and (thing.noun in clause or thing.noun[-2:] in clause)
+            and any(n not in asked for n in re.findall(_NUMERAL_ZH, clause))
+        ):
             return True
         if counted:
             spoken = [n for n in _NUMBER_EN.findall(clause) if n not in asked]

@@ -23,6 +23,8 @@ from assistant.text.tokens import index_term, lexical_tokens
 from assistant.text.translation import TermTranslator, vocabulary_check
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# (term, its other-language words) pairs, as ``TermTranslator.matches`` gives them
+Matches = Sequence[tuple[str, Sequence[str]]]
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -94,12 +96,11 @@ class TermCoverageMeter:
             self._idf[term] = math.log1p((total - found + 0.5) / (found + 0.5))
         return self._idf[term]
 
-    def _translated(self, question: str, present: set[str]) -> set[str]:
+    @staticmethod
+    def _translated(matches: Matches, present: set[str]) -> set[str]:
         """Question terms whose translation (glossary, dictionary) appears in the passages."""
-        if self._translator is None:
-            return set()
         covered: set[str] = set()
-        for term, others in self._translator.matches(question, self._known):
+        for term, others in matches:
             # a translation counts when the passages hold all of it ("take over", not "take")
             if any(
                 (tokens := lexical_tokens(other)) and all(t in present for t in tokens)
@@ -108,13 +109,12 @@ class TermCoverageMeter:
                 covered.update(lexical_tokens(term))
         return covered
 
-    def _translatable(self, question: str) -> set[str]:
+    @staticmethod
+    def _translatable(matches: Matches) -> set[str]:
         """Question units with a translation the knowledge base uses: the subject is there,
         in the other language ("職缺" for a knowledge base that says "job advertisements")."""
-        if self._translator is None:
-            return set()
         units: set[str] = set()
-        for term, _ in self._translator.matches(question, self._known):
+        for term, _ in matches:
             if _CJK.search(term):
                 units.update(ch for ch in term if _CJK.match(ch))
             else:
@@ -146,12 +146,14 @@ class TermCoverageMeter:
         present: set[str] = set()
         for text in passages:
             present.update(lexical_tokens(text))
-        translated = self._translated(question, present)
+        # the question's terms with their translations the knowledge base uses, found once
+        matches = self._translator.matches(question, self._known) if self._translator else []
+        translated = self._translated(matches, present)
         vocabulary = self._lexical.vocabulary
         # An English word counts in any of its forms: "performing" is covered by a passage's
         # "performance", and not absent from a knowledge base that uses it.
         present_forms = {index_term(t) for t in present}
-        translatable = self._translatable(question)
+        translatable = self._translatable(matches)
         weights, hit, unknown = {}, [], []
         for unit, terms in units.items():
             known = [t for t in terms if t in vocabulary]
