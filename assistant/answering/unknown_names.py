@@ -27,12 +27,14 @@ _WHEN = (
     r"\bwhen (was|were|did)\b|是(什麼時候|何時)|(什麼時候|何時)(出版|發表|發布|成立|推出|上市|"
     r"開始|完成|進行|舉辦|實施|生效)"
 )
+# "What does the report cost?", "... in US dollars?": a price asked without "how much".
+_PRICE_ASKED = r"what (does|do|did|would|will) .{0,80}\bcost|in (US )?(dollars|euros|pounds)"
 _QUANTITY = re.compile(
     rf"\b(how (much|many|long|often|soon|big|large)|{_WHAT_THE}(percentage|share|proportion|"
     r"fee|price|dose|temperature|amount|rate|threshold|salary|budget|size)s?|"
     r"(which|what) (month|year|date)|"
-    r"minimum|maximum|percent|percentage|average|what (does|do|did|would|will) .{0,80}\bcost|"
-    r"in (US )?(dollars|euros|pounds)|the size of)\b|多少|幾(個|次|天|月|年|%|成|頁|位|名|家|項)|"
+    rf"minimum|maximum|percent|percentage|average|{_PRICE_ASKED}|the size of)\b|"
+    r"多少|幾(個|次|天|月|年|%|成|頁|位|名|家|項)|"
     r"百分之幾|多久|比例|百分比|"
     rf"平均|上限|下限|哪一年|(規模|市場)有?多大|{_WHEN}",
     re.IGNORECASE,
@@ -71,7 +73,7 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
         re.compile(
             r"\bhow much\b.{0,40}\b(cost|pay|paid|charge|earn|spend|save|worth)"
-            r"|\bwhat (does|do|did|would|will) .{0,80}\bcost\b|\bin (US )?(dollars|euros|pounds)\b"
+            rf"|\b({_PRICE_ASKED})\b"
             r"|\bwhat (fee|price|salary|budget)\b|\b(price|fee|salary)s? (is|are|of)\b"
             r"|多少錢|年薪|薪水|價格|費用是多少|多少\w{0,4}(預算|經費|費用|成本)|(預算|經費)是?多少",
             re.IGNORECASE,
