@@ -109,15 +109,15 @@ class Settings(BaseSettings):
         default=None, description="Folder of prompts, messages and rules; the bundled one if unset."
     )
     answer_passages: int = Field(
-        default=10,
+        default=14,
         ge=1,
         le=20,
         description="Passages an answer draws on (the composer quotes the best one to three). "
-        "10 since session 9: on the seed question sets, 6 left the answering passage out "
-        "(evals/README.md).",
+        "14 since session 11 (10 since session 9): a question in one language about a document "
+        "in the other often finds its answering passage only past the tenth (evals/README.md).",
     )
     answer_max_per_source: int = Field(
-        default=5,
+        default=7,
         ge=0,
         description="Most passages of one document an answer draws on (0: any); searches keep "
         "max_per_source. One long document often answers alone.",

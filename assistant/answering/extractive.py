@@ -189,6 +189,7 @@ class ExtractiveComposer:
         max_passages: int = 3,
         evidence_bar: float = 0.8,
         bridge_bar: float = 0.6,
+        run_floor: float = 0.3,
     ) -> None:
         self._encoder = encoder
         self._max = max_sentences
@@ -199,6 +200,10 @@ class ExtractiveComposer:
         self._evidence_bar = evidence_bar
         # a weaker sentence joins a run when the one after it reaches this share of the best
         self._bridge_bar = bridge_bar
+        # A quoted run goes on while its sentences keep this share of its best one; the decline
+        # checks read runs at relative_floor. The sentence after the best one often carries
+        # the answer in words the question does not use (seed sets, session 11).
+        self._run_floor = run_floor
 
     def select(
         self,
@@ -255,10 +260,12 @@ class ExtractiveComposer:
             Candidate(i, j, t, float(r), float(s), float(lx))
             for (i, j, t), r, s, lx in zip(candidates, relevance, semantic, lexical, strict=True)
         ]
-        chosen = self._pick(scored, vectors, self._passage_bar, self._max, self._bridge_bar)
+        chosen = self._pick(
+            scored, vectors, self._passage_bar, self._max, self._bridge_bar, self._run_floor
+        )
         # The decline checks read the passages that clear the stricter bar, without the
         # weaker sentences a run takes along.
-        core = self._pick(scored, vectors, self._evidence_bar, self._max, 0.0)
+        core = self._pick(scored, vectors, self._evidence_bar, self._max, 0.0, self._floor)
         chosen = _with_whole_lists(chosen, scored, by_passage)
         continuations = {}
         quoted = {(c.passage_index, c.position) for c in chosen}
@@ -272,12 +279,18 @@ class ExtractiveComposer:
         return Selection(chosen, float(semantic.max()), float(lexical.max()), continuations, core)
 
     def _pick(
-        self, scored: list[Candidate], vectors: np.ndarray, bar: float, most: int, bridge: float
+        self,
+        scored: list[Candidate],
+        vectors: np.ndarray,
+        bar: float,
+        most: int,
+        bridge: float,
+        floor: float,
     ) -> list[Candidate]:
         """Excerpts: the passages whose best sentence reaches ``bar`` of the best one
         (and the retriever's first passage, at ``relative_floor``; ``max_passages`` at most,
         best first); from each, its best sentence and the
-        neighbours around it that keep ``relative_floor`` of that sentence's relevance, as
+        neighbours around it that keep ``floor`` of that sentence's relevance, as
         one contiguous run in reading order; ``most`` in all. A sentence that repeats
         one already chosen is skipped."""
         by_passage: dict[int, list[int]] = {}
@@ -301,7 +314,9 @@ class ExtractiveComposer:
         for passage in kept[: self._max_passages]:
             if len(picked) >= most:
                 break
-            run = self._run(scored, by_passage[passage], tops[passage], most - len(picked), bridge)
+            run = self._run(
+                scored, by_passage[passage], tops[passage], most - len(picked), bridge, floor
+            )
             # Of two sentences that say the same, the better one stays; reading order after.
             kept: list[int] = []
             for index in sorted(run, key=lambda i: -scored[i].relevance):
@@ -316,16 +331,22 @@ class ExtractiveComposer:
         return [scored[i] for i in picked]
 
     def _run(
-        self, scored: list[Candidate], indexes: list[int], top: int, budget: int, bridge: float
+        self,
+        scored: list[Candidate],
+        indexes: list[int],
+        top: int,
+        budget: int,
+        bridge: float,
+        floor: float,
     ) -> list[int]:
         """The contiguous run of a passage's sentences around its best one (``indexes`` in
-        reading order) whose relevance keeps ``relative_floor`` of the best's, ``budget``
+        reading order) whose relevance keeps ``floor`` of the best's, ``budget``
         sentences at most, in reading order. One weaker sentence between two that keep it
         is taken along ("Each has different priorities." between the two kinds of account
         and what drives each)."""
         order = sorted(indexes, key=lambda i: scored[i].position)
         at = order.index(top)
-        bar = scored[top].relevance * self._floor
+        bar = scored[top].relevance * floor
 
         def reach(edge: int, step: int) -> tuple[int, float]:
             """How far the run may grow on one side (1 or, over a weak sentence, 2) and the

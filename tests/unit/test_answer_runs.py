@@ -21,15 +21,27 @@ def test_a_run_takes_one_weak_sentence_along_between_two_strong_ones() -> None:
     # priorities." (0.2), "Pharmacies are driven by margins" (0.65), "unrelated" (0.1)
     scored = _candidates([0.9, 1.0, 0.2, 0.65, 0.1])
     indexes = list(range(5))
-    bridged = composer._run(scored, indexes, top=1, budget=7, bridge=0.6)
+    bridged = composer._run(scored, indexes, top=1, budget=7, bridge=0.6, floor=0.5)
     assert bridged == [0, 1, 2, 3]
     # without the bridge (the decline checks' reading), the run stops at the weak sentence
-    assert composer._run(scored, indexes, top=1, budget=7, bridge=0.0) == [0, 1]
+    assert composer._run(scored, indexes, top=1, budget=7, bridge=0.0, floor=0.5) == [0, 1]
     # a sentence beyond the gap that is only fair (0.55 < 0.6 of the best) is not bridged to
     fair = _candidates([0.9, 1.0, 0.2, 0.55, 0.1])
-    assert composer._run(fair, indexes, top=1, budget=7, bridge=0.6) == [0, 1]
+    assert composer._run(fair, indexes, top=1, budget=7, bridge=0.6, floor=0.5) == [0, 1]
     # and the bridge counts against the budget
-    assert composer._run(scored, indexes, top=1, budget=3, bridge=0.6) == [0, 1]
+    assert composer._run(scored, indexes, top=1, budget=3, bridge=0.6, floor=0.5) == [0, 1]
+
+
+def test_a_quoted_run_reads_further_than_the_decline_checks() -> None:
+    """The sentence after the best one often carries the answer in other words ("COVID-19
+    strengthened the focus." then "The pandemic accelerated these trends ..."): the quoted run
+    keeps sentences at 0.3 of its best, the decline checks' reading stops at 0.5."""
+    composer = ExtractiveComposer(encoder=None)  # type: ignore[arg-type]
+    scored = _candidates([1.0, 0.35, 0.1])
+    indexes = list(range(3))
+    assert composer._run(scored, indexes, top=0, budget=7, bridge=0.0, floor=0.3) == [0, 1]
+    assert composer._run(scored, indexes, top=0, budget=7, bridge=0.0, floor=0.5) == [0]
+    assert composer._run_floor < composer._floor
 
 
 UNITS = [
