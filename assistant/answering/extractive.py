@@ -190,6 +190,7 @@ class ExtractiveComposer:
         evidence_bar: float = 0.8,
         bridge_bar: float = 0.6,
         run_floor: float = 0.3,
+        judged_passages: int = 10,
     ) -> None:
         self._encoder = encoder
         self._max = max_sentences
@@ -204,6 +205,11 @@ class ExtractiveComposer:
         # checks read runs at relative_floor. The sentence after the best one often carries
         # the answer in words the question does not use (seed sets, session 11).
         self._run_floor = run_floor
+        # The evidence strength the decline thresholds read (the best sentence's similarity
+        # and word share) comes from the retriever's first passages alone, as many as the
+        # thresholds were calibrated on: reading more passages for the quote must not make a
+        # near miss look answered.
+        self._judged = judged_passages
 
     def select(
         self,
@@ -276,7 +282,16 @@ class ExtractiveComposer:
             items = list_after(units, c.position, c.text)
             if items:
                 continuations[(c.passage_index, c.position)] = items
-        return Selection(chosen, float(semantic.max()), float(lexical.max()), continuations, core)
+        judged = np.array([c[0] < self._judged for c in candidates])
+        if not judged.any():
+            judged[:] = True
+        return Selection(
+            chosen,
+            float(semantic[judged].max()),
+            float(lexical[judged].max()),
+            continuations,
+            core,
+        )
 
     def _pick(
         self,

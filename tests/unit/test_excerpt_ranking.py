@@ -71,3 +71,20 @@ def test_an_answer_leads_a_question_written_in_the_text() -> None:
     )
     best = _best("How should pharma assess KAM experts in hospital accounts?", text)
     assert best.startswith("Pharma should assess")
+
+
+def test_passages_past_the_judged_ones_are_quoted_but_do_not_strengthen_the_evidence() -> None:
+    """Answers read more passages than the decline thresholds were calibrated on: a strong
+    sentence in a later passage may be quoted, but the evidence strength (the best sentence's
+    similarity and word share) stays that of the first passages."""
+    question = "How often do KAM teams review their account plans with the brand team?"
+    weak = _passage("Tender bodies publish their decisions once a year.", 0)
+    strong = _passage(OTHERS[0], 1)
+    composer = ExtractiveComposer(HashEmbeddings(), judged_passages=1)
+    judged_alone = composer.select(question, [weak])
+    both = composer.select(question, [weak, strong])
+    assert both.best_semantic == judged_alone.best_semantic
+    assert both.best_lexical == judged_alone.best_lexical
+    assert any(c.text == OTHERS[0] for c in both.sentences)
+    every = ExtractiveComposer(HashEmbeddings(), judged_passages=2).select(question, [weak, strong])
+    assert every.best_lexical > both.best_lexical
