@@ -73,6 +73,20 @@ def test_the_other_languages_similarities_are_levelled_to_the_questions_median()
     assert np.isclose(np.median(levelled[5:]), np.median(levelled[:5]))
 
 
+def test_the_other_languages_spread_is_levelled_too() -> None:
+    # Across languages the encoder's similarities are not only lower but bunched: the
+    # answering English sentence of a Chinese question stands out from its language (0.34
+    # against 0.20-0.24) by less than an unrelated Chinese sentence does from its own (0.60
+    # against 0.30-0.50). On one scale (same median, same standard deviation) it leads.
+    own = np.array([True] * 5 + [False] * 5)
+    semantic = np.array([0.30, 0.40, 0.45, 0.50, 0.60, 0.20, 0.22, 0.22, 0.24, 0.34])
+    levelled = _level_languages(semantic, own)
+    assert levelled[9] > levelled[4]
+    assert np.isclose(np.std(levelled[5:]), np.std(levelled[:5]))
+    # a median shift alone would have left it under the Chinese sentence
+    assert semantic[9] + (np.median(semantic[:5]) - np.median(semantic[5:])) < semantic[4]
+
+
 def test_too_few_sentences_of_a_language_are_not_levelled() -> None:
     own = np.array([True] * 6 + [False] * 2)
     semantic = np.linspace(0.2, 0.6, 8)
