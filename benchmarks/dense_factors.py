@@ -1,12 +1,13 @@
 """Which factor puts our dense ranking under the tutorial baseline's on an English FAQ set?
 
-Offline, on one set's development queries: the set's files chunked three ways (our chunker with
+Offline, on one set's development queries: the set's files chunked five ways (our chunker with
 the header the product's encoder reads, ``knowledge_index.dense_text``: the section, and the
-title unless it was made from the file name; our chunker without any header; and the baseline's
-``RecursiveCharacterTextSplitter(1000, 200)`` over its loaders), each embedded by int8 MiniLM,
-USE and (``--torch``) torch MiniLM; every chunking x encoder (and the int8 MiniLM + USE mean,
-our ensemble's similarity) ranked by plain cosine, files ordered by their best chunk,
-nDCG@10 as ``bilingual_quality.py`` counts it. No Chroma, no BM25, no fusion: the encoders and
+title unless it was made from the file name; the same without any header; the same at 256
+tokens; the same with the previous chunk's last 200 characters of the section in front; and the
+baseline's ``RecursiveCharacterTextSplitter(1000, 200)`` over its loaders), each embedded by int8
+MiniLM, USE and (``--torch``) torch MiniLM; every chunking x encoder (and the int8 MiniLM + USE
+mean, our ensemble's similarity) ranked by plain cosine, files ordered by their best chunk, nDCG@10
+as ``bilingual_quality.py`` counts it. No Chroma, no BM25, no fusion: the encoders and
 the chunking alone. Vectors are cached under ``benchmarks/results/dense_factors/<set>/``.
 
 ``python -m benchmarks.dense_factors --data benchmarks/results/perl_faq [--torch]``
@@ -27,6 +28,7 @@ from benchmarks.metrics import score_rankings
 from benchmarks.reporting import save_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
+OVERLAP_CHARACTERS = 200  # as the baseline's splitter overlaps
 
 
 def chunkings(docs: Path) -> dict[str, tuple[list[str], list[str]]]:
@@ -37,29 +39,49 @@ def chunkings(docs: Path) -> dict[str, tuple[list[str], list[str]]]:
     from assistant.ingest.chunking import chunk_document
     from benchmarks.baseline import CHUNK_OVERLAP, CHUNK_SIZE, load_documents
 
-    headed: list[str] = []
-    bare: list[str] = []
-    ours: list[str] = []
+    def embedded(document, chunk) -> str:  # noqa: ANN001 - what knowledge_index.dense_text reads
+        header, title = chunk.header, document.meta.title or ""
+        if document.title_from_name and title and header.startswith(title):
+            header = header[len(title) :].removeprefix(" > ")
+        return f"{header}\n{chunk.text}" if header else chunk.text
+
+    found: dict[str, tuple[list[str], list[str]]] = {
+        name: ([], [])
+        for name in (
+            "ours (as the product embeds)",
+            "ours, text only",
+            "ours at 256 tokens",
+            "ours + the previous chunk's last 200 characters",
+        )
+    }
     for path in sorted(p for p in docs.iterdir() if p.is_file()):
         document = load_document(path, path.read_bytes())
-        title = document.meta.title or ""
+        previous = None
         for chunk in chunk_document(document, 200):
-            header = chunk.header
-            if document.title_from_name and title and header.startswith(title):
-                header = header[len(title) :].removeprefix(" > ")
-            headed.append(f"{header}\n{chunk.text}" if header else chunk.text)
-            bare.append(chunk.text)
-            ours.append(path.name)
+            tail = ""
+            if previous is not None and previous.section == chunk.section:
+                tail = previous.text[-OVERLAP_CHARACTERS:] + "\n"
+            for name, text in (
+                ("ours (as the product embeds)", embedded(document, chunk)),
+                ("ours, text only", chunk.text),
+                (
+                    "ours + the previous chunk's last 200 characters",
+                    tail + embedded(document, chunk),
+                ),
+            ):
+                found[name][0].append(text)
+                found[name][1].append(path.name)
+            previous = chunk
+        for chunk in chunk_document(document, 256):
+            found["ours at 256 tokens"][0].append(embedded(document, chunk))
+            found["ours at 256 tokens"][1].append(path.name)
     splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
     split = splitter.split_documents(load_documents(docs))
-    return {
-        "ours (as the product embeds)": (headed, ours),
-        "ours, text only": (bare, ours),
-        "baseline 1000/200": (
-            [c.page_content for c in split],
-            [Path(c.metadata["source"]).name for c in split],
-        ),
-    }
+    found["baseline 1000/200"] = (
+        [c.page_content for c in split],
+        [Path(c.metadata["source"]).name for c in split],
+    )
+    return found
 
 
 def encoders(torch: bool) -> dict[str, Callable[[Sequence[str]], np.ndarray]]:
