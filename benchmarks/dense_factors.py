@@ -8,7 +8,8 @@ baseline's ``RecursiveCharacterTextSplitter(1000, 200)`` over its loaders), each
 MiniLM, USE and (``--torch``) torch MiniLM; every chunking x encoder (and the int8 MiniLM + USE
 mean, our ensemble's similarity) ranked by plain cosine, files ordered by their best chunk, nDCG@10
 as ``bilingual_quality.py`` counts it. No Chroma, no BM25, no fusion: the encoders and
-the chunking alone. Vectors are cached under ``benchmarks/results/dense_factors/<set>/``.
+the chunking alone. Vectors are cached under ``benchmarks/results/dense_factors/<set>/``,
+keyed by the texts.
 
 ``python -m benchmarks.dense_factors --data benchmarks/results/perl_faq [--torch]``
 """
@@ -16,6 +17,7 @@ the chunking alone. Vectors are cached under ``benchmarks/results/dense_factors/
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -36,14 +38,15 @@ def chunkings(docs: Path) -> dict[str, tuple[list[str], list[str]]]:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from assistant.documents.loader import load_document
+    from assistant.index.knowledge_index import dense_text
+    from assistant.index.manifest import ChunkRecord
     from assistant.ingest.chunking import chunk_document
     from benchmarks.baseline import CHUNK_OVERLAP, CHUNK_SIZE, load_documents
 
-    def embedded(document, chunk) -> str:  # noqa: ANN001 - what knowledge_index.dense_text reads
-        header, title = chunk.header, document.meta.title or ""
-        if document.title_from_name and title and header.startswith(title):
-            header = header[len(title) :].removeprefix(" > ")
-        return f"{header}\n{chunk.text}" if header else chunk.text
+    def embedded(document, chunk) -> str:  # noqa: ANN001
+        """What the product's encoder reads of the chunk (``knowledge_index.dense_text``)."""
+        meta = {"title": document.meta.title or "", "title_from_name": document.title_from_name}
+        return dense_text(ChunkRecord("", "", chunk.index, chunk.text, chunk.header, meta))
 
     found: dict[str, tuple[list[str], list[str]]] = {
         name: ([], [])
@@ -125,9 +128,9 @@ def main() -> None:
     for model, embed in models.items():
         vectors[model, "queries"] = embed(texts)
         for name, (chunk_texts, _) in chunked.items():
-            file = cache / f"{model}-{name}-{len(chunk_texts)}.npy".replace(" ", "_").replace(
-                "/", "-"
-            )
+            # keyed by the texts themselves: a changed chunker must not reuse stale vectors
+            digest = hashlib.sha256("\x00".join(chunk_texts).encode("utf-8")).hexdigest()[:16]
+            file = cache / f"{model}-{digest}.npy".replace(" ", "_")
             if not file.exists():
                 started = time.perf_counter()
                 np.save(file, embed(chunk_texts))
