@@ -113,15 +113,21 @@ def parse_faq_page(path: Path) -> list[FaqItem]:
     return items
 
 
+def draw_holdout(queries: list[dict[str, str]]) -> list[str]:
+    """The held-out answers of a set drawn afresh: 60% of its questions' expected files,
+    shuffled with seed 0, sorted."""
+    sources = sorted(q["expected_source"] for q in queries)
+    random.Random(0).shuffle(sources)
+    return sorted(sources[: round(0.6 * len(sources))])
+
+
 def holdout_sources(queries: list[dict[str, str]], fixture: Path = HOLDOUT_FIXTURE) -> set[str]:
     """The expected files of the held-out questions (60%, fixed seed), from the committed
     fixture; written on the first build. Earlier sessions measured on all 171 questions; the
     split was made on 2026-12-04, before that session's retrieval changes."""
     if fixture.is_file():
         return set(json.loads(fixture.read_text(encoding="utf-8"))["holdout"])
-    sources = sorted(q["expected_source"] for q in queries)
-    random.Random(0).shuffle(sources)
-    held = sorted(sources[: round(0.6 * len(sources))])
+    held = draw_holdout(queries)
     note = "held-out FAQ answers (expected_source): never tune on these"
     fixture.write_text(json.dumps({"note": note, "holdout": held}, indent=1) + "\n")
     return set(held)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import random
 from pathlib import Path
 
 import pytest
 
 from benchmarks.debian_faq_dataset import DEFAULT_OUT, FIXTURE, parse_faq_page
 from benchmarks.faq_dataset import holdout_sources
+from tests.support.faq_sets import check_committed_split
 
 # A chapter as the FAQ's DocBook stylesheets write it (trimmed): a table of contents, numbered
 # headings with anchors, a nested question, a heading that is not a question, a short answer.
@@ -101,11 +100,6 @@ def test_split_is_written_once_and_then_read(tmp_path: Path) -> None:
 
 def test_committed_split_matches_a_fresh_one() -> None:
     """The committed held-out answers are 60% of the built set's, drawn with seed 0."""
-    held = json.loads(FIXTURE.read_text(encoding="utf-8"))["holdout"]
-    assert held == sorted(held) and all(s.startswith("dfaq-") for s in held)
-    built = DEFAULT_OUT / "queries.json"
-    if not built.is_file():
-        pytest.skip("build the set first: python -m benchmarks.debian_faq_dataset")
-    sources = sorted(q["expected_source"] for q in json.loads(built.read_text(encoding="utf-8")))
-    random.Random(0).shuffle(sources)
-    assert held == sorted(sources[: round(0.6 * len(sources))])
+    check_committed_split(
+        FIXTURE, DEFAULT_OUT / "queries.json", "dfaq-", "benchmarks.debian_faq_dataset"
+    )

@@ -3,11 +3,7 @@ answers, the distractor pods, and the fixed held-out split."""
 
 from __future__ import annotations
 
-import json
-import random
 from pathlib import Path
-
-import pytest
 
 from benchmarks.perl_faq_dataset import (
     DEFAULT_OUT,
@@ -20,6 +16,7 @@ from benchmarks.perl_faq_dataset import (
     pod_text,
     render_codes,
 )
+from tests.support.faq_sets import check_committed_split
 
 LONG = "this answer is long enough to count, well over eighty characters of plain text."
 
@@ -190,11 +187,6 @@ def test_distractors_leave_out_the_faq_and_the_table_of_contents(tmp_path: Path)
 
 def test_committed_split_matches_a_fresh_one() -> None:
     """The committed held-out answers are 60% of the built set's, drawn with seed 0."""
-    held = json.loads(FIXTURE.read_text(encoding="utf-8"))["holdout"]
-    assert held == sorted(held) and all(s.startswith("pfaq-") for s in held)
-    built = DEFAULT_OUT / "queries.json"
-    if not built.is_file():
-        pytest.skip("build the set first: python -m benchmarks.perl_faq_dataset")
-    sources = sorted(q["expected_source"] for q in json.loads(built.read_text(encoding="utf-8")))
-    random.Random(0).shuffle(sources)
-    assert held == sorted(sources[: round(0.6 * len(sources))])
+    check_committed_split(
+        FIXTURE, DEFAULT_OUT / "queries.json", "pfaq-", "benchmarks.perl_faq_dataset"
+    )

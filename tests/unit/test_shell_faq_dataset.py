@@ -3,11 +3,7 @@ held-out split."""
 
 from __future__ import annotations
 
-import json
-import random
 from pathlib import Path
-
-import pytest
 
 from benchmarks.shell_faq_dataset import (
     DEFAULT_OUT,
@@ -17,6 +13,7 @@ from benchmarks.shell_faq_dataset import (
     vim_pairs,
     zsh_pairs,
 )
+from tests.support.faq_sets import check_committed_split
 
 LONG = "this answer is long enough to count, well over eighty characters of plain text."
 
@@ -151,11 +148,6 @@ def test_vim_entries_after_the_index_with_wrapped_headings() -> None:
 
 def test_committed_split_matches_a_fresh_one() -> None:
     """The committed held-out answers are 60% of the built set's, drawn with seed 0."""
-    held = json.loads(FIXTURE.read_text(encoding="utf-8"))["holdout"]
-    assert held == sorted(held) and all(s.startswith("sfaq-") for s in held)
-    built = DEFAULT_OUT / "queries.json"
-    if not built.is_file():
-        pytest.skip("build the set first: python -m benchmarks.shell_faq_dataset")
-    sources = sorted(q["expected_source"] for q in json.loads(built.read_text(encoding="utf-8")))
-    random.Random(0).shuffle(sources)
-    assert held == sorted(sources[: round(0.6 * len(sources))])
+    check_committed_split(
+        FIXTURE, DEFAULT_OUT / "queries.json", "sfaq-", "benchmarks.shell_faq_dataset"
+    )
