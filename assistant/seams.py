@@ -30,9 +30,12 @@ class Embedder(Protocol):
         """One unit-length row per text."""
         ...
 
-    def query_vectors(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def query_vectors(
+        self, text: str, monolingual_share: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The full query vector, and the one restricted to members that read across
-        languages (the same vector twice for a single model)."""
+        languages (the same vector twice for a single model). ``monolingual_share``: the share
+        of the single-language members in the full vector's similarity (None: as indexed)."""
         ...
 
     def sentence_model(self) -> Embedder:

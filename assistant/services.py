@@ -75,6 +75,7 @@ def build_services(
         settings.cross_lingual_weight,
         translator,
         settings.max_per_source,
+        monolingual_share=settings.english_model_share,
     )
     answers = build_answer_service(settings, searcher, embeddings, translator, chat_model)
     return Services(settings, index, ingestor, searcher, answers)

@@ -39,10 +39,12 @@ class NamedEmbeddings(Embeddings):
     dimension: int = 0
     multilingual: bool = False
 
-    def query_vectors(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def query_vectors(
+        self, text: str, monolingual_share: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Embed a query twice over: the full vector, and the vector restricted to models that
         read across languages (for Chinese text and cross-lingual search). A single model
-        returns its ordinary vector for both."""
+        returns its ordinary vector for both (``monolingual_share`` applies to ensembles)."""
         vector = self.embed_array([text])[0]
         return vector, vector
 
@@ -178,7 +180,8 @@ class EnsembleEmbeddings(NamedEmbeddings):
             raise ValueError("one weight per member embedding is required")
         total = float(sum(weights))
         self._members = list(members)
-        self._scales = [float(np.sqrt(w / total)) for w in weights]
+        self._shares = [w / total for w in weights]
+        self._scales = [float(np.sqrt(share)) for share in self._shares]
         self.name = "+".join(m.name for m in members)
         self.dimension = sum(m.dimension for m in members)
         self.multilingual = any(m.multilingual for m in members)
@@ -202,16 +205,37 @@ class EnsembleEmbeddings(NamedEmbeddings):
         for member in self._members:
             member.warm_up()
 
-    def query_vectors(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def query_vectors(
+        self, text: str, monolingual_share: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """In the restricted vector, monolingual members contribute zeros, so the cosine
-        similarity ranks passages by the multilingual members alone."""
-        full, restricted = [], []
-        for member, scale in zip(self._members, self._scales, strict=True):
-            block = member.embed_array([text])[0] * scale
-            full.append(block)
-            keep = member.multilingual or not self.multilingual
-            restricted.append(block if keep else np.zeros_like(block))
-        return np.concatenate(full), np.concatenate(restricted)
+        similarity ranks passages by the multilingual members alone.
+
+        With ``monolingual_share`` the full vector weighs its members at query time: a passage
+        vector holds each member's vector times the square root of its indexed share, so a
+        query block of the member's vector times (wanted share / that root) makes the cosine
+        similarity the mean of the members' similarities at the wanted shares (the
+        single-language members together ``monolingual_share``, the others the rest, each
+        group split as indexed)."""
+        vectors = [member.embed_array([text])[0] for member in self._members]
+        keep = [m.multilingual or not self.multilingual for m in self._members]
+        blocks = zip(vectors, self._scales, keep, strict=True)
+        restricted = np.concatenate([v * s if k else np.zeros_like(v) for v, s, k in blocks])
+        wanted = self._query_shares(monolingual_share)
+        full = np.concatenate(
+            [v * w / s for v, w, s in zip(vectors, wanted, self._scales, strict=True)]
+        )
+        return full / max(float(np.linalg.norm(full)), 1e-12), restricted
+
+    def _query_shares(self, monolingual_share: float | None) -> list[float]:
+        """Each member's share of the full query vector's similarity."""
+        mono = [not m.multilingual for m in self._members]
+        if monolingual_share is None or all(mono) or not any(mono):
+            return self._shares
+        pairs = list(zip(self._shares, mono, strict=True))
+        indexed = {group: sum(s for s, m in pairs if m == group) for group in (True, False)}
+        wanted = {True: monolingual_share, False: 1.0 - monolingual_share}
+        return [wanted[m] * s / indexed[m] for s, m in pairs]
 
 
 class HashEmbeddings(NamedEmbeddings):

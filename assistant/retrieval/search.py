@@ -105,8 +105,10 @@ class HybridSearcher:
         max_per_source: int = 0,
         shared_scale: bool = False,
         full_vector_across: bool = False,
+        monolingual_share: float | None = None,
     ) -> None:
         self._index = index
+        self._monolingual_share = monolingual_share
         self._shared_scale = shared_scale
         self._full_vector_across = full_vector_across
         self._fusion = fusion
@@ -226,7 +228,10 @@ class HybridSearcher:
         other language from being crowded out by a model's same-language bias."""
         self._index.ensure_vectors()
         committed = self._index.committed_ids()
-        full, multilingual = self._index.embeddings.query_vectors(query)
+        # An English question meets English passages with the English model weighing
+        # ``monolingual_share`` (Settings.english_model_share); other pairs by the
+        # multilingual model alone.
+        full, multilingual = self._index.embeddings.query_vectors(query, self._monolingual_share)
         own_vector = multilingual if query_chinese else full
         rankings = []
         # An English question may also be read by the English model against Chinese passages,
