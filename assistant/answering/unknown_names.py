@@ -252,16 +252,24 @@ class CoverageChecker:
         self._vocabulary = lexical.vocabulary
         self._translator = translator
         self._cased = cased
+        # the parts of hyphenated words: "COVID" is spelled in "COVID-19"
+        self._cased_parts = frozenset(
+            part for spelled in cased or () if "-" in spelled for part in spelled.split("-")
+        )
         self._unmentioned = unmentioned
 
     def _spelled_somewhere(self, word: str) -> bool:
         """A lone capitalised name must occur capitalised: "Excel" is not known because
-        "excel" is (as a verb). Acronyms may be plural ("KPIs") or in a hyphenated compound."""
+        "excel" is (as a verb). Acronyms may be plural ("KPIs") or in a hyphenated compound,
+        in the question ("KAM-specific") or in the passages ("COVID" in "COVID-19")."""
         if self._cased is None:
             return True
         forms = {word, word + "s", word.rstrip("s") if word[:-1].isupper() else word}
         forms |= {part for part in word.split("-") if len(part) > 1}
-        return any(form in self._cased for form in forms) or word.upper() in self._cased
+        return (
+            any(form in self._cased or form in self._cased_parts for form in forms)
+            or word.upper() in self._cased
+        )
 
     def _known(self, word: str, lone: bool) -> bool:
         terms = lexical_tokens(word)

@@ -76,6 +76,14 @@ def test_names_of_several_words_plurals_and_possessives_are_checked_fairly() -> 
     assert check.unknown_terms("The Zorblax committee wants a rebate") == ["Zorblax"]
 
 
+def test_a_name_inside_a_hyphenated_word_of_the_passages_is_known() -> None:
+    # Seed question: "Was KAM a focus before COVID?" was declined with "never mentions COVID"
+    # while the Chinese article says COVID-19.
+    question = "What did COVID do to the focus on KAM?"
+    assert checker([*TEXTS, "但COVID-19進一步強化了這一重點。"]).unknown_terms(question) == []
+    assert checker([*TEXTS, "但疫情進一步強化了這一重點。"]).unknown_terms(question) == ["COVID"]
+
+
 def test_chinese_place_names_the_knowledge_base_never_mentions_are_unknown() -> None:
     check = checker()
     assert check.unknown_terms("新加坡的醫院藥事委員會怎麼審查新藥？") == ["新加坡"]
