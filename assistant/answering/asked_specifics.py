@@ -32,9 +32,25 @@ _ASKS_FOR_ITEMS_ZH = re.compile(
 )
 
 
+# In English, a count the question takes as its ground asks for no items: "Out of the 16
+# drivers, in how many ...", "how many of the 17 leaders ...", "which of the five ..." (but
+# "the names of the 16 drivers" asks for 16).
+_COUNT_AS_GROUND = re.compile(
+    r"\b(?:out of|among|(?:which|one|each|any|none) (?:one )?of)\s+"
+    r"(?:the|its|their|these|those|all)?\s*"
+    r"(?=\d|two|three|four|five|six|seven|eight|nine|ten)",
+    re.IGNORECASE,
+)
+_HOW_MANY_ASKED = re.compile(r"\bhow many\b", re.IGNORECASE)
+
+
 def asked_item_count(question: str) -> int | None:
-    """How many items the question asks for ("What are the five ...", "列出16個"), if any."""
-    if has_cjk(question) and not _ASKS_FOR_ITEMS_ZH.search(question):
+    """How many items the question asks for ("What are the five ...", "列出16個"), if any;
+    none where the question asks how many ("Out of the 16 drivers, in how many ...")."""
+    if has_cjk(question):
+        if not _ASKS_FOR_ITEMS_ZH.search(question):
+            return None
+    elif _HOW_MANY_ASKED.search(question) or _COUNT_AS_GROUND.search(question):
         return None
     return announced_count(question, MOST_ASKED_ITEMS)
 

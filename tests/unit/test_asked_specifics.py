@@ -32,6 +32,15 @@ def test_the_count_a_question_asks_for() -> None:
     assert asked_item_count("What does a KAM do on a first visit?") is None
 
 
+def test_a_count_the_question_stands_on_asks_for_no_items() -> None:
+    # Seed questions declined because no passage lists 16 drivers or 17 leaders.
+    assert asked_item_count("Out of the 16 KAM drivers, in how many did a company excel?") is None
+    assert asked_item_count("How many of the 17 leaders call it a key investment?") is None
+    assert asked_item_count("Which of the five factors matters most?") is None
+    assert asked_item_count("What are the five critical success factors?") == 5
+    assert asked_item_count("What are the names of the 16 drivers in KAM 360?") == 16
+
+
 def test_a_list_or_one_enumerating_sentence_counts_its_items() -> None:
     assert longest_enumeration([FACTORS]) == 5
     assert longest_enumeration(["Payers weigh cost, outcomes, budget impact and equity."]) == 4
