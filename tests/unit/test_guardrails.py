@@ -144,7 +144,6 @@ def test_blind_set_is_refused_and_near_misses_are_not() -> None:
     assert false_refusals <= 3, f"{false_refusals}/{len(benign)} near-misses refused"
 
 
-
 @pytest.mark.integration
 def test_blind_guaranteed_outcome_set() -> None:
     """evals/guard/guaranteed_outcome_blind.yaml was written by a helper who had not seen the
