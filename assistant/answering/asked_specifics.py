@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answering.extractive import announced_count
+from assistant.answering.extractive import ITEM_BODY_GAP, announced_count
 from assistant.answering.support import passage_units
 from assistant.text.language import has_cjk
 from assistant.text.tokens import index_term, lexical_tokens
@@ -56,13 +56,19 @@ def asked_item_count(question: str) -> int | None:
 
 
 def longest_enumeration(texts: Sequence[str]) -> int:
-    """The most items any passage enumerates: a run of list items, or the parts of one
-    sentence that lists them ("A, B and C")."""
+    """The most items any passage enumerates: a run of list items (an item may go on for
+    ``ITEM_BODY_GAP`` sentences before the next), or the parts of one sentence that lists
+    them ("A, B and C")."""
     best = 0
     for text in texts:
-        run = 0
+        run, gap = 0, 0
         for unit, is_item in passage_units(text, keep_items=True):
-            run = run + 1 if is_item else 0
+            if is_item:
+                run, gap = run + 1, 0
+            elif run and gap < ITEM_BODY_GAP:
+                gap += 1
+            else:
+                run, gap = 0, 0
             best = max(best, run, _sentence_items(unit))
     return best
 

@@ -476,7 +476,12 @@ def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list
         return [text for text, _ in following[:announced]]
     items: list[str] = []
     for index, (text, is_item) in enumerate(following):
-        if not is_item and items and _item_goes_on(following, index, announced, len(items)):
+        if (
+            not is_item
+            and items
+            and (announced or intro.endswith(_LIST_INTRO))
+            and _item_goes_on(following, index, announced, len(items))
+        ):
             # "1. The first level is ... . This is usually not a key account." then "2. ...":
             # the item's second sentence.
             items[-1] = f"{items[-1]} {text}"
@@ -491,14 +496,17 @@ def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list
     return []
 
 
+ITEM_BODY_GAP = 2  # an item may go on for this many sentences before the next item
+
+
 def _item_goes_on(
     following: list[tuple[str, bool]], index: int, announced: int | None, found: int
 ) -> bool:
     """Whether the sentence at ``index`` (not an item) continues the item before it: the list
-    announced more items than found so far, and the next unit is an item again."""
-    return (
-        announced is not None
-        and found < announced
-        and index + 1 < len(following)
-        and following[index + 1][1]
-    )
+    has not yet given the items it announced (if it announced a number), and an item follows
+    within ``ITEM_BODY_GAP`` sentences ("• Consolidation: ... " then two sentences about it,
+    then "· Cost management: ...")."""
+    if announced is not None and found >= announced:
+        return False
+    ahead = following[index + 1 : index + 1 + ITEM_BODY_GAP]
+    return any(is_item for _, is_item in ahead)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from assistant.answering.extractive import MAX_LIST_ITEMS, announced_count
+from assistant.answering.extractive import ITEM_BODY_GAP, MAX_LIST_ITEMS, announced_count
 from assistant.answering.support import LIST_ITEM, passage_units
 from assistant.index.manifest import ChunkRecord
 from assistant.retrieval.search import Passage
@@ -18,8 +18,9 @@ _INTRO_ENDS = (":", "：")
 
 
 def cut_list(passage: Passage) -> bool:
-    """Whether the passage ends inside a list or a table: on an item or a table row, or on
-    the sentence introducing one."""
+    """Whether the passage ends inside a list or a table: on an item or a table row, on the
+    sentence introducing one, or on the sentences that go on from an item (at most
+    ``ITEM_BODY_GAP``) of a list of two items or more."""
     lines = [line for line in passage.text.splitlines() if line.strip()]
     if lines and _continues_list(lines[-1]):  # the last line, however short
         return True
@@ -27,7 +28,17 @@ def cut_list(passage: Passage) -> bool:
     if not units:
         return False
     last, is_item = units[-1]
-    return is_item or last.endswith(_INTRO_ENDS) or announced_count(last) is not None
+    if is_item or last.endswith(_INTRO_ENDS) or announced_count(last) is not None:
+        return True
+    flags = [item for _, item in units]
+    body = next((k for k in range(1, ITEM_BODY_GAP + 1) if k < len(flags) and flags[-1 - k]), 0)
+    if not body:
+        return False
+    first = flags.index(True)
+    introduced = first > 0 and (
+        units[first - 1][0].endswith(_INTRO_ENDS) or announced_count(units[first - 1][0])
+    )
+    return bool(introduced) or sum(flags) >= 2
 
 
 def _continues_list(line: str) -> bool:
@@ -37,15 +48,22 @@ def _continues_list(line: str) -> bool:
 
 def list_opening(text: str) -> str:
     """The list items or table rows a passage opens with, one a line as written (empty when it
-    opens with prose); a blank line between items does not end the list."""
-    items = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        if len(items) == MAX_LIST_ITEMS or not _continues_list(line):
+    opens with prose); a blank line between items does not end the list, nor do the lines
+    that go on from an item (at most ``ITEM_BODY_GAP``) before the next item."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    taken: list[str] = []
+    items = 0
+    for index, line in enumerate(lines):
+        if items == MAX_LIST_ITEMS:
             break
-        items.append(line.strip())
-    return "\n".join(items)
+        if _continues_list(line):
+            items += 1
+        elif not (
+            taken and any(_continues_list(n) for n in lines[index + 1 : index + 1 + ITEM_BODY_GAP])
+        ):
+            break
+        taken.append(line)
+    return "\n".join(taken)
 
 
 def with_list_tail(passage: Passage, following: Callable[[str], ChunkRecord | None]) -> Passage:

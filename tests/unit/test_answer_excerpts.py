@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant.answering.asked_specifics import longest_enumeration
 from assistant.answering.extractive import Candidate, _level_languages, list_after
+from assistant.answering.list_tail import cut_list, list_opening
 from assistant.answering.passage_context import with_following_sentences
 from assistant.answering.service import shown_sentences
+from assistant.answering.support import passage_units
 from assistant.index.manifest import ChunkRecord
 from assistant.retrieval.search import Passage
 
@@ -109,9 +112,45 @@ def test_an_items_second_sentence_stays_with_it_when_more_items_follow() -> None
         "The second level is a hospital chain or a national wholesaler.",
         "The third level is payers and international wholesalers.",
     ]
-    # Without an announced count, a sentence that is no item still ends the list.
+    # Without an announced count, the same under an intro that ends with a colon ...
     plain = [("The levels are:", False), *units[1:]]
-    assert list_after(plain, 0, plain[0][0]) == [units[1][0]]
+    assert list_after(plain, 0, plain[0][0]) == items
+    # ... but sentences that no item follows within two end the list.
+    apart = [
+        *plain[:3],
+        ("Key accounts are few.", False),
+        ("Most accounts are served by the field force.", False),
+        *plain[3:],
+    ]
+    assert list_after(apart, 0, apart[0][0]) == [units[1][0]]
+
+
+def test_a_list_whose_items_go_on_for_sentences_is_quoted_whole_across_passages() -> None:
+    # The seed article lists three trends; each bullet is followed by sentences of its own, and
+    # the third opens the next passage ("有哪三個？" was declined with two items found).
+    intro = "這項研究受到持續的醫療保健趨勢的推動，這些趨勢對製藥企業具有深遠的影響，例如："
+    first = "• 加強創立合併和控制：併購活動依然強勁，宣佈的交易為19筆。"
+    second = "· 強化成本管理：醫療提供者組織通常獲利率為3.5%，但下半年利潤降至負值。"
+    third = "· 商業模式創新：支付方、醫療提供者和經銷商正在透過創新的商業模式提供新的渠道。"
+    body = "在最近的一項調查中，86%的行政主管表示集權式決策將會增加。"
+    passage = Passage(
+        "d-1",
+        f"{intro}\n{first}\n{body}\n{second}\n{body}",
+        1.0,
+        "d.txt",
+        "",
+        "",
+        None,
+        "zh-Hant",
+        "txt",
+        "public",
+    )
+    after = f"{third}\n雖然有組織結構的客戶在規模、整合程度和高度發展方面各不相同，但有共通性。"
+    assert cut_list(passage)
+    assert list_opening(after) == third
+    assert longest_enumeration([f"{passage.text}\n{third}"]) == 3
+    units = passage_units(f"{passage.text}\n{third}", keep_items=True)
+    assert len(list_after(units, 0, units[0][0])) == 3
 
 
 def test_a_sentence_a_quoted_list_holds_is_shown_once_in_its_list() -> None:
