@@ -20,7 +20,7 @@ import yaml
 
 from assistant.index.lexical_index import LexicalIndex
 from assistant.text.tokens import index_term, lexical_tokens
-from assistant.text.translation import TermTranslator, vocabulary_check
+from assistant.text.translation import TermTranslator
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # (term, its other-language words) pairs, as ``TermTranslator.matches`` gives them
@@ -82,7 +82,9 @@ class TermCoverageMeter:
     ) -> None:
         self._lexical = lexical
         self._translator = translator
-        self._known = vocabulary_check(lexical.vocabulary)
+        # a translation counts in any of its forms ("rank" for a knowledge base that says
+        # "ranked")
+        self._known = lexical.knows
         self._terms = terms or QuestionTerms.load()
         self._prior = prior
         self._strength = strength

@@ -90,7 +90,8 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "date": (
         re.compile(
-            rf"\b(which|what) (month|year|date)\b|哪一年|哪個月|哪一天|日期|{_WHEN}", re.IGNORECASE
+            rf"\b(which|what) (month|year|date)\b|哪一年|哪個月|哪幾個月|幾月|哪一天|日期|{_WHEN}",
+            re.IGNORECASE,
         ),
         re.compile(
             r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|"

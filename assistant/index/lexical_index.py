@@ -105,6 +105,12 @@ class LexicalIndex:
         """Whether a passage uses the word in any of its forms ("performing": "performance")."""
         return index_term(word) in self._vocabulary
 
+    def knows(self, word: str) -> bool:
+        """Whether passages use every token of a word or phrase, each in any of its forms (a
+        translation "rank" is known from "ranked")."""
+        tokens = lexical_tokens(word)
+        return bool(tokens) and all(index_term(t) in self._vocabulary for t in tokens)
+
     def document_frequency(self, word: str) -> int:
         """How many passages use the word as spelled (its forms aside)."""
         return self._surface.get(word, 0)

@@ -109,6 +109,9 @@ def test_chinese_place_names_the_knowledge_base_never_mentions_are_unknown() -> 
         ("疫情期間面對面拜訪大概減少了百分之幾？", ("share",)),
         ("利潤率具體掉到負幾個百分點？", ("share",)),
         ("那份報告總共有幾頁？", ()),
+        # "幾月" asks which month (a near miss was answered with no month in sight)
+        ("疾管署通常幾月招標？", ("date",)),
+        ("這個專案要做幾個月？", ("duration",)),
         ("What is the recommended starting dose?", ()),
     ],
 )
