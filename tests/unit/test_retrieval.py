@@ -118,6 +118,14 @@ def test_bm25_ranks_and_filters(tmp_path: Path) -> None:
     assert LexicalIndex.load(path) is None
 
 
+def test_the_index_knows_a_word_in_any_of_its_forms() -> None:
+    record = LexicalRecord("1", "She was ranked first among key account executives.", {})
+    index = LexicalIndex.build([record], generation=1)
+    assert "rank" not in index.vocabulary  # as spelled, only "ranked"
+    assert index.knows("rank") and index.knows("Key Account Executive")
+    assert not index.knows("rank place") and not index.knows("")
+
+
 def test_bm25_matches_word_forms_and_keeps_the_words_as_spelled(tmp_path: Path) -> None:
     records = [
         LexicalRecord("1", "Installation of the package needs a configured mirror.", {}),
