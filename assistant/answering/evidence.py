@@ -5,6 +5,7 @@ that combine them (thresholds chosen by ``benchmarks/calibrate_abstention.py``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -34,6 +35,14 @@ from assistant.index.knowledge_index import chunk_fields
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
 from assistant.text.language import has_cjk
 from assistant.text.translation import TermTranslator
+
+# A share or a year is no count: "86% of IDN executives" (in 2020) does not say how many
+# were polled.
+_NOT_A_COUNT = re.compile(
+    r"\d+(?:[.,]\d+)?\s*(?:%|％|percent\b)|百分之[一二三四五六七八九十百\d]+"
+    r"|(?<!\d)(?:19|20)\d\d(?!\d)(?:\s*年)?(?:第?[一二三四1-4]季|[上下]半年)?",
+    re.IGNORECASE,
+)
 
 if TYPE_CHECKING:
     from assistant.index.knowledge_index import KnowledgeIndex
@@ -162,8 +171,9 @@ class AbstentionJudge:
     def _count_missing(question: str, kinds: tuple[str, ...], selection: Selection) -> bool:
         """A count question ("how many M&A deals", "幾頁") that nothing the answer would
         quote counts in the question's language. A quoted sentence in the other language that
-        holds a figure is given the benefit of the doubt: the dictionary does not carry
-        measure words and counted nouns across reliably enough to judge it."""
+        holds a figure other than a share or a year is given the benefit of the doubt: the
+        dictionary does not carry measure words and counted nouns across reliably enough to
+        judge it."""
         thing = counted_thing(question) if not kinds else None
         if thing is None:
             return False
@@ -172,7 +182,7 @@ class AbstentionJudge:
         quoted += [item for items in (selection.continuations or {}).values() for item in items]
         for text in quoted:
             if has_cjk(text) != chinese:
-                if has_figure(text, question):
+                if has_figure(_NOT_A_COUNT.sub(" ", text), question):
                     return False
             elif has_counted_figure(text, thing, question):
                 return False

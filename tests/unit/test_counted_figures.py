@@ -63,5 +63,9 @@ def test_the_judge_reads_everything_quoted_and_trusts_the_other_languages_figure
     # an English sentence with a figure: not judged across languages
     assert not missing(question, (), selection("The report runs to 96 pages."))
     assert missing(question, (), selection("The report is jam-packed with insight."))
+    # ... but a share or a year in the other language counts nothing
+    polled = "How many IDN executives were polled?"
+    assert missing(polled, (), selection("在2020年的調查中，86%的IDN行政主管表示集權將會增加。"))
+    assert not missing(polled, (), selection("調查訪問了120位IDN行政主管。"))
     # a share or a span of time is judged by the figure kinds, not here
     assert not missing("有多少比例？", ("share",), selection("沒有數字。"))
