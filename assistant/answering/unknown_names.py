@@ -258,6 +258,7 @@ class CoverageChecker:
             part for spelled in cased or () if "-" in spelled for part in spelled.split("-")
         )
         self._unmentioned = unmentioned
+        self._stems: dict[str, list[str]] | None = None  # built on first use
 
     def _spelled_somewhere(self, word: str) -> bool:
         """A lone capitalised name must occur capitalised: "Excel" is not known because
@@ -279,9 +280,27 @@ class CoverageChecker:
             and (not lone or self._spelled_somewhere(word))
         ):
             return True
+        if self._derived_from_a_known_name(word):
+            return True
         if self._translator:
             return bool(self._translator.translations(word, vocabulary_check(self._vocabulary)))
         return False
+
+    def _derived_from_a_known_name(self, word: str) -> bool:
+        """ "European" for a knowledge base that says "Europe", "American" for "America",
+        "Chinese" for "China": a capitalised word made of a name the passages spell (five
+        letters or more, its last letter free) and a short ending."""
+        if self._cased is None or not word[:1].isupper() or word.isupper():
+            return False
+        if self._stems is None:
+            self._stems = {}
+            for name in self._cased:
+                if len(name) >= 5 and name[:1].isupper() and not name.isupper():
+                    self._stems.setdefault(name[:4], []).append(name[:-1])
+        return any(
+            word.startswith(stem) and 0 < len(word) - len(stem) <= 4
+            for stem in self._stems.get(word[:4], ())
+        )
 
     def unknown_terms(self, question: str) -> list[str]:
         """Names and acronyms (capitalised, not opening a sentence) that appear nowhere in the

@@ -76,6 +76,16 @@ def test_names_of_several_words_plurals_and_possessives_are_checked_fairly() -> 
     assert check.unknown_terms("The Zorblax committee wants a rebate") == ["Zorblax"]
 
 
+def test_a_word_made_of_a_name_the_passages_spell_is_known() -> None:
+    # "The knowledge base never mentions European" while a passage says "Europe".
+    texts = [*TEXTS, "Theis Husfeldt, Astellas Pharma, Europe.", "Pfizer in America."]
+    question = "Is the article about the European market or the American one?"
+    assert checker(texts).unknown_terms(question) == []
+    assert checker().unknown_terms(question) == ["European", "American"]
+    # a longer word that only starts like a known name is not it
+    assert checker(texts).unknown_terms("Does Pfizerbridge sell in Europe?") == ["Pfizerbridge"]
+
+
 def test_a_name_inside_a_hyphenated_word_of_the_passages_is_known() -> None:
     # Seed question: "Was KAM a focus before COVID?" was declined with "never mentions COVID"
     # while the Chinese article says COVID-19.
