@@ -108,14 +108,16 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 rows += run_embedding(name, Path(tmp), args, questions)
     print(
-        f"| embeddings | fusion | per-doc cap | cross w | glossary | mode | hit@{args.k} | en | zh-Hant | cross-lingual |"
+        "| embeddings | fusion | per-doc cap | cross w | glossary | mode | "
+        f"hit@{args.k} | en | zh-Hant | cross-lingual |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         g = r["rates"]
         print(
-            f"| {r['embeddings']} | {r['fusion']} | {r['cap']} | {r['cross_weight']} | {r['glossary']} | "
-            f"{r['mode']} | {g['all']} | {g.get('en')} | {g.get('zh-Hant')} | {g.get('cross-lingual')} |"
+            f"| {r['embeddings']} | {r['fusion']} | {r['cap']} | {r['cross_weight']} | "
+            f"{r['glossary']} | {r['mode']} | {g['all']} | {g.get('en')} | {g.get('zh-Hant')} | "
+            f"{g.get('cross-lingual')} |"
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")

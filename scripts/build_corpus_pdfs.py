@@ -251,7 +251,8 @@ def build_story(meta: dict[str, Any], blocks: list[tuple], styles: dict, width: 
                 date_label = "日期" if cjk else "Date"
                 story.append(
                     Paragraph(
-                        f"{label}: {inline_markup(str(src))}<br/>{date_label}: {inline_markup(str(date))}",
+                        f"{label}: {inline_markup(str(src))}<br/>"
+                        f"{date_label}: {inline_markup(str(date))}",
                         styles["meta"],
                     )
                 )

@@ -100,7 +100,8 @@ def test_follow_up_is_rewritten_with_history(offline) -> None:
 
 def test_llm_answer_cited_by_app_and_unsupported_removed(tmp_path: Path, corpus: Path) -> None:
     reply = (
-        "An outcomes-based contract ties the price to measured patient outcomes such as adherence [7]. "
+        "An outcomes-based contract ties the price to measured patient outcomes such as "
+        "adherence [7]. "
         "It has a reconciliation at the end of each contract year. "
         "Such contracts always save 43% of drug spend in 2 years."
     )

@@ -10,8 +10,8 @@ from assistant.errors import KamError
 from assistant.evaluation import metrics as m
 from assistant.evaluation.questions import load_question_set
 from assistant.evaluation.report import compare, write_report
-from assistant.evaluation.runner import check_thresholds
 from assistant.evaluation.run_store import load_run
+from assistant.evaluation.runner import check_thresholds
 from assistant.evaluation.service import evaluate
 from tests.support.factories import write
 
@@ -52,7 +52,8 @@ def test_thresholds() -> None:
     ("text", "message"),
     [
         (
-            "name: x\nquestions:\n  - id: a\n    question: q\n    lang: fr\n    answerable: false\n",
+            "name: x\nquestions:\n  - id: a\n    question: q\n    lang: fr\n"
+            "    answerable: false\n",
             "question 1 (id a), field lang",
         ),
         (
@@ -185,7 +186,11 @@ def test_judge_metrics_with_a_scripted_model(small_corpus: Path, tmp_path: Path)
     ]
     services = build(tmp_path, chat_model=GenericFakeChatModel(messages=iter(replies)))
     services.ingestor.ingest([small_corpus], "kb")
-    one = "name: one\nquestions:\n  - id: q1\n    question: What does an outcomes-based contract tie the price to?\n    lang: en\n    answerable: true\n    expected_sources: [payer-value.md]\n"
+    one = (
+        "name: one\nquestions:\n  - id: q1\n"
+        "    question: What does an outcomes-based contract tie the price to?\n"
+        "    lang: en\n    answerable: true\n    expected_sources: [payer-value.md]\n"
+    )
     data = evaluate(services, write(tmp_path / "one.yaml", one)).as_dict()
     metrics = data["questions"][0]["metrics"]
     assert metrics["judge_faithfulness"] == 0.9 and metrics["judge_relevance"] == 1.0

@@ -118,7 +118,8 @@ def test_asking_about_guarantees_is_answered(question: str) -> None:
 
 def test_rule_file_with_unknown_cue_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "compliance_rules.yaml").write_text(
-        "rules:\n  - id: x\n    cues: {a: ['b']}\n    triggers: [[a, missing]]\nmessages: {x: {en: m}}\n",
+        "rules:\n  - id: x\n    cues: {a: ['b']}\n    triggers: [[a, missing]]\n"
+        "messages: {x: {en: m}}\n",
         encoding="utf-8",
     )
     with pytest.raises(ValueError, match="unknown cues"):

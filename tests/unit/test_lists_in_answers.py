@@ -214,7 +214,8 @@ def test_the_index_gives_the_following_passage_and_the_answer_quotes_the_whole_l
     doc = tmp_path / "docs" / "factors.txt"
     doc.parent.mkdir()
     doc.write_text(
-        f"{filler}\n\nThere are 5 critical factors for a successful KAM strategy:\n\n{items}\n\n{filler}",
+        f"{filler}\n\nThere are 5 critical factors for a successful KAM strategy:\n\n"
+        f"{items}\n\n{filler}",
         encoding="utf-8",
     )
     # Hash embeddings carry no meaning: the semantic bar is off, the lexical checks stay.
