@@ -20,7 +20,7 @@ _INTRO_ENDS = (":", "：")
 def cut_list(passage: Passage) -> bool:
     """Whether the passage ends inside a list or a table: on an item or a table row, on the
     sentence introducing one, or on the sentences that go on from an item (at most
-    ``ITEM_BODY_GAP``) of a list of two items or more."""
+    ``ITEM_BODY_GAP``) of a list of two items or more, or of one under its introduction."""
     lines = [line for line in passage.text.splitlines() if line.strip()]
     if lines and _continues_list(lines[-1]):  # the last line, however short
         return True
