@@ -64,6 +64,7 @@ def run_embedding(
             cross,
             TermTranslator(glossary, BilingualDictionary()) if use_glossary else None,
             cap,
+            monolingual_share=services.settings.english_model_share,
         )
         for mode in ("dense", "lexical", "hybrid"):
             result = hit_rates(searcher, questions, args.k, mode)

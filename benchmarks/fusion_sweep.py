@@ -70,6 +70,7 @@ def main() -> None:
                     max_per_source=services.settings.max_per_source,
                     shared_scale=shared,
                     full_vector_across=across,
+                    monolingual_share=services.settings.english_model_share,
                 )
 
                 def search(query: str, s: HybridSearcher = searcher) -> list[str]:
