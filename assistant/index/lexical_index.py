@@ -109,7 +109,7 @@ class LexicalIndex:
         """Whether passages use every token of a word or phrase, each in any of its forms (a
         translation "rank" is known from "ranked")."""
         tokens = lexical_tokens(word)
-        return bool(tokens) and all(index_term(t) in self._vocabulary for t in tokens)
+        return bool(tokens) and all(self.has_term(t) for t in tokens)
 
     def document_frequency(self, word: str) -> int:
         """How many passages use the word as spelled (its forms aside)."""
