@@ -258,7 +258,12 @@ class CoverageChecker:
             part for spelled in cased or () if "-" in spelled for part in spelled.split("-")
         )
         self._unmentioned = unmentioned
-        self._stems: dict[str, list[str]] | None = None  # built on first use
+        # capitalised names (five letters or more) less their last letter, by their first four
+        # letters: "Europ" for "Europe" (see _derived_from_a_known_name)
+        self._name_stems: dict[str, list[str]] = {}
+        for name in cased or ():
+            if len(name) >= 5 and name[:1].isupper() and not name.isupper():
+                self._name_stems.setdefault(name[:4], []).append(name[:-1])
 
     def _spelled_somewhere(self, word: str) -> bool:
         """A lone capitalised name must occur capitalised: "Excel" is not known because
@@ -290,16 +295,11 @@ class CoverageChecker:
         """ "European" for a knowledge base that says "Europe", "American" for "America",
         "Chinese" for "China": a capitalised word made of a name the passages spell (five
         letters or more, its last letter free) and a short ending."""
-        if self._cased is None or not word[:1].isupper() or word.isupper():
+        if not word[:1].isupper() or word.isupper():
             return False
-        if self._stems is None:
-            self._stems = {}
-            for name in self._cased:
-                if len(name) >= 5 and name[:1].isupper() and not name.isupper():
-                    self._stems.setdefault(name[:4], []).append(name[:-1])
         return any(
             word.startswith(stem) and 0 < len(word) - len(stem) <= 4
-            for stem in self._stems.get(word[:4], ())
+            for stem in self._name_stems.get(word[:4], ())
         )
 
     def unknown_terms(self, question: str) -> list[str]:
