@@ -172,6 +172,20 @@ def counted_thing(question: str) -> CountedThing | None:
     return CountedThing(words=tuple(words)) if words else None
 
 
+# A share or a year is no count: "86% of IDN executives" (in 2020) does not say how many
+# were polled.
+_NOT_A_COUNT = re.compile(
+    r"\d+(?:[.,]\d+)?\s*(?:%|％|percent\b)|百分之[一二三四五六七八九十百\d]+"
+    rf"|{_YEAR.pattern}(?:\s*年)?(?:第?[一二三四1-4]季|[上下]半年)?",
+    re.IGNORECASE,
+)
+
+
+def without_shares_or_years(text: str) -> str:
+    """The text with its shares and years blanked out: what is left may count something."""
+    return _NOT_A_COUNT.sub(" ", text)
+
+
 def has_counted_figure(text: str, thing: CountedThing, question: str = "") -> bool:
     """Whether the text counts what the question counts: a number directly before the
     measure word, or a number in the same clause as the counted noun or word (a number the

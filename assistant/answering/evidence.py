@@ -5,7 +5,6 @@ that combine them (thresholds chosen by ``benchmarks/calibrate_abstention.py``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -16,6 +15,7 @@ from assistant.answering.asked_specifics import (
     has_counted_figure,
     longest_enumeration,
     missing_years,
+    without_shares_or_years,
 )
 from assistant.answering.extractive import Selection
 from assistant.answering.term_coverage import TermCoverageMeter
@@ -35,14 +35,6 @@ from assistant.index.knowledge_index import chunk_fields
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
 from assistant.text.language import has_cjk
 from assistant.text.translation import TermTranslator
-
-# A share or a year is no count: "86% of IDN executives" (in 2020) does not say how many
-# were polled.
-_NOT_A_COUNT = re.compile(
-    r"\d+(?:[.,]\d+)?\s*(?:%|％|percent\b)|百分之[一二三四五六七八九十百\d]+"
-    r"|(?<!\d)(?:19|20)\d\d(?!\d)(?:\s*年)?(?:第?[一二三四1-4]季|[上下]半年)?",
-    re.IGNORECASE,
-)
 
 if TYPE_CHECKING:
     from assistant.index.knowledge_index import KnowledgeIndex
@@ -182,7 +174,7 @@ class AbstentionJudge:
         quoted += [item for items in (selection.continuations or {}).values() for item in items]
         for text in quoted:
             if has_cjk(text) != chinese:
-                if has_figure(_NOT_A_COUNT.sub(" ", text), question):
+                if has_figure(without_shares_or_years(text), question):
                     return False
             elif has_counted_figure(text, thing, question):
                 return False
