@@ -35,7 +35,7 @@ def _ensemble() -> EnsembleEmbeddings:
     )
 
 
-def _cosines(member: dict[str, list[float]], passage: str) -> float:
+def _cosine(member: dict[str, list[float]], passage: str) -> float:
     q, p = (np.asarray(member[t]) / np.linalg.norm(member[t]) for t in ("q", passage))
     return float(q @ p)
 
@@ -56,7 +56,7 @@ def test_the_share_weighs_the_members_similarities(share: float) -> None:
     full, restricted = ensemble.query_vectors("q", share)
     similarities = passages @ full
     wanted = np.array(
-        [share * _cosines(ENGLISH, p) + (1 - share) * _cosines(MULTI, p) for p in ("a", "b")]
+        [share * _cosine(ENGLISH, p) + (1 - share) * _cosine(MULTI, p) for p in ("a", "b")]
     )
     # one positive factor apart (the query vector has unit length)
     ratio = similarities / wanted
