@@ -210,3 +210,26 @@ def has_counted_figure(text: str, thing: CountedThing, question: str = "") -> bo
             if spoken and counted & {index_term(t) for t in lexical_tokens(clause)}:
                 return True
     return False
+
+
+# A sentence, not a clause: across languages the counted noun and its number are often
+# set apart by brackets ("KAM領導者（17人中有16人）").
+_SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?=\s|$)")
+
+
+def counts_across(text: str, thing: CountedThing, forms: Sequence[str], question: str = "") -> bool:
+    """Whether a passage in the other language counts what the question counts: a clause
+    that holds one of ``forms`` (the counted words and their translations, "executives" ->
+    行政) and a number that is no share, no year and not the question's own."""
+    asked = set(re.findall(r"\d+(?:[.,]\d+)*", question))
+    latin = {index_term(t) for form in forms for t in lexical_tokens(form) if not has_cjk(t)}
+    chinese = [form for form in forms if has_cjk(form)]
+    for sentence in _SENTENCE_END.split(without_shares_or_years(text)):
+        numbers = re.findall(_NUMERAL_ZH, sentence) + _NUMBER_EN.findall(sentence)
+        if not any(n not in asked for n in numbers):
+            continue
+        if any(form in sentence for form in chinese):
+            return True
+        if latin & {index_term(t) for t in lexical_tokens(sentence)}:
+            return True
+    return False

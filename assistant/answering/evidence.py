@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.answering.asked_specifics import (
+    CountedThing,
     asked_item_count,
     counted_thing,
+    counts_across,
     has_counted_figure,
     longest_enumeration,
     missing_years,
@@ -24,11 +26,14 @@ from assistant.answering.unknown_names import (
     asks_for_a_figure,
     asks_for_a_name,
     asks_for_a_person,
+    asks_for_a_place,
     cased_words,
     figure_kinds,
     has_figure,
     has_name,
     has_person,
+    has_place,
+    load_places,
     unmentioned_places,
 )
 from assistant.index.knowledge_index import chunk_fields
@@ -55,7 +60,8 @@ class Evidence:
     content_terms: int = 0
     items_missing: bool = False  # asks for N items; no passage enumerates that many
     years_missing: tuple[str, ...] = ()  # years the question names that no passage mentions
-    name_missing: bool = False  # asks for a name; the strongest evidence names nothing new
+    # asks for a name (a person, a place); the strongest evidence names nothing new of that kind
+    name_missing: bool = False
     count_missing: bool = False  # asks how many of a thing; the evidence counts no such thing
 
 
@@ -83,6 +89,7 @@ class AbstentionJudge:
         self._translator = translator
         self._thresholds = thresholds
         self._checks: dict[tuple[str, ...], tuple[int, CoverageChecker, TermCoverageMeter]] = {}
+        self._places = load_places()
 
     def _coverage(self, access: tuple[str, ...] = ()) -> tuple[CoverageChecker, TermCoverageMeter]:
         """Name and term checks for the committed index, rebuilt when it changes. With
@@ -130,6 +137,11 @@ class AbstentionJudge:
         kinds = figure_kinds(question)
         # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
         strongest = sorted(selection.evidence, key=lambda c: -c.relevance)[:4]
+        # ... and the list items the answer quotes after them (a heading, then the panel)
+        following = selection.continuations or {}
+        named = [c.text for c in strongest] + [
+            item for c in strongest for item in following.get((c.passage_index, c.position), [])
+        ]
         texts = [f"{p.title}\n{p.section}\n{p.text}" for p in passages]
         terms = meter.measure(question, texts)
         asked = asked_item_count(question)
@@ -151,34 +163,54 @@ class AbstentionJudge:
             years_missing=missing_years(question, texts),
             name_missing=(
                 asks_for_a_name(question)
-                and not any(has_name(c.text, question, self._is_term) for c in strongest)
+                and not any(has_name(text, question, self._is_term) for text in named)
             )
             or (
                 asks_for_a_person(question)
-                and not any(has_person(c.text, question, self._is_term) for c in strongest)
+                and not any(has_person(text, question, self._is_term) for text in named)
+            )
+            or (
+                asks_for_a_place(question)
+                and not any(has_place(text, question, self._places) for text in named)
             ),
         )
 
-    @staticmethod
-    def _count_missing(question: str, kinds: tuple[str, ...], selection: Selection) -> bool:
+    def _count_missing(self, question: str, kinds: tuple[str, ...], selection: Selection) -> bool:
         """A count question ("how many M&A deals", "幾頁") that nothing the answer would
-        quote counts in the question's language. A quoted sentence in the other language that
-        holds a figure other than a share or a year is given the benefit of the doubt: the
-        dictionary does not carry measure words and counted nouns across reliably enough to
-        judge it."""
+        quote counts. In the other language, the counted words and their dictionary
+        translations ("executives" -> 行政) must share a sentence with a number that is no
+        share and no year; where the dictionary knows no translation of them (a measure word
+        such as 位), any such number is given the benefit of the doubt."""
         thing = counted_thing(question) if not kinds else None
         if thing is None:
             return False
         chinese = has_cjk(question)
+        forms = self._counted_forms(thing)
         quoted = [c.text for c in selection.sentences + selection.evidence]
         quoted += [item for items in (selection.continuations or {}).values() for item in items]
         for text in quoted:
             if has_cjk(text) != chinese:
-                if has_figure(without_shares_or_years(text), question):
+                if forms is None:
+                    if has_figure(without_shares_or_years(text), question):
+                        return False
+                elif counts_across(text, thing, forms, question):
                     return False
             elif has_counted_figure(text, thing, question):
                 return False
         return True
+
+    def _counted_forms(self, thing: CountedThing) -> list[str] | None:
+        """The counted words with their other-language forms, or None where the dictionary
+        misses one of them ("strengths" has no entry for 優點: the check across languages
+        then cannot judge). Words of up to three letters (KAM, IDN) are taken as written."""
+        words = " ".join(thing.words) or thing.noun
+        if not words or self._translator is None:
+            return None
+        matches = self._translator.matches(words, self._index.lexical().knows)
+        matched = {token for term, _ in matches for token in term.lower().split()}
+        if not matches or any(len(w) > 3 and w not in matched for w in thing.words):
+            return None
+        return [*thing.words, *(other for _, others in matches for other in others)]
 
     def too_weak(self, evidence: Evidence, selection: Selection) -> bool:
         """Abstain when nothing was selected, when the question names things the knowledge

@@ -6,7 +6,7 @@ answer, however similar the wording."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 
 import yaml
@@ -19,8 +19,9 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Za-z]")
 _SENTENCE_START = re.compile(r"(^|[.?!:;。？！：；]\s*|\n\s*)$")
 _POSSESSIVE = re.compile(r"'s$")
 _COMMON_CAPS = frozenset({"OK", "I", "AM", "PM", "FAQ", "ID", "AI", "TV", "EU"})
-# "what is the (usual) starting dose", "what response rate": the thing asked for is a figure.
-_WHAT_THE = r"what (is |are |was |were |would be )?(the |a |an |our |their )?(\w+ ){0,2}"
+# "what is the (usual) starting dose", "what one-year retention rate", "what discount": the
+# thing asked for is a figure.
+_WHAT_THE = r"what (is |are |was |were |would be )?(the |a |an |our |their )?(\w[\w-]* ){0,2}"
 # "When was it published?", "是什麼時候出版的": a date asked for ("when should a KAM
 # escalate?" asks for a situation, not a date).
 _WHEN = (
@@ -31,7 +32,7 @@ _WHEN = (
 _PRICE_ASKED = r"what (does|do|did|would|will) .{0,80}\bcost|in (US )?(dollars|euros|pounds)"
 _QUANTITY = re.compile(
     rf"\b(how (much|many|long|often|soon|big|large)|{_WHAT_THE}(percentage|share|proportion|"
-    r"fee|price|dose|temperature|amount|rate|threshold|salary|budget|size)s?|"
+    r"fee|price|dose|temperature|amount|rate|threshold|salary|budget|size|discount)s?|"
     r"(which|what) (month|year|date)|"
     rf"minimum|maximum|percent|percentage|average|{_PRICE_ASKED}|the size of)\b|"
     r"多少|幾(個|次|天|月|年|%|成|頁|位|名|家|項)|"
@@ -183,14 +184,22 @@ def has_name(
     return False
 
 
-# "Who is the author of ..." is answered by a person's name ("Chris Morgan"), not by any
-# capitalised word ("LinkedIn").
+# "Who is the author of ..." (or "who was the executive that ...", "哪一位專家") is answered
+# by a person's name ("Chris Morgan"), not by any capitalised word ("LinkedIn").
+_ROLES = (
+    r"author|writer|executive|manager|director|person|head|leader|lead|founder|chair|chairman|"
+    r"expert|speaker|representative|contact|consultant|officer|president|partner|ceo|cfo|coo"
+)
 _ASKS_PERSON = re.compile(
     r"\bwho (is|was|were) the (author|authors|writer)s?\b|\bwho (wrote|authored)\b"
-    r"|作者是誰|是誰寫|誰寫的|哪(一)?位作者",
+    rf"|\bwho (is|was|were) the ([\w&-]+ ){{0,3}}?({_ROLES})s?\b"
+    r"|\bwho (represented|led|founded|chaired|headed)\b"
+    r"|作者是誰|是誰寫|誰寫的|哪(一)?位",
     re.IGNORECASE,
 )
 _PERSON = re.compile(r"\b[A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+# A person in Chinese text: a name with a title ("王先生", "林博士").
+_PERSON_ZH = re.compile(r"[\u4e00-\u9fff]{1,3}(先生|女士|小姐|博士|教授|醫師)")
 
 
 def asks_for_a_person(question: str) -> bool:
@@ -201,13 +210,45 @@ def has_person(
     text: str, question: str = "", is_term: Callable[[str], bool] = lambda _: False
 ) -> bool:
     """Whether the text names a person the question does not: two capitalised words in a
-    row ("Chris Morgan") that are not a term of the field ("Key Account")."""
+    row ("Chris Morgan") that are not a term of the field ("Key Account"), or a Chinese name
+    with its title."""
     asked = question.lower()
     for match in _PERSON.finditer(text):
         name = match.group(0)
         if name.lower() in asked or is_term(name) or any(w in _COMMON_CAPS for w in name.split()):
             continue
         return True
+    return any(m.group(0) not in question for m in _PERSON_ZH.finditer(text))
+
+
+# A question that asks where by the kind of place ("in which country", "哪個城市") is only
+# answered by evidence that names a country, region or city (``place_names.yaml``) the
+# question does not already name.
+_ASKS_PLACE = re.compile(
+    r"\b(which|what) (country|countries|country's|city|cities|region|nation|province)\b"
+    r"|哪(一)?(個)?(國家|城市|地區|省|州|國)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_place(question: str) -> bool:
+    return bool(_ASKS_PLACE.search(question))
+
+
+Places = Sequence[tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def has_place(text: str, question: str, places: Places) -> bool:
+    """Whether the text names a place (of ``places``, in either language) that the question
+    does not."""
+    for chinese, english in places:
+        for name in chinese:
+            if name in text and name not in question:
+                return True
+        for name in english:
+            pattern = rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])"
+            if re.search(pattern, text) and not re.search(pattern, question):
+                return True
     return False
 
 

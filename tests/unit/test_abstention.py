@@ -202,6 +202,38 @@ def test_an_author_asked_for_is_a_person_not_any_capitalised_word() -> None:
     assert not has_person("Key Account Management is broader.", question, lambda w: True)
 
 
+def test_a_person_asked_for_by_role_is_answered_by_a_name() -> None:
+    from assistant.answering.unknown_names import asks_for_a_person, has_person
+
+    executive = "Who was the managed care executive that offered to share the costs?"
+    assert asks_for_a_person(executive)
+    assert asks_for_a_person("Who represented Takeda on the panel?")
+    assert asks_for_a_person("報告裡是哪一位專家這樣認為？")
+    assert not asks_for_a_person("Who did FirstWord talk to for the report?")
+    assert not asks_for_a_person("Who is the research meant for?")
+    assert not has_person("The managed care organisation offered to share the costs.", executive)
+    assert has_person("Mona Breivik, KAM Excellence Manager at Takeda AS", executive)
+    # a Chinese name carries its title
+    assert has_person("此案由林博士負責。", "是哪一位負責的？")
+    assert not has_person("此案由醫院負責。", "是哪一位負責的？")
+
+
+def test_a_place_asked_for_is_answered_by_a_place_the_question_does_not_name() -> None:
+    from assistant.answering.unknown_names import asks_for_a_place, has_place, load_places
+
+    places = load_places()
+    question = "In which country did the company run its pilot?"
+    assert asks_for_a_place(question) and asks_for_a_place("SAMA 的總部設在哪個城市？")
+    assert not asks_for_a_place("Which committee decides the formulary?")
+    assert not has_place("The pilot ran in three primary care practices.", question, places)
+    assert has_place("The pilot ran in Norway for a year.", question, places)
+    assert has_place("試點在日本進行。", question, places)
+    # a place the question names is no answer to it
+    assert not has_place(
+        "Our UK pilot ran for a year.", "Which city in the UK ran the pilot?", places
+    )
+
+
 @pytest.mark.parametrize(
     "question",
     [

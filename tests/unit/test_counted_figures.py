@@ -47,20 +47,31 @@ def test_a_number_the_question_states_answers_nothing() -> None:
     assert has_counted_figure("The survey polled 120 executives.", thing, question)
 
 
-def test_the_judge_reads_everything_quoted_and_trusts_the_other_languages_figures() -> None:
+def _judge(translator=None):
+    from types import SimpleNamespace
+
     from assistant.answering.evidence import AbstentionJudge
+    from assistant.index.lexical_index import LexicalIndex
+
+    lexical = LexicalIndex.build([], generation=1)
+    return AbstentionJudge(SimpleNamespace(lexical=lambda: lexical), translator, None)
+
+
+def _selection(*texts: str, items: list[str] | None = None):
     from assistant.answering.extractive import Candidate, Selection
 
-    def selection(*texts: str, items: list[str] | None = None) -> Selection:
-        sentences = [Candidate(0, j, t, 0.5, 0.5, 0.0) for j, t in enumerate(texts)]
-        return Selection(sentences, 0.5, 0.5, {(0, 0): items} if items else None)
+    sentences = [Candidate(0, j, t, 0.5, 0.5, 0.0) for j, t in enumerate(texts)]
+    return Selection(sentences, 0.5, 0.5, {(0, 0): items} if items else None)
 
-    missing = AbstentionJudge._count_missing
+
+def test_the_judge_reads_everything_quoted_and_trusts_figures_it_cannot_read() -> None:
+    missing, selection = _judge()._count_missing, _selection
     question = "FirstWord 的 KAM 指標報告總共有幾頁？"
     assert missing(question, (), selection("大多數受訪者（82%）表示進行投資。"))
     # a list item the answer quotes counts as well as a sentence
     assert not missing(question, (), selection("報告內容如下：", items=["全書共 96 頁"]))
-    # an English sentence with a figure: not judged across languages
+    # an English sentence with a figure: without a translation of 頁, not judged across
+    # languages
     assert not missing(question, (), selection("The report runs to 96 pages."))
     assert missing(question, (), selection("The report is jam-packed with insight."))
     # ... but a share or a year in the other language counts nothing
@@ -69,3 +80,22 @@ def test_the_judge_reads_everything_quoted_and_trusts_the_other_languages_figure
     assert not missing(polled, (), selection("調查訪問了120位IDN行政主管。"))
     # a share or a span of time is judged by the figure kinds, not here
     assert not missing("有多少比例？", ("share",), selection("沒有數字。"))
+
+
+def test_across_languages_the_counted_words_translated_must_meet_a_number() -> None:
+    from assistant.text.glossary import Glossary
+    from assistant.text.translation import TermTranslator
+
+    glossary = Glossary([{"en": ["executives"], "zh": ["行政主管"]}])
+    missing, selection = _judge(TermTranslator(glossary))._count_missing, _selection
+    polled = "How many IDN executives were polled in the survey where 86% expected more?"
+    # a number that counts deals, in another sentence, says nothing of the executives polled
+    assert missing(
+        polled,
+        (),
+        selection("在這些IDN行政主管中，30%的人表示如此；2019年第3季宣佈的交易為25筆。"),
+    )
+    assert not missing(polled, (), selection("這項調查訪問了120位IDN行政主管（2020年）。"))
+    # a word the dictionary cannot carry across ("strengths") leaves the benefit of the doubt
+    feedback = "How many strengths should each observer name?"
+    assert not missing(feedback, (), selection("每位回饋者說出兩項具體優點。"))
