@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.answering.support import passage_units, token_overlap
+from assistant.answering.support import is_informative, passage_units, token_overlap
 from assistant.answering.tables import is_table_row
 from assistant.answering.unknown_names import asks_for_a_figure, figure_kinds, has_figure
 from assistant.retrieval.search import Passage
@@ -408,6 +408,7 @@ def _with_whole_lists(
     inside the list, the list's sentences are quoted in reading order."""
     at = {(c.passage_index, c.position): c for c in scored}
     result: list[Candidate] = []
+    taken: set[tuple[int, int]] = set()
     for candidate in chosen:
         units = by_passage[candidate.passage_index]
         leads = [candidate]
@@ -417,14 +418,23 @@ def _with_whole_lists(
             if intro >= 0 and (
                 units[intro][0].endswith(_LIST_INTRO) or announced_count(units[intro][0])
             ):
-                leads = [at.get((candidate.passage_index, intro), candidate)]
+                # an introduction too short to compete as a sentence still leads its list
+                leads = [
+                    at.get(
+                        (candidate.passage_index, intro),
+                        replace(candidate, position=intro, text=units[intro][0]),
+                    )
+                ]
             elif first == 0 and last > first:
                 leads = [
                     at[(candidate.passage_index, k)]
                     for k in range(first, last + 1)
                     if (candidate.passage_index, k) in at
                 ]
-        result.extend(lead for lead in leads if lead not in result)
+        for lead in leads:
+            if (lead.passage_index, lead.position) not in taken:
+                taken.add((lead.passage_index, lead.position))
+                result.append(lead)
     return result
 
 
@@ -468,6 +478,16 @@ def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list
                 break
             rows.append(text)
         return rows
+    if (
+        len(following) > 1
+        and not following[0][1]
+        and following[1][1]
+        and following[0][0].endswith(_LIST_INTRO)
+        and not is_informative(following[0][0])
+    ):
+        # A line too short to be a sentence introduces the list ("Evidence that convinces
+        # nursing leaders:"): the sentence before it leads the line and its items.
+        return [following[0][0], *list_after(units, position + 1, following[0][0])]
     if announced and following and following[0][0].endswith(_LIST_INTRO):
         # A heading that announces the list, then the sentence that introduces it ("The 5
         # key success factors" / "There are 5 critical factors:"): the items follow that one.

@@ -80,8 +80,9 @@ TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")  # a Markdown table's |---| line
 def passage_units(text: str, keep_items: bool = False) -> list[tuple[str, bool]]:
     """Informative sentences of a passage, each flagged if it is a list item. A table's
     header row (the line above its |---| rule) names columns and says nothing by itself.
-    With ``keep_items``, short list items ("1. Customer focus") are kept too: a list is
-    quoted whole, though each item is too short to be an answer alone."""
+    With ``keep_items``, short list items ("1. Customer focus") and the short line that
+    introduces them are kept too: a list is quoted whole, though each item is too short to
+    be an answer alone."""
     raws = split_sentences(text)
     units = []
     for index, raw in enumerate(raws):
@@ -90,8 +91,11 @@ def passage_units(text: str, keep_items: bool = False) -> list[tuple[str, bool]]
             continue
         cleaned = clean_sentence(raw)
         item = bool(LIST_ITEM.match(raw))
+        # a short line that introduces the list below it ("Evidence that convinces nursing
+        # leaders:") is kept with the items it introduces
+        intro = cleaned.endswith((":", "：")) and bool(LIST_ITEM.match(following))
         if is_informative(cleaned) or (
-            keep_items and item and cleaned and not looks_like_injection(cleaned)
+            keep_items and (item or intro) and cleaned and not looks_like_injection(cleaned)
         ):
             units.append((cleaned, item))
     return units

@@ -1,13 +1,17 @@
-"""Table rows in extractive answers, as a KAM sees them in a real browser (Debian's Chromium
-through Playwright), in English and in Traditional Chinese: the answer to a question whose
-evidence is a row of a Markdown table in the bundled corpus shows a real table (the table's
-header cells, then the chosen row) followed by its source mark, never a raw "| a | b |" line;
-the Sources panel lists the document the mark points to.
+"""Tables and lists in extractive answers, as a KAM sees them in a real browser (Debian's
+Chromium through Playwright), in English and in Traditional Chinese.
+
+- The answer to a question whose evidence is a row of a Markdown table in the bundled corpus
+  shows a real table (the table's header cells, then the chosen row) followed by its source
+  mark, never a raw "| a | b |" line; the Sources panel lists the document the mark points to.
+- The answer to a question whose evidence is a bulleted list under a short introducing line
+  ("Evidence that convinces nursing leaders:") shows that line and every item of the list, as
+  list items, not only the items nearest the question.
 
 The app runs over the bundled ``corpus/`` with the default embeddings (the real ensemble,
 loaded offline from its pip packages) and no language model, so the answers are extractive.
 Each step fails on an error toast, an error badge, a script error in the page or a server
-exception. Screenshots go to the test's temporary folder and to ``/tmp/table_shots/``."""
+exception. Screenshots go to the test's temporary folder and to ``/tmp/answer_layout_shots/``."""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ pytestmark = [
     pytest.mark.usefixtures("no_server_errors"),
 ]
 
-SHOTS_COPY = Path("/tmp/table_shots")
+SHOTS_COPY = Path("/tmp/answer_layout_shots")
 INDEX_TIMEOUT_S = 900
 # Question, the table's header cells, the chosen row's cells, the document behind the mark.
 CASES = {
@@ -78,7 +82,7 @@ def app(tmp_path_factory) -> Iterator[str]:
     from assistant.ui.context import AppContext
     from tests.support.servers import running_server, write_users
 
-    root = tmp_path_factory.mktemp("answer-tables")
+    root = tmp_path_factory.mktemp("answer-layout")
     settings = Settings(
         data_dir=root / "data",
         corpus_dir=ROOT / "corpus",
@@ -101,7 +105,7 @@ def app(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Shots:
-    return Shots(tmp_path_factory.mktemp("answer-table-shots"), SHOTS_COPY)
+    return Shots(tmp_path_factory.mktemp("answer-layout-shots"), SHOTS_COPY)
 
 
 def raw_table_lines(text: str) -> list[str]:
@@ -175,5 +179,70 @@ def test_a_table_row_in_an_answer_is_shown_as_a_table_with_its_source_mark(
         expect(target).to_contain_text(source)
     sources_panel = page.locator("#kam-sources")
     expect(sources_panel.locator(".kam-source").first).to_be_visible()
+    assert_no_error(page, script_errors, "checked")
+    page.context.close()
+
+
+# A question whose evidence is the nursing leaders' list in
+# decision-making-unit-evidence-needs.md: its introducing line and its five items.
+NURSING_LIST = (
+    "Evidence that convinces nursing leaders:",
+    [
+        "time-and-motion data on administration, monitoring and patient education;",
+        "training requirements and the support available, through appropriate educational "
+        "channels;",
+        "safety information: administration errors, device handling, infusion reactions and "
+        "how they are managed;",
+        "patient education materials, non-promotional and reviewed for accuracy, that nurses "
+        "can adapt;",
+        "experience of nurses in comparable units.",
+    ],
+)
+LIST_QUESTIONS = {
+    "en": "What evidence convinces nursing leaders?",
+    "zh-Hant": "要說服護理主管，需要準備哪些證據？",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_a_list_in_an_answer_is_shown_whole_under_its_introducing_line(
+    browser, app, shots, language
+):
+    from playwright.sync_api import expect
+
+    intro, items = NURSING_LIST
+    page = sign_in(browser, app, "mei", language=language)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    assert_no_error(page, script_errors, "signed in")
+
+    page.locator("#kam-question textarea").fill(LIST_QUESTIONS[language])
+    page.locator("#kam-send").click()
+    chat = page.locator("#kam-chat")
+    expect(chat.locator("[data-testid=bot]")).to_have_count(1)
+    bubble = chat.locator("[data-testid=bot]").first
+    expect(bubble.locator("a[href^='#source-']").first).to_be_visible()
+    expect(bubble.locator("li", has_text=items[-1]).first).to_be_visible()
+    page.wait_for_timeout(1500)  # let the last streamed update settle
+    assert_no_error(page, script_errors, "answered")
+
+    name = f"{language}-answer-list"
+    shots.take(page, name)
+    bubble.scroll_into_view_if_needed()
+    for folder in (shots.folder, shots.artifacts):
+        bubble.screenshot(path=str(folder / f"{shots.count:02d}-{name}-bubble.png"))
+
+    shown = [
+        text.strip()
+        for text in bubble.locator("li").evaluate_all("(items) => items.map(i => i.innerText)")
+    ]
+    print(f"\n[{language}] list items shown:\n" + "\n".join(shown))
+    # the introducing line, then every item, each as a list item of its own and in order
+    lines = [line.strip() for text in shown for line in text.split("\n") if line.strip()]
+    assert intro in lines, (intro, shown)
+    positions = [lines.index(item) if item in lines else -1 for item in items]
+    assert -1 not in positions, (items, shown)
+    assert positions == sorted(positions), (positions, shown)
+    assert lines.index(intro) < positions[0], shown
     assert_no_error(page, script_errors, "checked")
     page.context.close()

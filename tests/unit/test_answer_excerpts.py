@@ -172,3 +172,31 @@ def test_a_sentence_a_quoted_list_holds_is_shown_once_in_its_list() -> None:
         "Usually, you deal with 3 levels of accounts:",
         "Size matters too.",
     ]
+
+
+NURSING = """Nursing leaders ask: what will this change for my nurses' time and training?
+Evidence that convinces nursing leaders:
+- time-and-motion data on administration;
+- training requirements and the support available;
+- experience of nurses in comparable units."""
+
+
+def test_a_short_line_that_introduces_a_list_is_kept_and_leads_it() -> None:
+    from assistant.answering.extractive import _with_whole_lists
+
+    units = passage_units(NURSING, keep_items=True)
+    assert units[1] == ("Evidence that convinces nursing leaders:", False)
+    # without keep_items it is too short to be an answer alone
+    assert "Evidence that convinces nursing leaders:" not in {u for u, _ in passage_units(NURSING)}
+    # the sentence before the line brings the line and its items
+    assert list_after(units, 0, units[0][0]) == [u for u, _ in units[1:]]
+    # a chosen item is replaced by the line that introduces its list, once for all its items
+    chosen = [
+        Candidate(0, 3, units[3][0], 0.5, 0.5, 0.5),
+        Candidate(0, 4, units[4][0], 0.4, 0.5, 0.5),
+    ]
+    leads = _with_whole_lists(chosen, chosen, [units])
+    assert [(c.position, c.text) for c in leads] == [
+        (1, "Evidence that convinces nursing leaders:")
+    ]
+    assert list_after(units, 1, leads[0].text) == [u for u, _ in units[2:]]

@@ -169,6 +169,21 @@ def test_no_tail_from_another_page_or_after_finished_prose() -> None:
     assert with_list_tail(_cut_passage(CUT), lambda _: _record("Prose opens this one.")).text == CUT
 
 
+def test_a_heading_left_at_a_passage_end_brings_the_list_that_opens_the_next() -> None:
+    cut = (
+        "The important thing is dialogue with HCPs and with salespeople.\n"
+        "The expert panel for KAM Metrics"
+    )
+    panel = "• Mona Breivik, KAM Excellence Manager\n  • Scott Symes, NHS KAM Director at Sanofi"
+    whole = with_list_tail(_cut_passage(cut), lambda _: _record(panel + "\nThe report follows."))
+    assert whole.text.endswith("• Scott Symes, NHS KAM Director at Sanofi")
+    assert "report follows" not in whole.text
+    # a sentence ends the passage, or the next one opens with prose: nothing is joined
+    done = cut + " is named below."
+    assert with_list_tail(_cut_passage(done), lambda _: _record(panel)).text == done
+    assert with_list_tail(_cut_passage(cut), lambda _: _record("Prose opens it.")).text == cut
+
+
 def test_a_heading_that_announces_the_list_brings_the_intro_and_every_item() -> None:
     units = passage_units(
         "The 5 key success factors of a KAM strategy\n" + FACTORS, keep_items=True
