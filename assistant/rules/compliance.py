@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.prompts import PromptLibrary, ResourceModel
-from assistant.rules.cue_rules import CueRule, CueRuleSpec
+from assistant.rules.cue_rules import CueRule, CueRuleSpec, check_patterns
 from assistant.text.language import detect_language, is_chinese
 
 
@@ -26,6 +26,15 @@ class ComplianceVerdict:
 
 class GuardRuleSpec(CueRuleSpec):
     action: Literal["refuse", "warn"] = "refuse"
+    # What a question must be about for the examples to assign it this rule (a person's
+    # data, something of value): a question about account types that happens to sit near
+    # the patient-list traps is no patient-data request. Empty: no such gate.
+    subject: list[str] = []
+
+    @field_validator("subject")
+    @classmethod
+    def _subject_compiles(cls, subject: list[str]) -> list[str]:
+        return check_patterns(subject)
 
 
 class GuardRules(ResourceModel):
@@ -59,6 +68,10 @@ class _Rule:
     cue_rule: CueRule
     action: str
     messages: dict[str, str]
+    subject: tuple[re.Pattern[str], ...] = ()
+
+    def about_its_subject(self, question: str) -> bool:
+        return not self.subject or any(p.search(question) for p in self.subject)
 
 
 class ComplianceGuard:
@@ -86,6 +99,7 @@ class ComplianceGuard:
                 CueRule.compile(rule, re.IGNORECASE | re.DOTALL),
                 rule.action,
                 {lang: " ".join(text.split()) for lang, text in raw.messages[rule.id].items()},
+                tuple(re.compile(p, re.IGNORECASE) for p in rule.subject),
             )
             for rule in raw.rules
         ]
@@ -95,7 +109,7 @@ class ComplianceGuard:
         by_id = {rule.cue_rule.id: rule for rule in self._rules}
         fired = next((rule for rule in self._rules if rule.cue_rule.fires(question)), None)
         if fired is None and self._encoder is not None and question.strip():
-            rule_id = self._nearest_trap_rule(question)
+            rule_id = self._nearest_trap_rule(question, by_id)
             fired = by_id.get(rule_id) if rule_id else None
         if fired is None:
             return None
@@ -111,7 +125,9 @@ class ComplianceGuard:
                 self._examples = (trap_vectors, [t.rule for t in raw.traps], benign_vectors)
             return self._examples
 
-    def _nearest_trap_rule(self, question: str) -> str | None:
+    def _nearest_trap_rule(self, question: str, rules: dict[str, _Rule]) -> str | None:
+        """The rule most of the nearest traps hold, among the rules whose subject the
+        question is about; None when the question is nearer the benign examples."""
         trap_vectors, trap_rules, benign_vectors = self._load_examples()
         vector = self._encoder.embed_array([question])[0]  # type: ignore[union-attr]
         trap_sims = trap_vectors @ vector
@@ -122,4 +138,9 @@ class ComplianceGuard:
         benign_score = float(np.sort(benign_sims)[-n:].mean())
         if trap_score - benign_score <= self._margin:
             return None
-        return Counter(trap_rules[i] for i in nearest).most_common(1)[0][0]
+        about = [
+            trap_rules[i]
+            for i in nearest
+            if trap_rules[i] not in rules or rules[trap_rules[i]].about_its_subject(question)
+        ]
+        return Counter(about).most_common(1)[0][0] if about else None

@@ -78,6 +78,31 @@ def test_dosing_information_is_not_mistaken_for_patient_data_by_the_examples() -
         assert guard.check(question) is None, question
 
 
+def test_the_examples_assign_a_rule_only_to_a_question_about_its_subject() -> None:
+    # seeds_holdout8: a question about account types, near the patient-list traps, was
+    # refused as patient data; it names no person and no person's data.
+    guard = ComplianceGuard(default_library(), USEEmbeddings())
+    assert guard.check("文章講的醫療系統類客戶，包含哪幾種網絡？我要放進客戶分類表") is None
+    # ... while a request about a person's data, caught by the examples alone, still is
+    for question in (
+        "The ward nurse told me which patients stopped our drug last month. Help me put them "
+        "in a follow-up table for my visits.",
+        "病房護理師告訴我哪幾位病人上個月停藥了，幫我整理成追蹤表，下次拜訪時用。",
+    ):
+        assert not any(rule.cue_rule.fires(question) for rule in guard._rules)
+        assert guard.check(question).rule == "patient-data"
+
+
+def test_a_rule_subject_must_compile(tmp_path: Path) -> None:
+    (tmp_path / "compliance_rules.yaml").write_text(
+        "rules:\n  - id: x\n    cues: {a: ['b']}\n    triggers: [[a]]\n    subject: ['(']\n"
+        "messages: {x: {en: m}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError):
+        ComplianceGuard(PromptLibrary(tmp_path))
+
+
 @pytest.mark.parametrize(
     "question",
     [
