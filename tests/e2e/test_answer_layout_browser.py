@@ -238,7 +238,13 @@ def test_a_list_in_an_answer_is_shown_whole_under_its_introducing_line(
     ]
     print(f"\n[{language}] list items shown:\n" + "\n".join(shown))
     # the introducing line, then every item, each as a list item of its own and in order
-    lines = [line.strip() for text in shown for line in text.split("\n") if line.strip()]
+    # (the last item carries the source mark: "... comparable units. [1]")
+    lines = [
+        re.sub(r"(\s*\[\d{1,2}\])+$", "", line.strip())
+        for text in shown
+        for line in text.split("\n")
+        if line.strip()
+    ]
     assert intro in lines, (intro, shown)
     positions = [lines.index(item) if item in lines else -1 for item in items]
     assert -1 not in positions, (items, shown)
