@@ -37,12 +37,26 @@ _EN_NUMBERS = {
     "hundred": 100,
     "dozen": 12,
 }
-_EN_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
+_EN_FRACTIONS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "tenth": 10,
+    "tenths": 10,
+}
 _TENS_EN = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _UNITS_EN = "one|two|three|four|five|six|seven|eight|nine"
 # "twenty-five" is one number, before its parts
 _EN_WORD = rf"(?:{_TENS_EN})[\s-](?:{_UNITS_EN})|" + "|".join(
     sorted(_EN_NUMBERS, key=len, reverse=True)
+)
+_HUNDREDS_EN = re.compile(
+    rf"\b({_UNITS_EN}|a)\s+hundred(?:\s+(?:and\s+)?({_EN_WORD}))?\b", re.IGNORECASE
 )
 _CJK_NUM = "[零〇一二兩三四五六七八九十百千]+"
 _NUMERAL = rf"(?:\d+(?:[.,]\d+)*|{_EN_WORD}|a|an|{_CJK_NUM})"
@@ -57,14 +71,40 @@ _FRACTION_EN = re.compile(
     rf"\b({_NUMERAL})[\s-]+({'|'.join(_EN_FRACTIONS)})\b|\b(half)\b", re.IGNORECASE
 )
 _TENTHS_ZH = re.compile(rf"({_CJK_NUM})成")
-_HOURS = {"hour": 1, "day": 24, "week": 168, "month": 730, "year": 8760}  # 24 months: 2 years
-_HOURS_ZH = {"小時": 1, "天": 24, "週": 168, "周": 168, "星期": 168, "個月": 730, "年": 8760}
+# durations in minutes (24 months: 2 years; 75 minutes: an hour and a quarter)
+_MINUTES = {
+    "minute": 1,
+    "hour": 60,
+    "day": 1440,
+    "week": 10080,
+    "month": 43800,
+    "year": 525600,
+}
+_MINUTES_ZH = {
+    "分鐘": 1,
+    "小時": 60,
+    "天": 1440,
+    "週": 10080,
+    "周": 10080,
+    "星期": 10080,
+    "個月": 43800,
+    "年": 525600,
+}
 _DURATION_EN = re.compile(
     rf"(?<!once )(?<!twice )(?<!times )(?<!per )(?<!every )\b({_NUMERAL})[\s-]+"
-    r"(?:calendar[\s-]+)?(hour|day|week|month|year)s?\b",
+    r"(?:calendar[\s-]+)?(minute|hour|day|week|month|year)s?\b",
     re.IGNORECASE,
 )
-_DURATION_ZH = re.compile(rf"({_CJK_NUM}|\d+)\s*個?(小時|天|週|周|星期|個月|年)")
+_DURATION_ZH = re.compile(rf"({_CJK_NUM}|\d+)\s*個?(分鐘|小時|天|週|周|星期|個月|年)")
+_HOURS_AND_MINUTES = re.compile(
+    rf"({_CJK_NUM}|\d+)\s*個?(?:小時|鐘頭)\s*又?\s*({_CJK_NUM}|\d+)\s*分鐘?"
+    rf"|\b({_NUMERAL})\s+hours?\s+(?:and\s+)?({_NUMERAL})\s+minutes?\b",
+    re.IGNORECASE,
+)
+_MULTIPLIERS = {"萬": 1e4, "億": 1e8, "million": 1e6, "billion": 1e9}
+_MULTIPLIED = re.compile(
+    rf"(\d+(?:\.\d+)?|{_CJK_NUM})\s*(萬|億|million\b|billion\b)", re.IGNORECASE
+)
 _DIGITS = re.compile(r"(?<![\d.])\d+(?:[.,]\d+)*")
 _EN_SPELLED = re.compile(rf"\b({_EN_WORD})\b", re.IGNORECASE)
 # A Chinese numeral counts only before a measure word, and not as an ordinal (第一).
@@ -134,9 +174,16 @@ class Figure:
 
 def figures(text: str) -> list[Figure]:
     """Every figure a text states, each once: ratios and fractions as percentages, 一半 as
-    half, durations in hours ("a week", "兩年"; not business days), 成 as tenths, spelled-out
-    numbers ("twenty-five"; one and 一 as mere articles are not required), and digits."""
-    found: list[Figure] = []
+    half, durations in minutes ("a week", "兩年", "一小時十五分鐘"; not business days), 成 as
+    tenths, 萬 and "million" as the amounts they make, spelled-out numbers ("twenty-five",
+    "one hundred and twenty-nine"; one and 一 as mere articles are not required), and
+    digits."""
+    return [figure for figure, _, _ in figure_spans(text)]
+
+
+def figure_spans(text: str) -> list[tuple[Figure, int, int]]:
+    """``figures`` with where each stands in the text."""
+    found: list[tuple[Figure, int, int]] = []
     spans: list[tuple[int, int]] = []
 
     def hedged(start: int) -> bool:
@@ -148,7 +195,7 @@ def figures(text: str) -> list[Figure]:
         if value is None or any(s < end and start < e for s, e in spans):
             return
         spans.append((start, end))
-        found.append(Figure(value, hedged(start), required, computed))
+        found.append((Figure(value, hedged(start), required, computed), start, end))
 
     for pattern, part_first in ((_RATIO_EN, True), (_RATIO_ZH, False), (_FRACTION_ZH, False)):
         for match in pattern.finditer(text):
@@ -171,15 +218,27 @@ def figures(text: str) -> list[Figure]:
             )
     for match in _HALF_ZH.finditer(text):
         add(50.0, match.start(), match.end())
-    for match in _DURATION_EN.finditer(text):  # in hours: "one day" is "24 hours"
+    for match in _HOURS_AND_MINUTES.finditer(text):  # "一小時十五分鐘", "1 hour 15 minutes"
+        hours, minutes = (_value(g) for g in match.groups() if g is not None)
+        if hours is not None and minutes is not None:
+            add(60 * hours + minutes, match.start(), match.end())
+    for match in _DURATION_EN.finditer(text):  # in minutes: "one day" is "24 hours"
         count = _value(match.group(1))
         if count is not None:
-            add(count * _HOURS[match.group(2).lower()], match.start(), match.end())
+            add(count * _MINUTES[match.group(2).lower()], match.start(), match.end())
     for match in _DURATION_ZH.finditer(text):
         count = _value(match.group(1))
         if count is not None and not _YEAR[0] <= count <= _YEAR[1]:
-            unit = match.group(2) if match.group(2) in _HOURS_ZH else match.group()[-2:]
-            add(count * _HOURS_ZH.get(unit, 0) or None, match.start(), match.end())
+            unit = match.group(2) if match.group(2) in _MINUTES_ZH else match.group()[-2:]
+            add(count * _MINUTES_ZH.get(unit, 0) or None, match.start(), match.end())
+    for match in _MULTIPLIED.finditer(text):  # "12萬" is 120,000; "NT$150 million"
+        count = _value(match.group(1))
+        if count is not None:
+            add(count * _MULTIPLIERS[match.group(2).lower()], match.start(), match.end())
+    for match in _HUNDREDS_EN.finditer(text):  # "one hundred and twenty-nine"
+        hundreds, rest = _value(match.group(1)), _value(match.group(2) or "")
+        if hundreds is not None:
+            add(100 * hundreds + (rest or 0), match.start(), match.end())
     for match in _TENTHS_ZH.finditer(text):
         tenths = _cjk_value(match.group(1))
         if tenths is not None:
@@ -228,6 +287,56 @@ def figures_supported(claim: str, evidence: str) -> bool:
         ):
             continue
         return False
+    return True
+
+
+# A figure is read with the words around it, within its clause: so many characters either
+# side (a Chinese character carries more than a Latin one).
+_AROUND_EN, _AROUND_ZH = 40, 10
+_CLAUSE_BREAK = re.compile(r"[.!?。！？;；,，、\n]")
+# Figures this close to one the claim states belong to it ("10人（60%）", "2018 年 2 月").
+_SAME_GROUP = 10
+_CODE = re.compile(r"[A-Za-z][-‐]?$")
+# What another figure's surroundings must share with the claim's before they count.
+_PLACE_WORDS = 3
+
+
+def _around(text: str, start: int, end: int, chinese: bool) -> set[str]:
+    reach = _AROUND_ZH if chinese else _AROUND_EN
+    left = _CLAUSE_BREAK.split(text[max(0, start - reach) : start])[-1]
+    right = _CLAUSE_BREAK.split(text[end : end + reach])[0]
+    return set(lexical_tokens(f"{left} {right}"))
+
+
+def figures_in_place(claim: str, evidence: str) -> bool:
+    """Whether each figure the claim states stands, in the evidence, where the claim puts it:
+    the words around it in the claim are not found, more fully (``_PLACE_WORDS`` or more),
+    around another figure of the evidence ("at least 5 business days before the tender
+    deadline" where the passage says 15 days before the deadline and five days for the Deal
+    Desk's decision). Same-language claims only; a figure the evidence lacks is
+    ``figures_supported``'s matter."""
+    chinese = is_chinese_text(claim)
+    if chinese != is_chinese_text(evidence):
+        return True
+    stated = figure_spans(claim)
+    values = {figure.value for figure, _, _ in stated}
+    found = figure_spans(evidence)
+    for figure, start, end in stated:
+        if not figure.required or _CODE.search(claim[:start]):
+            continue  # "one" as an article; the digits of a code ("AW-RES-0412")
+        words = _around(claim, start, end, chinese)
+        at = [(a, b) for f, a, b in found if f.value == figure.value]
+        if not at:
+            continue
+        here = max(len(words & _around(evidence, a, b, chinese)) for a, b in at)
+        elsewhere = [
+            len(words & _around(evidence, a, b, chinese))
+            for f, a, b in found
+            if f.value not in values
+            and not any(a < e + _SAME_GROUP and s < b + _SAME_GROUP for s, e in at)
+        ]
+        if elsewhere and max(elsewhere) >= _PLACE_WORDS and max(elsewhere) > here:
+            return False
     return True
 
 

@@ -15,6 +15,7 @@ from assistant.answering.claim_checks import (
     CrossLingualCoverage,
     Window,
     contradicts,
+    figures_in_place,
     figures_supported,
     is_chinese_text,
     list_items_supported,
@@ -275,6 +276,7 @@ class SupportScorer:
             if (
                 support.score < bar
                 or not figures_supported(claim, passage)
+                or not figures_in_place(claim, passage)
                 or unsupported_scope(claim, support.quote) is not None
                 or not self.names_supported(
                     without_attribution(claim),

@@ -10,6 +10,7 @@ from assistant.answering.claim_checks import (
     CrossLingualCoverage,
     clauses,
     contradicts,
+    figures_in_place,
     figures_supported,
     list_items_supported,
     swapped_roles,
@@ -44,6 +45,11 @@ from assistant.text.translation import TermTranslator
         ("Send the draft two to three weeks ahead.", "初稿應在兩到三週前寄出。"),
         ("Only one of the 8 sites failed.", "7 of 8 sites passed the audit."),
         ("About one in three firms has an office.", "大約每三家藥廠只有一家設立辦公室。"),
+        ("三回合約一小時十五分鐘。", "三回合合計約 75 分鐘。"),
+        ("The module takes 120 minutes.", "整個模組約需兩小時。"),
+        ("合約涵蓋約12萬名人口。", "The contract covers about 120,000 attributed lives."),
+        ("It cites one hundred and twenty-nine quotes.", "It cites 129 directly quoted comments."),
+        ("Roughly two fifths goes to results.", "About 40% goes to business results."),
     ],
 )
 def test_figures_in_another_notation_are_supported(claim: str, evidence: str) -> None:
@@ -63,10 +69,39 @@ def test_figures_in_another_notation_are_supported(claim: str, evidence: str) ->
         ("Claims are settled in 10 calendar days.", "Claims are settled in 10 working days."),
         # two unrelated counts give no difference: 7 of 17 is not 10 of 17
         ("17家醫院中有10家導入。", "在17家醫院中，7家已經導入，另有3家評估中。"),
+        ("The meeting lasts 45 minutes.", "The meeting lasts an hour and 15 minutes."),
+        ("合約涵蓋約2萬名人口。", "The contract covers about 120,000 attributed lives."),
     ],
 )
 def test_a_figure_the_evidence_never_states_is_unsupported(claim: str, evidence: str) -> None:
     assert not figures_supported(claim, evidence)
+
+
+def test_a_figure_the_evidence_gives_for_something_else_is_out_of_place() -> None:
+    deal_desk = (
+        "The Deal Desk decides within five business days. For tenders, the KAM submits the "
+        "draft bid to the Deal Desk at least 15 business days before the tender deadline."
+    )
+    wrong = "For tenders, the KAM must submit the draft bid at least 5 business days before the deadline."
+    right = "For tenders, the draft bid goes to the Deal Desk at least 15 business days before the deadline."
+    assert figures_supported(wrong, deal_desk)  # five is in the passage ...
+    assert not figures_in_place(wrong, deal_desk)  # ... but for the Deal Desk's decision
+    assert figures_in_place(right, deal_desk)
+    split = "An illustrative split: about 40% business results; about 20% relationship health."
+    assert not figures_in_place("Relationship health gets about 40% of the weight.", split)
+    assert figures_in_place("Relationship health gets about 20% of the weight.", split)
+    survey = (
+        "很大一部分受訪者（17人中的7人）認為這方面的效能較低，而10人（60%）認為這是投資的關鍵領域。"
+    )
+    assert not figures_in_place("17位受訪者中有10位認為自家在這方面的效能較低。", survey)
+    # figures written together belong together ("10人（60%）"), and a code's digits are no figure
+    assert figures_in_place("有10位受訪者，也就是約六成，認為這是投資的關鍵領域。", survey)
+    code = "Each slide carries an approval code such as AW-RES-0412; codes expire after 24 months."
+    assert figures_in_place("Every slide must carry a code such as AW-RES-0412.", code)
+    # across languages, not judged here
+    assert figures_in_place(
+        "Relationship health gets about 40% of the weight.", "關係健康約占20%。"
+    )
 
 
 def test_a_year_is_no_duration_and_an_ordinal_no_count() -> None:
