@@ -78,6 +78,18 @@ def test_dosing_information_is_not_mistaken_for_patient_data_by_the_examples() -
         assert guard.check(question) is None, question
 
 
+def test_member_ids_with_birth_dates_to_match_are_patient_data() -> None:
+    # seeds_holdout9: a claims file "with member IDs and dates of birth" to match was declined
+    # as not covered, not refused
+    guard = ComplianceGuard(default_library())
+    question = (
+        "The payer's analyst can send me the claims extract with member IDs and dates of birth. "
+        "How do I link it to our account list?"
+    )
+    assert guard.check(question).rule == "patient-data"
+    assert guard.check("How do payers assign member IDs to new enrollees?") is None
+
+
 def test_the_examples_assign_a_rule_only_to_a_question_about_its_subject() -> None:
     # seeds_holdout8: a question about account types, near the patient-list traps, was
     # refused as patient data; it names no person and no person's data.
