@@ -115,6 +115,34 @@ def raw_table_lines(text: str) -> list[str]:
     return [line for line in lines if line.startswith("|")]
 
 
+def ask(browser, app, language: str, question: str):
+    """Sign in as a KAM, ask, and wait for the answer's first source mark: the page, the
+    answer's bubble and the script errors the page reports."""
+    from playwright.sync_api import expect
+
+    page = sign_in(browser, app, "mei", language=language)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    assert_no_error(page, script_errors, "signed in")
+    page.locator("#kam-question textarea").fill(question)
+    page.locator("#kam-send").click()
+    chat = page.locator("#kam-chat")
+    expect(chat.locator("[data-testid=bot]")).to_have_count(1)
+    bubble = chat.locator("[data-testid=bot]").first
+    # The answer streams; the final bubble links its marks.
+    expect(bubble.locator("a[href^='#source-']").first).to_be_visible()
+    return page, bubble, script_errors
+
+
+def shoot(shots: Shots, page, bubble, name: str) -> None:
+    """The page and the answer's bubble, once the last streamed update has settled."""
+    page.wait_for_timeout(1500)
+    shots.take(page, name)
+    bubble.scroll_into_view_if_needed()
+    for folder in (shots.folder, shots.artifacts):
+        bubble.screenshot(path=str(folder / f"{shots.count:02d}-{name}-bubble.png"))
+
+
 @pytest.mark.parametrize("language", ["en", "zh-Hant"])
 def test_a_table_row_in_an_answer_is_shown_as_a_table_with_its_source_mark(
     browser, app, shots, language
@@ -122,29 +150,13 @@ def test_a_table_row_in_an_answer_is_shown_as_a_table_with_its_source_mark(
     from playwright.sync_api import expect
 
     question, head, row, source = CASES[language]
-    page = sign_in(browser, app, "mei", language=language)
-    script_errors: list[str] = []
-    page.on("pageerror", lambda error: script_errors.append(str(error)))
-    assert_no_error(page, script_errors, "signed in")
-
-    page.locator("#kam-question textarea").fill(question)
-    page.locator("#kam-send").click()
-    chat = page.locator("#kam-chat")
-    expect(chat.locator("[data-testid=bot]")).to_have_count(1)
-    bubble = chat.locator("[data-testid=bot]").first
-    # The answer streams; the final bubble links its marks and the panel lists the sources.
-    expect(bubble.locator("a[href^='#source-']").first).to_be_visible()
+    page, bubble, script_errors = ask(browser, app, language, question)
+    # the panel lists the sources
     cited = page.locator("#kam-sources .kam-source", has_text=source)
     expect(cited.first).to_be_visible()
     expect(bubble.locator("table").first).to_be_visible()
-    page.wait_for_timeout(1500)  # let the last streamed update settle
+    shoot(shots, page, bubble, f"{language}-answer-table")
     assert_no_error(page, script_errors, "answered")
-
-    name = f"{language}-answer-table"
-    shots.take(page, name)
-    bubble.scroll_into_view_if_needed()
-    for folder in (shots.folder, shots.artifacts):
-        bubble.screenshot(path=str(folder / f"{shots.count:02d}-{name}-bubble.png"))
 
     shown = bubble.evaluate(BUBBLE_JS)
     print(f"\n[{language}] bubble text:\n{shown['text']}")
@@ -211,26 +223,10 @@ def test_a_list_in_an_answer_is_shown_whole_under_its_introducing_line(
     from playwright.sync_api import expect
 
     intro, items = NURSING_LIST
-    page = sign_in(browser, app, "mei", language=language)
-    script_errors: list[str] = []
-    page.on("pageerror", lambda error: script_errors.append(str(error)))
-    assert_no_error(page, script_errors, "signed in")
-
-    page.locator("#kam-question textarea").fill(LIST_QUESTIONS[language])
-    page.locator("#kam-send").click()
-    chat = page.locator("#kam-chat")
-    expect(chat.locator("[data-testid=bot]")).to_have_count(1)
-    bubble = chat.locator("[data-testid=bot]").first
-    expect(bubble.locator("a[href^='#source-']").first).to_be_visible()
+    page, bubble, script_errors = ask(browser, app, language, LIST_QUESTIONS[language])
     expect(bubble.locator("li", has_text=items[-1]).first).to_be_visible()
-    page.wait_for_timeout(1500)  # let the last streamed update settle
+    shoot(shots, page, bubble, f"{language}-answer-list")
     assert_no_error(page, script_errors, "answered")
-
-    name = f"{language}-answer-list"
-    shots.take(page, name)
-    bubble.scroll_into_view_if_needed()
-    for folder in (shots.folder, shots.artifacts):
-        bubble.screenshot(path=str(folder / f"{shots.count:02d}-{name}-bubble.png"))
 
     shown = [
         text.strip()

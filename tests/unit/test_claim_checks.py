@@ -82,8 +82,8 @@ def test_a_figure_the_evidence_gives_for_something_else_is_out_of_place() -> Non
         "The Deal Desk decides within five business days. For tenders, the KAM submits the "
         "draft bid to the Deal Desk at least 15 business days before the tender deadline."
     )
-    wrong = "For tenders, the KAM must submit the draft bid at least 5 business days before the deadline."
-    right = "For tenders, the draft bid goes to the Deal Desk at least 15 business days before the deadline."
+    wrong = "The KAM must submit the draft bid at least 5 business days before the deadline."
+    right = "The draft bid goes to the Deal Desk at least 15 business days before the deadline."
     assert figures_supported(wrong, deal_desk)  # five is in the passage ...
     assert not figures_in_place(wrong, deal_desk)  # ... but for the Deal Desk's decision
     assert figures_in_place(right, deal_desk)
