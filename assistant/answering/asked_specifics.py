@@ -218,7 +218,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?=\s|$)")
 
 
 def counts_across(text: str, thing: CountedThing, forms: Sequence[str], question: str = "") -> bool:
-    """Whether a passage in the other language counts what the question counts: a clause
+    """Whether a passage in the other language counts what the question counts: a sentence
     that holds one of ``forms`` (the counted words and their translations, "executives" ->
     行政) and a number that is no share, no year and not the question's own."""
     asked = set(re.findall(r"\d+(?:[.,]\d+)*", question))

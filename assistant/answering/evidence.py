@@ -116,7 +116,9 @@ class AbstentionJudge:
             cased = cased_words(texts)
             cached = (
                 generation,
-                CoverageChecker(lexical, self._translator, cased, unmentioned_places(texts, cased)),
+                CoverageChecker(
+                    lexical, self._translator, cased, unmentioned_places(texts, cased, self._places)
+                ),
                 TermCoverageMeter(lexical, self._translator),
             )
             self._checks[key] = cached

@@ -12,7 +12,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.answering.support import is_informative, passage_units, token_overlap
+from assistant.answering.support import (
+    LIST_INTRO_ENDS,
+    is_informative,
+    passage_units,
+    token_overlap,
+)
 from assistant.answering.tables import is_table_row
 from assistant.answering.unknown_names import asks_for_a_figure, figure_kinds, has_figure
 from assistant.retrieval.search import Passage
@@ -24,7 +29,6 @@ from assistant.text.tokens import lexical_tokens
 _META = re.compile(
     r"^(this (document|guide|article|section|note)|本文|本文件|這份文件)", re.IGNORECASE
 )
-_LIST_INTRO = (":", "：")
 _NUMBERS = {
     "two": 2,
     "three": 3,
@@ -416,7 +420,7 @@ def _with_whole_lists(
             first, last = list_bounds(units, candidate.position)
             intro = first - 1
             if intro >= 0 and (
-                units[intro][0].endswith(_LIST_INTRO) or announced_count(units[intro][0])
+                units[intro][0].endswith(LIST_INTRO_ENDS) or announced_count(units[intro][0])
             ):
                 # an introduction too short to compete as a sentence still leads its list
                 leads = [
@@ -453,7 +457,7 @@ def list_bounds(units: list[tuple[str, bool]], position: int) -> tuple[int, int]
         return (
             0 <= beyond < len(units)
             and units[beyond][1]
-            and not units[neighbour][0].endswith(_LIST_INTRO)
+            and not units[neighbour][0].endswith(LIST_INTRO_ENDS)
         )
 
     first = last = position
@@ -470,7 +474,11 @@ def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list
     accounts ...") when they are not marked as items."""
     announced = announced_count(intro)
     following = units[position + 1 : position + 1 + MAX_LIST_ITEMS]
-    if following and is_table_row(following[0][0]) and (intro.endswith(_LIST_INTRO) or announced):
+    if (
+        following
+        and is_table_row(following[0][0])
+        and (intro.endswith(LIST_INTRO_ENDS) or announced)
+    ):
         # "... should shift with the stage of the account:" then a table: the table's rows.
         rows = []
         for text, _ in following:
@@ -482,13 +490,13 @@ def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list
         len(following) > 1
         and not following[0][1]
         and following[1][1]
-        and following[0][0].endswith(_LIST_INTRO)
+        and following[0][0].endswith(LIST_INTRO_ENDS)
         and not is_informative(following[0][0])
     ):
         # A line too short to be a sentence introduces the list ("Evidence that convinces
         # nursing leaders:"): the sentence before it leads the line and its items.
         return [following[0][0], *list_after(units, position + 1, following[0][0])]
-    if announced and following and following[0][0].endswith(_LIST_INTRO):
+    if announced and following and following[0][0].endswith(LIST_INTRO_ENDS):
         # A heading that announces the list, then the sentence that introduces it ("The 5
         # key success factors" / "There are 5 critical factors:"): the items follow that one.
         return [following[0][0], *list_after(units, position + 1, following[0][0])]
@@ -499,19 +507,19 @@ def list_after(units: list[tuple[str, bool]], position: int, intro: str) -> list
         if (
             not is_item
             and items
-            and (announced or intro.endswith(_LIST_INTRO))
+            and (announced or intro.endswith(LIST_INTRO_ENDS))
             and _item_goes_on(following, index, announced, len(items))
         ):
             # "1. The first level is ... . This is usually not a key account." then "2. ...":
             # the item's second sentence.
             items[-1] = f"{items[-1]} {text}"
             continue
-        if not is_item and not (intro.endswith(_LIST_INTRO) and not items):
+        if not is_item and not (intro.endswith(LIST_INTRO_ENDS) and not items):
             break
         items.append(text)
         if announced and len(items) == announced:
             break
-    if items and (intro.endswith(_LIST_INTRO) or announced or following[0][1]):
+    if items and (intro.endswith(LIST_INTRO_ENDS) or announced or following[0][1]):
         return items
     return []
 

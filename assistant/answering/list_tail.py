@@ -10,11 +10,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from assistant.answering.extractive import ITEM_BODY_GAP, MAX_LIST_ITEMS, announced_count
-from assistant.answering.support import LIST_ITEM, passage_units
+from assistant.answering.support import LIST_INTRO_ENDS, LIST_ITEM, passage_units
 from assistant.index.manifest import ChunkRecord
 from assistant.retrieval.search import Passage
-
-_INTRO_ENDS = (":", "：")
 
 
 def cut_list(passage: Passage) -> bool:
@@ -30,7 +28,7 @@ def cut_list(passage: Passage) -> bool:
     if not units:
         return False
     last, is_item = units[-1]
-    if is_item or last.endswith(_INTRO_ENDS) or announced_count(last) is not None:
+    if is_item or last.endswith(LIST_INTRO_ENDS) or announced_count(last) is not None:
         return True
     flags = [item for _, item in units]
     body = next((k for k in range(1, ITEM_BODY_GAP + 1) if k < len(flags) and flags[-1 - k]), 0)
@@ -38,7 +36,7 @@ def cut_list(passage: Passage) -> bool:
         return False
     first = flags.index(True)
     introduced = first > 0 and (
-        units[first - 1][0].endswith(_INTRO_ENDS) or announced_count(units[first - 1][0])
+        units[first - 1][0].endswith(LIST_INTRO_ENDS) or announced_count(units[first - 1][0])
     )
     return bool(introduced) or sum(flags) >= 2
 

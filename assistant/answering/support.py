@@ -75,6 +75,9 @@ LIST_ITEM = re.compile(
 )
 
 
+# The colon that ends a line introducing a list ("There are 5 critical factors:").
+LIST_INTRO_ENDS = (":", "：")
+
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")  # a Markdown table's |---| line
 
 
@@ -94,7 +97,7 @@ def passage_units(text: str, keep_items: bool = False) -> list[tuple[str, bool]]
         item = bool(LIST_ITEM.match(raw))
         # a short line that introduces the list below it ("Evidence that convinces nursing
         # leaders:") is kept with the items it introduces
-        intro = cleaned.endswith((":", "：")) and bool(LIST_ITEM.match(following))
+        intro = cleaned.endswith(LIST_INTRO_ENDS) and bool(LIST_ITEM.match(following))
         if is_informative(cleaned) or (
             keep_items and (item or intro) and cleaned and not looks_like_injection(cleaned)
         ):

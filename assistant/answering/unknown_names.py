@@ -261,12 +261,15 @@ def load_places() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     ]
 
 
-def unmentioned_places(texts: Iterable[str], cased: frozenset[str]) -> tuple[str, ...]:
+def unmentioned_places(
+    texts: Iterable[str], cased: frozenset[str], places: Places | None = None
+) -> tuple[str, ...]:
     """Chinese place names the texts never mention, in Chinese or in English (``cased``: the
-    texts' words as spelled, from ``cased_words``)."""
+    texts' words as spelled, from ``cased_words``; ``places``: ``load_places()`` when not
+    given)."""
     corpus = "\n".join(texts)
     missing: list[str] = []
-    for chinese, english in load_places():
+    for chinese, english in load_places() if places is None else places:
         if any(name in corpus for name in chinese) or any(
             (name in corpus) if " " in name else (name in cased) for name in english
         ):
