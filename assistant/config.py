@@ -87,6 +87,16 @@ class Settings(BaseSettings):
         "development parts by 0 to 0.03 nDCG@10 and leaves the seed questions as they were "
         "(benchmarks/README.md, session 12).",
     )
+    gloss_share: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="With the ensemble and the dictionary, the English model's share in how a "
+        "Chinese question is matched with English passages: it reads the question's "
+        "word-by-word English gloss (CC-CEDICT), USE the question itself; 0: USE alone. 0.6 "
+        "lifts Chinese-to-English nDCG@10 on the development parts by 0.07 to 0.23 and every "
+        "set overall (benchmarks/README.md, session 14).",
+    )
     max_per_source: int = Field(
         default=3,
         ge=0,

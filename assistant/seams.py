@@ -31,11 +31,15 @@ class Embedder(Protocol):
         ...
 
     def query_vectors(
-        self, text: str, monolingual_share: float | None = None
+        self,
+        text: str,
+        monolingual_share: float | None = None,
+        monolingual_text: str | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The full query vector, and the one restricted to members that read across
         languages (the same vector twice for a single model). ``monolingual_share``: the share
-        of the single-language members in the full vector's similarity (None: as indexed)."""
+        of the single-language members in the full vector's similarity (None: as indexed);
+        ``monolingual_text``: what those members read instead of ``text``."""
         ...
 
     def sentence_model(self) -> Embedder:

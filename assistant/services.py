@@ -76,6 +76,7 @@ def build_services(
         translator,
         settings.max_per_source,
         monolingual_share=settings.english_model_share,
+        gloss_share=settings.gloss_share,
     )
     answers = build_answer_service(settings, searcher, embeddings, translator, chat_model)
     return Services(settings, index, ingestor, searcher, answers)

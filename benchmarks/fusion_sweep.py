@@ -1,7 +1,8 @@
 """Search settings on the development queries of the external sets: one ingest per set with
 the default embeddings, then every setting scored on the same index (development queries only;
 the held-out ones are never read). Settings: fusion, dense weight, cross-lingual weight and
-whether CC-CEDICT translates question terms for the other language's lexical index.
+whether CC-CEDICT translates question terms for the other language's lexical index, and
+how much the English model reads a Chinese question's English gloss against English passages.
 ``python -m benchmarks.fusion_sweep --data DIR [--data DIR ...]``."""
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ def main() -> None:
     parser.add_argument(
         "--full-vector-across", nargs="+", type=int, default=[0], help="1: English model too"
     )
+    parser.add_argument(
+        "--gloss-shares",
+        nargs="+",
+        type=float,
+        default=[0.0],
+        help="the English model's share for Chinese questions on English passages, read in "
+        "their English gloss (0: USE alone)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "fusion_sweep.json")
     args = parser.parse_args()
     settings = list(
@@ -46,6 +55,7 @@ def main() -> None:
             map(bool, args.dictionary),
             map(bool, args.shared_scale),
             map(bool, args.full_vector_across),
+            args.gloss_shares,
         )
     )
     results: dict[str, list[dict]] = {}
@@ -57,7 +67,7 @@ def main() -> None:
             translator = base.translator
             assert translator is not None
             rows = []
-            for fusion, dense_weight, cross, dictionary, shared, across in settings:
+            for fusion, dense_weight, cross, dictionary, shared, across, gloss in settings:
                 if fusion == "rrf" and dense_weight != args.dense_weights[0]:
                     continue  # rrf has no dense weight
                 searcher = HybridSearcher(
@@ -71,6 +81,7 @@ def main() -> None:
                     shared_scale=shared,
                     full_vector_across=across,
                     monolingual_share=services.settings.english_model_share,
+                    gloss_share=gloss,
                 )
 
                 def search(query: str, s: HybridSearcher = searcher) -> list[str]:
@@ -85,6 +96,7 @@ def main() -> None:
                     "dictionary": dictionary,
                     "shared_scale": shared,
                     "full_vector_across": across,
+                    "gloss_share": gloss,
                     **{d: s["ndcg@10"] for d, s in scores.items()},
                 }
                 rows.append(row)

@@ -40,11 +40,15 @@ class NamedEmbeddings(Embeddings):
     multilingual: bool = False
 
     def query_vectors(
-        self, text: str, monolingual_share: float | None = None
+        self,
+        text: str,
+        monolingual_share: float | None = None,
+        monolingual_text: str | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Embed a query twice over: the full vector, and the vector restricted to models that
         read across languages (for Chinese text and cross-lingual search). A single model
-        returns its ordinary vector for both (``monolingual_share`` applies to ensembles)."""
+        returns its ordinary vector for both (``monolingual_share`` and ``monolingual_text``
+        apply to ensembles)."""
         vector = self.embed_array([text])[0]
         return vector, vector
 
@@ -206,7 +210,10 @@ class EnsembleEmbeddings(NamedEmbeddings):
             member.warm_up()
 
     def query_vectors(
-        self, text: str, monolingual_share: float | None = None
+        self,
+        text: str,
+        monolingual_share: float | None = None,
+        monolingual_text: str | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """In the restricted vector, monolingual members contribute zeros, so the cosine
         similarity ranks passages by the multilingual members alone.
@@ -216,8 +223,14 @@ class EnsembleEmbeddings(NamedEmbeddings):
         query block of the member's vector times (wanted share / that root) makes the cosine
         similarity the mean of the members' similarities at the wanted shares (the
         single-language members together ``monolingual_share``, the others the rest, each
-        group split as indexed)."""
-        vectors = [member.embed_array([text])[0] for member in self._members]
+        group split as indexed).
+
+        ``monolingual_text``: what the single-language members read instead of ``text`` in the
+        full vector (a Chinese question's English gloss, matched with English passages)."""
+        vectors = [
+            member.embed_array([text if member.multilingual else monolingual_text or text])[0]
+            for member in self._members
+        ]
         keep = [m.multilingual or not self.multilingual for m in self._members]
         blocks = zip(vectors, self._scales, keep, strict=True)
         restricted = np.concatenate([v * s if k else np.zeros_like(v) for v, s, k in blocks])

@@ -106,8 +106,10 @@ class HybridSearcher:
         shared_scale: bool = False,
         full_vector_across: bool = False,
         monolingual_share: float | None = None,
+        gloss_share: float = 0.0,
     ) -> None:
         self._index = index
+        self._gloss_share = gloss_share
         self._monolingual_share = monolingual_share
         self._shared_scale = shared_scale
         self._full_vector_across = full_vector_across
@@ -237,6 +239,12 @@ class HybridSearcher:
         # An English question may also be read by the English model against Chinese passages,
         # for the English terms they carry (a measured lever, off by default).
         across = full if self._full_vector_across and not query_chinese else multilingual
+        # A Chinese question may be read by the English model too, against English passages,
+        # in its word-by-word English gloss (the multilingual model alone finds a Chinese
+        # question's English answer late).
+        gloss = self._gloss(query) if query_chinese and self._gloss_share > 0 else ""
+        if gloss:
+            across, _ = self._index.embeddings.query_vectors(query, self._gloss_share, gloss)
         for chinese_side, vector in (
             (query_chinese, own_vector),
             (not query_chinese, across),
@@ -259,6 +267,11 @@ class HybridSearcher:
                 scale = 1.0 / max(float(np.linalg.norm(vector)), 1e-6)
             rankings.append([(h.id, h.similarity * scale) for h in hits if h.id in committed])
         return rankings[0], rankings[1]
+
+    def _gloss(self, query: str) -> str:
+        if self._translator is None or not self._index.embeddings.multilingual:
+            return ""
+        return self._translator.gloss(query)
 
     def _passages(
         self,

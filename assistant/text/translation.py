@@ -5,6 +5,7 @@ pull in passages about something else."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from assistant.text.dictionary import BilingualDictionary
@@ -14,6 +15,8 @@ from assistant.text.tokens import lexical_tokens
 
 KnownCheck = Callable[[str], bool]
 PER_TERM = 2  # dictionary translations kept per question term
+GLOSS_SENSES = 1  # dictionary senses a gloss gives per Chinese word
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9&'.+-]*(?: [A-Za-z][A-Za-z0-9&'.+-]*)*")
 
 
 class TermTranslator:
@@ -56,6 +59,37 @@ class TermTranslator:
             if kept:
                 found.append((term, kept))
         return found
+
+    def gloss(self, text: str) -> str:
+        """A Chinese text read word by word in English, for the English model to embed: each
+        glossary term's English, each other dictionary word's first sense, and the Latin-script
+        words the text carries ("KAM", "Chris Morgan"), in the text's order. Empty for English
+        text, or when no word is known."""
+        if self._dictionary is None or not is_chinese(detect_language(text)):
+            return ""
+        lowered = text.lower()
+        placed: list[tuple[int, str]] = []
+        taken: list[tuple[int, int]] = []
+
+        def place(term: str, english: str) -> None:
+            at = lowered.find(term.lower())
+            while at >= 0 and any(a <= at < b for a, b in taken):
+                at = lowered.find(term.lower(), at + 1)
+            if at < 0:
+                return
+            taken.append((at, at + len(term)))
+            placed.append((at, english))
+
+        for term, others in self._glossary.matches(text) if self._glossary else []:
+            if others and not _LATIN.fullmatch(term):
+                place(term, others[0])
+        for word in self._dictionary.chinese_words(lowered):
+            senses = self._dictionary.english_senses(word)[:GLOSS_SENSES]
+            if senses:
+                place(word, " ".join(senses))
+        for match in _LATIN.finditer(text):
+            placed.append((match.start(), match.group(0)))
+        return " ".join(english for _, english in sorted(placed, key=lambda pair: pair[0]))
 
     def translations(self, text: str, known: KnownCheck | None = None) -> list[str]:
         """The other-language words for the text's terms, in order, without repeats."""

@@ -106,3 +106,16 @@ def test_inflected_words_and_closed_compounds_find_their_sense(
     assert base_forms("hospitals")[:2] == ["hospitals", "hospital"]
     assert base_forms("account managed")[1:3] == ["account manag", "account manage"]
     assert dict(dictionary.english_terms("it changed"))["changed"][0] == "改變"
+
+
+def test_a_chinese_question_is_glossed_in_english_in_its_own_order(
+    dictionary: BilingualDictionary,
+) -> None:
+    glossary = Glossary([{"en": ["P&T committee"], "zh": ["藥事委員會"]}])
+    translator = TermTranslator(glossary, dictionary)
+    gloss = translator.gloss("醫院的藥事委員會怎麼規劃 KAM 研究？")
+    # the glossary's term whole (not 委員會 again), each dictionary word's first sense, and the
+    # Latin-script words as written, in the question's order
+    assert gloss == "hospital p&t committee plan KAM research"
+    assert translator.gloss("How does the P&T committee plan?") == ""  # English: no gloss
+    assert TermTranslator(glossary).gloss("醫院的研究") == ""  # no dictionary: no gloss

@@ -35,8 +35,8 @@ def _ensemble() -> EnsembleEmbeddings:
     )
 
 
-def _cosine(member: dict[str, list[float]], passage: str) -> float:
-    q, p = (np.asarray(member[t]) / np.linalg.norm(member[t]) for t in ("q", passage))
+def _cosine(member: dict[str, list[float]], passage: str, query: str = "q") -> float:
+    q, p = (np.asarray(member[t]) / np.linalg.norm(member[t]) for t in (query, passage))
     return float(q @ p)
 
 
@@ -73,3 +73,21 @@ def test_the_share_decides_the_order() -> None:
     multi_first = passages @ ensemble.query_vectors("q", 0.1)[0]
     assert english_first[0] > english_first[1]
     assert multi_first[1] > multi_first[0]
+
+
+def test_the_english_member_may_read_another_text() -> None:
+    """A Chinese question's English gloss: the English member reads it, the multilingual member
+    the question itself, each at its share."""
+    ensemble = _ensemble()
+    passages = ensemble.embed_array(["a", "b"])
+    full, restricted = ensemble.query_vectors("q", 0.6, monolingual_text="b")
+    similarities = passages @ full
+    wanted = np.array([0.6 * _cosine(ENGLISH, p, "b") + 0.4 * _cosine(MULTI, p) for p in "ab"])
+    ratio = similarities / wanted  # one positive factor apart (unit-length query vector)
+    np.testing.assert_allclose(ratio, ratio[0], rtol=1e-5)
+    assert ratio[0] > 0
+    # reading "b", the English member now prefers b, which the question's own vector does not
+    own = passages @ ensemble.query_vectors("q", 0.6)[0]
+    assert similarities[1] > similarities[0] and own[0] > own[1]
+    # the restricted vector is the question's, as before
+    np.testing.assert_allclose(restricted, ensemble.query_vectors("q")[1], atol=1e-6)
