@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.answering.support import (
     LIST_INTRO_ENDS,
+    LIST_ITEM,
     is_informative,
     passage_units,
     token_overlap,
@@ -152,6 +153,26 @@ def _level_languages(semantic: np.ndarray, own: np.ndarray) -> np.ndarray:
     return np.where(own, semantic, levelled)
 
 
+TITLE_WEIGHT = 0.6
+_HEADING_MOST_WORDS = 12
+_HEADING_MOST_CJK = 30
+_ENDS = (".", "!", "?", "。", "！", "？", "」", '"', "”", "；", ";", *LIST_INTRO_ENDS)
+
+
+def is_heading(sentence: str) -> bool:
+    """A short line that ends no sentence and is no list item ("為什麼製藥企業必須投資於關鍵
+    客戶管理能力", a document's title)."""
+    text = sentence.strip()
+    return (
+        bool(text)
+        and not text.endswith(_ENDS)
+        and not LIST_ITEM.match(text)
+        and not text.startswith("|")
+        and len(text.split()) <= _HEADING_MOST_WORDS
+        and len(re.findall(r"[\u4e00-\u9fff]", text)) <= _HEADING_MOST_CJK
+    )
+
+
 def _form_weight(sentence: str) -> float:
     """Sentences about the document itself say little; a question in the text ("How should
     pharma assess KAMs?") asks rather than answers; a table row is a fragment."""
@@ -261,6 +282,15 @@ class ExtractiveComposer:
         chinese_question = is_chinese(detect_language(question))
         own = np.array([is_chinese(detect_language(t)) == chinese_question for t in texts])
         meta = np.array([_form_weight(t) for t in texts])
+        # A document's opening title names its subject, close to every question about it.
+        meta = meta * np.array(
+            [
+                TITLE_WEIGHT
+                if j == 0 and passages[i].meta.get("chunk") == 0 and is_heading(t)
+                else 1.0
+                for i, j, t in candidates
+            ]
+        )
         # A question that asks for a figure is answered by a sentence that holds one.
         kinds = figure_kinds(question)
         wants_figure = asks_for_a_figure(question)

@@ -88,3 +88,23 @@ def test_passages_past_the_judged_ones_are_quoted_but_do_not_strengthen_the_evid
     assert any(c.text == OTHERS[0] for c in both.sentences)
     every = ExtractiveComposer(HashEmbeddings(), judged_passages=2).select(question, [weak, strong])
     assert every.best_lexical > both.best_lexical
+
+
+def test_a_documents_opening_title_does_not_lead_the_answer() -> None:
+    """A document's first line that is a title names its subject: it shares the question's
+    words but answers nothing. The same line further into a document is a heading like any."""
+    title = "Why hospital accounts need a value story"
+    body = (
+        "Hospital accounts judge a value story by its budget impact and its outcomes. "
+        "The pharmacy committee reads the budget impact first."
+    )
+    question = "Why do hospital accounts need a value story?"
+
+    def best(chunk: int) -> str:
+        passage = _passage(f"{title}\n\n{body}", 0)
+        passage.meta["chunk"] = chunk
+        selection = ExtractiveComposer(HashEmbeddings()).select(question, [passage])
+        return max(selection.sentences, key=lambda c: c.relevance).text
+
+    assert best(chunk=0) != title
+    assert best(chunk=3) == title  # a heading inside the document keeps its full weight
