@@ -248,3 +248,44 @@ def test_a_list_in_an_answer_is_shown_whole_under_its_introducing_line(
     assert lines.index(intro) < positions[0], shown
     assert_no_error(page, script_errors, "checked")
     page.context.close()
+
+
+# Where a shown element sits against what the page lets the reader see: its own box, the box of
+# the nearest scrolling container around it (the chat's), and the window's height.
+PLACE_JS = """(element) => {
+  const box = element.getBoundingClientRect();
+  let view = element.parentElement;
+  while (view && !(view.scrollHeight > view.clientHeight + 1
+                   && ['auto', 'scroll'].includes(getComputedStyle(view).overflowY))) {
+    view = view.parentElement;
+  }
+  const frame = view ? view.getBoundingClientRect() : {top: 0, bottom: window.innerHeight};
+  return {top: box.top, viewTop: frame.top, viewBottom: frame.bottom, height: window.innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_a_new_answer_is_shown_from_its_question(browser, app, shots, language):
+    """After a long answer, the next question and the start of its answer are in view: the
+    chat does not stay on the previous answer."""
+    from playwright.sync_api import expect
+
+    page, bubble, script_errors = ask(browser, app, language, LIST_QUESTIONS[language])
+    expect(bubble.locator("li", has_text=NURSING_LIST[1][-1]).first).to_be_visible()
+    page.locator("#kam-question textarea").fill(CASES[language][0])
+    page.locator("#kam-send").click()
+    chat = page.locator("#kam-chat")
+    expect(chat.locator("[data-testid=bot]")).to_have_count(2)
+    second = chat.locator("[data-testid=bot]").nth(1)
+    expect(second.locator("a[href^='#source-']").first).to_be_visible()
+    page.wait_for_timeout(1500)
+    shots.take(page, f"{language}-second-answer")
+    assert_no_error(page, script_errors, "answered twice")
+    question = chat.locator(".message-row.user-row").nth(1)
+    place = question.evaluate(PLACE_JS)
+    print(f"\n[{language}] second question at {place}")
+    # the second question's top is inside the chat's visible part, clear of the chat's label
+    # and buttons at its top edge, and inside the window
+    assert place["viewTop"] + 30 <= place["top"] < place["viewBottom"] - 60, place
+    assert 0 <= place["top"] < place["height"] - 20, place
+    page.context.close()

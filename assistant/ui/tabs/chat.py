@@ -69,6 +69,23 @@ def build_chat_tab(ctx: AppContext) -> None:
 # -- layout -----------------------------------------------------------------------------------
 
 
+# The chat does not follow an answer while it grows (a long answer would be left showing its
+# end); once it is done, its question is brought to the top of the view, below the chat's own
+# label and buttons, so that the new answer reads from its start.
+SHOW_LAST_QUESTION = """() => {
+  const rows = document.querySelectorAll('#kam-chat .message-row.user-row');
+  if (!rows.length) return;
+  const row = rows[rows.length - 1];
+  row.scrollIntoView({block: 'start'});
+  let view = row.parentElement;
+  while (view && !(view.scrollHeight > view.clientHeight + 1
+                   && ['auto', 'scroll'].includes(getComputedStyle(view).overflowY))) {
+    view = view.parentElement;
+  }
+  if (view) view.scrollTop = Math.max(0, view.scrollTop - 48);
+}"""
+
+
 def _conversation(labels: Labels) -> Conversation:
     chat = gr.Chatbot(label="KAM Coach", height=480, elem_id="kam-chat", autoscroll=False)
     question = labels.bind(
@@ -165,8 +182,10 @@ def _wire_answers(
     chat, question = conversation.chat, conversation.question
     outputs = [chat, panel.sources, state.history, state.last, question, state.shown]
     inputs = [question, state.shown, state.history, panel.doc_types, panel.languages]
-    conversation.send.click(respond, inputs, outputs, api_visibility="private")
-    question.submit(respond, inputs, outputs, api_visibility="private")
+    for event in (conversation.send.click, question.submit):
+        event(respond, inputs, outputs, api_visibility="private").then(
+            None, None, None, js=SHOW_LAST_QUESTION
+        )
 
     def reset():
         return [], "", [], {}, []
