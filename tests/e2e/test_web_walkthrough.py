@@ -164,7 +164,7 @@ def test_kam_chats_opens_a_source_and_gives_feedback(browser, app, shots, langua
     expect(viewer.locator("body")).not_to_be_empty()
     shots.take(viewer, f"{language}-source-viewer")
     viewer.close()
-    page.get_by_role("button", name=label("feedback_up", language)).click()
+    page.get_by_role("button", name=label("feedback_up", language), exact=True).click()
     expect(page.locator("[data-testid=toast-body].info")).to_contain_text(
         label("feedback_saved", language)
     )
