@@ -232,19 +232,17 @@ class HybridSearcher:
         committed = self._index.committed_ids()
         # An English question meets English passages with the English model weighing
         # ``monolingual_share`` (Settings.english_model_share); other pairs by the
-        # multilingual model alone.
-        full, multilingual = self._index.embeddings.query_vectors(query, self._monolingual_share)
+        # multilingual model alone. A Chinese question may be read by the English model too,
+        # against English passages, in its word-by-word English gloss (the multilingual model
+        # alone finds a Chinese question's English answer late): its full vector is that mix.
+        gloss = self._gloss(query) if query_chinese and self._gloss_share > 0 else ""
+        share = self._gloss_share if gloss else self._monolingual_share
+        full, multilingual = self._index.embeddings.query_vectors(query, share, gloss or None)
         own_vector = multilingual if query_chinese else full
-        rankings = []
         # An English question may also be read by the English model against Chinese passages,
         # for the English terms they carry (a measured lever, off by default).
-        across = full if self._full_vector_across and not query_chinese else multilingual
-        # A Chinese question may be read by the English model too, against English passages,
-        # in its word-by-word English gloss (the multilingual model alone finds a Chinese
-        # question's English answer late).
-        gloss = self._gloss(query) if query_chinese and self._gloss_share > 0 else ""
-        if gloss:
-            across, _ = self._index.embeddings.query_vectors(query, self._gloss_share, gloss)
+        across = full if gloss or (self._full_vector_across and not query_chinese) else multilingual
+        rankings = []
         for chinese_side, vector in (
             (query_chinese, own_vector),
             (not query_chinese, across),
