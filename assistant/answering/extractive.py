@@ -15,6 +15,7 @@ import numpy as np
 from assistant.answering.support import (
     LIST_INTRO_ENDS,
     LIST_ITEM,
+    is_heading,
     is_informative,
     passage_units,
     token_overlap,
@@ -154,22 +155,20 @@ def _level_languages(semantic: np.ndarray, own: np.ndarray) -> np.ndarray:
 
 
 TITLE_WEIGHT = 0.6
-_HEADING_MOST_WORDS = 12
-_HEADING_MOST_CJK = 30
-_ENDS = (".", "!", "?", "。", "！", "？", "」", '"', "”", "；", ";", *LIST_INTRO_ENDS)
+_TITLE_MOST_CJK = 30
 
 
-def is_heading(sentence: str) -> bool:
-    """A short line that ends no sentence and is no list item ("為什麼製藥企業必須投資於關鍵
-    客戶管理能力", a document's title)."""
+def is_title(sentence: str) -> bool:
+    """A heading (``is_heading``) that ends no clause either and is no list item or table row,
+    of at most ``_TITLE_MOST_CJK`` Chinese characters ("為什麼製藥企業必須投資於關鍵客戶管理
+    能力")."""
     text = sentence.strip()
     return (
-        bool(text)
-        and not text.endswith(_ENDS)
+        is_heading(text)
+        and not text.endswith(("；", ";", *LIST_INTRO_ENDS))
         and not LIST_ITEM.match(text)
         and not text.startswith("|")
-        and len(text.split()) <= _HEADING_MOST_WORDS
-        and len(re.findall(r"[\u4e00-\u9fff]", text)) <= _HEADING_MOST_CJK
+        and len(re.findall(r"[\u4e00-\u9fff]", text)) <= _TITLE_MOST_CJK
     )
 
 
@@ -286,7 +285,7 @@ class ExtractiveComposer:
         meta = meta * np.array(
             [
                 TITLE_WEIGHT
-                if j == 0 and passages[i].meta.get("chunk") == 0 and is_heading(t)
+                if j == 0 and passages[i].meta.get("chunk") == 0 and is_title(t)
                 else 1.0
                 for i, j, t in candidates
             ]

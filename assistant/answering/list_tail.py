@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from assistant.answering.extractive import ITEM_BODY_GAP, MAX_LIST_ITEMS, announced_count
-from assistant.answering.support import LIST_INTRO_ENDS, LIST_ITEM, passage_units
+from assistant.answering.support import LIST_INTRO_ENDS, LIST_ITEM, is_heading, passage_units
 from assistant.index.manifest import ChunkRecord
 from assistant.retrieval.search import Passage
 
@@ -22,7 +22,7 @@ def cut_list(passage: Passage) -> bool:
     lines = [line for line in passage.text.splitlines() if line.strip()]
     if lines and _continues_list(lines[-1]):  # the last line, however short
         return True
-    if len(lines) > 1 and _is_heading(lines[-1]):  # a heading whose list opens the next passage
+    if len(lines) > 1 and is_heading(lines[-1]):  # a heading whose list opens the next passage
         return True
     units = passage_units(passage.text, keep_items=True)
     if not units:
@@ -39,22 +39,6 @@ def cut_list(passage: Passage) -> bool:
         units[first - 1][0].endswith(LIST_INTRO_ENDS) or announced_count(units[first - 1][0])
     )
     return bool(introduced) or sum(flags) >= 2
-
-
-_SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "」", '"', "”")
-HEADING_MOST_WORDS = 12
-
-
-def _is_heading(line: str) -> bool:
-    """A short line that ends no sentence ("The expert panel for KAM Metrics"): a heading,
-    whose body (a list, if the next passage opens with one) the chunking cut off."""
-    text = line.strip()
-    return (
-        bool(text)
-        and not text.endswith(_SENTENCE_ENDS)
-        and len(text.split()) <= HEADING_MOST_WORDS
-        and len(text) <= 100
-    )
 
 
 def _continues_list(line: str) -> bool:

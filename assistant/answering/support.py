@@ -78,6 +78,22 @@ LIST_ITEM = re.compile(
 # The colon that ends a line introducing a list ("There are 5 critical factors:").
 LIST_INTRO_ENDS = (":", "：")
 
+SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "」", '"', "”")
+HEADING_MOST_WORDS = 12
+
+
+def is_heading(line: str) -> bool:
+    """A short line that ends no sentence ("The expert panel for KAM Metrics",
+    "為什麼製藥企業必須投資於關鍵客戶管理能力"): a heading or a title."""
+    text = line.strip()
+    return (
+        bool(text)
+        and not text.endswith(SENTENCE_ENDS)
+        and len(text.split()) <= HEADING_MOST_WORDS
+        and len(text) <= 100
+    )
+
+
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")  # a Markdown table's |---| line
 
 
