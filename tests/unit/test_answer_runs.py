@@ -1,12 +1,15 @@
-"""Session 10's excerpt rules: a run of sentences takes one weaker sentence along between two
-strong ones, and a chosen list item brings its whole list."""
+"""Excerpt rules: a run of sentences takes one weaker sentence along between two
+strong ones, a run that ends at its best sentence goes on into a sentence that carries on
+from it, and a chosen list item brings its whole list."""
 
 from __future__ import annotations
 
 from assistant.answering.extractive import (
     Candidate,
     ExtractiveComposer,
+    _with_next_sentence,
     _with_whole_lists,
+    carries_on,
     list_bounds,
 )
 
@@ -75,3 +78,45 @@ def test_a_chosen_item_brings_its_list_through_the_intro_or_in_reading_order() -
     assert [c.position for c in chosen] == [0, 1, 2, 3]
     # A sentence that is no item stays as it is.
     assert _with_whole_lists([scored[8]], scored, [UNITS]) == [scored[8]]
+
+
+PARAGRAPH = [
+    ("Once a KAM crosses the first distrust barrier, he is seen as a partner.", False),
+    ("Still, decisions aren't usually made by only one person.", False),
+    ("Indeed, both sides' departments must be synchronised before signing any deal.", False),
+    ("Parking at the hospital is free for visitors on weekends.", False),
+]
+
+
+def test_a_run_that_ends_at_its_best_sentence_goes_on_by_one() -> None:
+    """What follows the closest sentence often answers in words the question does not use,
+    when it carries on from it (a connective, a word pointing back); a sentence on something
+    else is not taken along."""
+    scored = [
+        Candidate(0, j, text, r, r, 0.0)
+        for j, ((text, _), r) in enumerate(zip(PARAGRAPH, [1.0, 0.05, 0.02, 0.01], strict=True))
+    ]
+    chosen = _with_next_sentence([scored[0]], scored, [PARAGRAPH], most=7)
+    assert [c.position for c in chosen] == [0, 1]
+    # not when the run goes on past its best sentence already, nor beyond the budget
+    assert _with_next_sentence([scored[0], scored[1]], scored, [PARAGRAPH], most=7) == [
+        scored[0],
+        scored[1],
+    ]
+    assert _with_next_sentence([scored[0]], scored, [PARAGRAPH], most=1) == [scored[0]]
+    # a run whose last sentence is its best goes on; one whose last is weaker stays as it is
+    weak_first = Candidate(0, 0, PARAGRAPH[0][0], 0.2, 0.2, 0.0)
+    strong_second = Candidate(0, 1, PARAGRAPH[1][0], 0.9, 0.9, 0.0)
+    assert len(_with_next_sentence([weak_first, strong_second], scored, [PARAGRAPH], 7)) == 3
+    assert len(_with_next_sentence([weak_first, scored[1]], scored, [PARAGRAPH], 7)) == 2
+    # "Parking at the hospital ..." opens on nothing that points back
+    assert _with_next_sentence([scored[2]], scored, [PARAGRAPH], most=7) == [scored[2]]
+    assert carries_on("此外，大多數人表示") and carries_on("It becomes clear who the experts are")
+    assert not carries_on("Itemised budgets were compared") and not carries_on("製藥企業客戶")
+
+
+def test_a_run_does_not_go_on_into_a_list() -> None:
+    """A list after the best sentence is quoted whole by its own rule, not item by item."""
+    scored = [Candidate(0, j, text, 0.5, 0.5, 0.0) for j, (text, _) in enumerate(UNITS)]
+    assert _with_next_sentence([scored[3]], scored, [UNITS], most=7) == [scored[3]]
+    assert _with_next_sentence([scored[4]], scored, [UNITS], most=7) == [scored[4]]
