@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.config import Settings
 from assistant.offline import go_offline
 from assistant.retrieval.fusion import zscore_fusion
 from benchmarks.bilingual import DIRECTIONS
@@ -153,11 +154,12 @@ def training_data(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 def score_rows(rows: list[dict], beta: np.ndarray | None) -> list[float]:
     """nDCG@10 per query: learned weights, or zscore fusion (the default) when None."""
     scores = []
+    dense = Settings().dense_weight
     for row in rows:
         ids, x, _ = query_matrix(row)
         if beta is None:
             lists = [[(i, float(s)) for i, s in ranking] for ranking in row["lists"]]
-            fused = zscore_fusion(lists, [0.5, 0.5, 0.5, 0.5])
+            fused = zscore_fusion(lists, [dense, dense, 1.0 - dense, 1.0 - dense])
             ranked = [row["sources"].get(i, "") for i, _ in fused]
         else:
             ranked = ranked_sources(ids, x @ beta[:-1] + beta[-1], row["sources"])

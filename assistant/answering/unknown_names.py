@@ -286,6 +286,11 @@ def cased_words(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(words)
 
 
+# Names of the languages documents may be in, by language code: a question naming the language
+# of documents the knowledge base holds names nothing missing.
+_LANGUAGE_NAMES = {"chinese": "zh", "mandarin": "zh", "english": "en"}
+
+
 class CoverageChecker:
     def __init__(
         self,
@@ -297,6 +302,12 @@ class CoverageChecker:
         self._vocabulary = lexical.vocabulary
         self._translator = translator
         self._cased = cased
+        # "Chinese" in "the ZS piece is in Chinese" names a language the documents are in
+        self._languages_held = frozenset(
+            name
+            for name, code in _LANGUAGE_NAMES.items()
+            if any(held.split("-")[0] == code for held in lexical.languages())
+        )
         # the parts of hyphenated words: "COVID" is spelled in "COVID-19"
         self._cased_parts = frozenset(
             part for spelled in cased or () if "-" in spelled for part in spelled.split("-")
@@ -323,6 +334,8 @@ class CoverageChecker:
         )
 
     def _known(self, word: str, lone: bool) -> bool:
+        if word.lower() in self._languages_held:
+            return True
         terms = lexical_tokens(word)
         if not terms or (
             all(t in self._vocabulary for t in terms)

@@ -69,14 +69,16 @@ def unwrap_lines(text: str) -> list[str]:
     return lines
 
 
-_ENUMERATOR = re.compile(r"^(?:\d{1,3}|[a-zA-Z])[.)]$")
+# "1.", "a)", and outline numbers with or without a bullet ("• 4.5.", "4.4.6.")
+_ENUMERATOR = re.compile(r"^(?:[•·▪*-]\s*)?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z])[.)]$")
 
 
 def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     for line in unwrap_lines(text):
         parts = [part.strip() for part in _SENTENCE_END.split(line)]
-        # "1. Mutual value creation" is one list item, not the sentence "1." and another.
+        # "1. Mutual value creation" is one list item, not the sentence "1." and another (nor
+        # is "• 4.5. How metrics change" in a table of contents).
         for part in parts:
             if pieces and _ENUMERATOR.match(pieces[-1]) and part:
                 pieces[-1] = f"{pieces[-1]} {part}"

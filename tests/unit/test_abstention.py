@@ -76,6 +76,21 @@ def test_names_of_several_words_plurals_and_possessives_are_checked_fairly() -> 
     assert check.unknown_terms("The Zorblax committee wants a rebate") == ["Zorblax"]
 
 
+def test_the_language_of_documents_held_is_no_missing_name() -> None:
+    """ "The ZS piece is in Chinese. What ...?" names the language of a document the knowledge
+    base holds, not something it never mentions."""
+    english_only = checker(["KPIs matter for payers."])
+    assert english_only.unknown_terms("Is the KPI note in English?") == []
+    assert english_only.unknown_terms("What does the Mandarin version say?") == ["Mandarin"]
+    records = [
+        LexicalRecord("0", "KPIs matter for payers.", {"language": "en"}),
+        LexicalRecord("1", "關鍵客戶管理的指標", {"language": "zh-Hant"}),
+    ]
+    both = CoverageChecker(LexicalIndex.build(records, generation=1), None, frozenset({"KPIs"}))
+    assert both.unknown_terms("The payer note is in Chinese. What does it say?") == []
+    assert both.unknown_terms("What does the Mandarin version say?") == []
+
+
 def test_a_word_made_of_a_name_the_passages_spell_is_known() -> None:
     # "The knowledge base never mentions European" while a passage says "Europe".
     texts = [*TEXTS, "Theis Husfeldt, Astellas Pharma, Europe.", "Pfizer in America."]

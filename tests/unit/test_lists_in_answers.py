@@ -31,6 +31,24 @@ def test_numbered_items_are_not_split_from_their_numbers() -> None:
     assert "3. Mutual value creation" in split_sentences(FACTORS)
 
 
+def test_outline_numbers_stay_with_their_headings() -> None:
+    """A table of contents ("• 4.5. How metrics change ...") keeps each entry whole: split
+    after "4.5." its heading lost its number in the index and in every quote."""
+    contents = "\n".join(
+        [
+            "• 4.4.6. Sources",
+            "• 4.5. How metrics change throughout the product lifecycle",
+            "4.5.1. Issue summary",
+        ]
+    )
+    assert split_sentences(contents) == contents.splitlines()
+    # an abbreviation ending a sentence is no enumerator
+    assert split_sentences("Sales grew in the U.S. Margins fell.") == [
+        "Sales grew in the U.S.",
+        "Margins fell.",
+    ]
+
+
 def test_short_items_are_kept_for_the_list_and_the_whole_list_follows_its_intro() -> None:
     units = passage_units(FACTORS, keep_items=True)
     items = list_after(units, 0, units[0][0])
