@@ -31,6 +31,11 @@ def header_for(title: str, section: str) -> str:
     return " > ".join(part for part in (title, section) if part)
 
 
+# How files are read into chunks: raise it when a change gives other chunk texts for the same
+# file, so that an index built before reads its files again at their next ingest (2: outline
+# numbers stay with their headings).
+CHUNKING_VERSION = 2
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CLAUSE_END = re.compile(r"[.!?。！？；:：]\s*$")
 

@@ -16,7 +16,7 @@ from assistant.documents.metadata import read_sidecar, sidecar_path, stricter_ac
 from assistant.errors import DocumentError, KamError, NoticeError
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.manifest import ChunkRecord, DocumentRecord, FileRecord
-from assistant.ingest.chunking import chunk_document
+from assistant.ingest.chunking import CHUNKING_VERSION, chunk_document
 from assistant.ingest.discovery import discover
 from assistant.notices import Notice
 
@@ -131,6 +131,13 @@ class Ingestor:
         self._max_bytes = int(max_file_mb * 1024 * 1024)
         self._group_chunks = group_chunks
 
+    def _options(self, options: dict[str, object]) -> str:
+        """How a file is indexed, as stored with it: its collection and access, and how it is
+        read into chunks. A file indexed under other options (chunking changed in a new
+        version, or ``chunk_tokens``) is read again at its next ingest."""
+        reading = f"{CHUNKING_VERSION}/{self._max_tokens}"
+        return json.dumps({**options, "reading": reading}, sort_keys=True)
+
     def ingest(
         self,
         paths: list[Path],
@@ -217,9 +224,11 @@ class Ingestor:
                 report.notes.append((key, Notice.of("kept_access", access=access, stored=stored)))
             known = self._index.file(key)
             if requested is None and known is not None and _collection_of(known) == collection:
-                options = known.options  # a re-index reads a file as it was first indexed
+                # a re-index reads a file as it was first indexed (collection, access), with
+                # today's chunking
+                options = self._options(json.loads(known.options))
             else:
-                options = json.dumps({"collection": collection, "access": access}, sort_keys=True)
+                options = self._options({"collection": collection, "access": access})
             file_format(path)
             size, mtime = _stat_signature(path)
             if known and (known.size, known.mtime_ns, known.options) == (size, mtime, options):

@@ -57,6 +57,27 @@ def test_unchanged_folder_does_no_embedding(tmp_path: Path, small_corpus: Path) 
     assert embeddings.embedded == first and len(report.unchanged) == 3
 
 
+def test_files_read_under_other_chunking_are_read_again(
+    tmp_path: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new version whose chunking gives other chunk texts (or another ``chunk_tokens``)
+    re-reads each file at its next ingest, keeping its collection and access; the same
+    version leaves it alone."""
+    import assistant.ingest.ingestor as ingestor_module
+
+    services, _ = make_services(tmp_path / "data")
+    services.ingestor.ingest([small_corpus], "playbooks", access="internal")
+    assert len(services.ingestor.ingest([small_corpus], "playbooks").unchanged) == 3
+    monkeypatch.setattr(ingestor_module, "CHUNKING_VERSION", ingestor_module.CHUNKING_VERSION + 1)
+    report = services.ingestor.ingest([small_corpus], "playbooks")
+    assert len(report.replaced) == 3 and not report.failed
+    chunks = services.index.manifest.chunks()
+    assert {c.meta["collection"] for c in chunks} == {"playbooks"}
+    assert {c.meta["access"] for c in chunks} == {"internal"}
+    assert len(services.ingestor.ingest([small_corpus], "playbooks").unchanged) == 3
+    assert_consistent(services)
+
+
 def test_changed_file_replaces_its_chunks(services, small_corpus: Path) -> None:
     services.ingestor.ingest([small_corpus], "kb")
     write(small_corpus / "payer-value.md", PAYER_MD.replace("readmissions", "emergency visits"))
