@@ -160,6 +160,10 @@ def _level_languages(semantic: np.ndarray, own: np.ndarray) -> np.ndarray:
 
 
 TITLE_WEIGHT = 0.6
+# The rest of a passage that carried text addressed to the assistant (left out of it) weighs
+# this much: the document is not trusted to lead an answer (its clean passages weigh 1).
+ADDRESSED_ASSISTANT = "addressed_assistant"
+UNTRUSTED_WEIGHT = 0.5
 _TITLE_MOST_CJK = 30
 
 
@@ -287,6 +291,13 @@ class ExtractiveComposer:
         chinese_question = is_chinese(detect_language(question))
         own = np.array([is_chinese(detect_language(t)) == chinese_question for t in texts])
         meta = np.array([_form_weight(t) for t in texts])
+        # What is left of a passage that addressed the assistant is not trusted to lead.
+        meta = meta * np.array(
+            [
+                UNTRUSTED_WEIGHT if passages[i].meta.get(ADDRESSED_ASSISTANT) else 1.0
+                for i, _, _ in candidates
+            ]
+        )
         # A document's opening title names its subject, close to every question about it.
         meta = meta * np.array(
             [

@@ -13,7 +13,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answering.evidence import AbstentionJudge, Evidence
-from assistant.answering.extractive import Candidate, ExtractiveComposer, Selection
+from assistant.answering.extractive import (
+    ADDRESSED_ASSISTANT,
+    Candidate,
+    ExtractiveComposer,
+    Selection,
+)
 from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.list_tail import with_list_tail
 from assistant.answering.model import Answer, AnswerSentence, Citation
@@ -375,7 +380,8 @@ class AnswerService:
             else:  # the splitter normalised it: rebuild from the sentences that stay
                 text = " ".join(s for s in sentences if s not in planted)
                 break
-        return dataclasses.replace(passage, text=text.strip())
+        meta = {**passage.meta, ADDRESSED_ASSISTANT: True}
+        return dataclasses.replace(passage, text=text.strip(), meta=meta)
 
     @staticmethod
     def _data_only(text: str) -> str:

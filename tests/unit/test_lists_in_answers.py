@@ -3,7 +3,17 @@ stay items (not "1." and a sentence), and "There are N ..." brings N items."""
 
 from __future__ import annotations
 
-from assistant.answering.extractive import ExtractiveComposer, announced_count, list_after
+import dataclasses
+
+import pytest
+
+from assistant.answering.extractive import (
+    ADDRESSED_ASSISTANT,
+    UNTRUSTED_WEIGHT,
+    ExtractiveComposer,
+    announced_count,
+    list_after,
+)
 from assistant.answering.list_tail import with_list_tail
 from assistant.answering.support import passage_units
 from assistant.embeddings.encoders import HashEmbeddings
@@ -282,3 +292,18 @@ def test_a_table_that_opens_the_next_passage_is_joined_with_its_header_and_rule(
     assert whole.text.endswith(f"| Role | Concern |\n| --- | --- |\n{row}")
     units = passage_units(whole.text, keep_items=True)
     assert list_after(units, 0, units[0][0]) == [row]
+
+
+def test_what_is_left_of_a_passage_that_addressed_the_assistant_weighs_less() -> None:
+    """The same sentence scores half as much from a passage that carried planted instructions
+    (left out of it): such a document is not trusted to lead an answer."""
+    text = "Hospital tenders in the northern region close in March."
+    clean = _passage(0, text, "en-tenders.txt")
+    addressed = dataclasses.replace(
+        _passage(0, text, "en-notes.txt"), meta={ADDRESSED_ASSISTANT: True}
+    )
+    composer = ExtractiveComposer(HashEmbeddings())
+    question = "When do hospital tenders close in the northern region?"
+    trusted = composer.select(question, [clean]).sentences[0].relevance
+    untrusted = composer.select(question, [addressed]).sentences[0].relevance
+    assert untrusted < trusted and untrusted == pytest.approx(trusted * UNTRUSTED_WEIGHT)
