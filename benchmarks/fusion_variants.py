@@ -1,7 +1,9 @@
 """Variants of the default zscore fusion, replayed on the rankings ``fusion_learning.py dump``
 saved (development queries only): how the lexical side treats a passage it did not return, a
 lexical side that can only add, and a lexical weight that follows how sure BM25 is of its best
-passage. nDCG@10 over files, as the benchmarks count it.
+passage. nDCG@10 over files, as the benchmarks count it. The default row is the product's own
+``zscore_fusion``; the variants are replayed on a plain zscore fusion (``fuse``: no special
+score for a ranking without spread), whose own figure at the default weights is a row too.
 
 ``python -m benchmarks.fusion_variants [--lists FILE]``.
 """
@@ -15,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.retrieval.fusion import zscore_fusion
 from benchmarks.fusion_learning import LISTS_FILE
 from benchmarks.metrics import ndcg_at_k
 from benchmarks.reporting import markdown_table
@@ -80,7 +83,10 @@ def variants(dense: float) -> dict[str, Fusion]:
         return fusion
 
     return {
-        "default (zscore)": lambda r: fuse(r, default),
+        "default (the product's zscore_fusion)": lambda r: [
+            i for i, _ in zscore_fusion(r, default)
+        ],
+        "plain zscore, default weights": lambda r: fuse(r, default),
         "dense only": lambda r: fuse(r, [1, 1, 0, 0]),
         "lexical only": lambda r: fuse(r, [0, 0, 1, 1]),
         "lexical absent counts 0": lambda r: fuse(r, default, lexical_absent=0.0),
