@@ -133,7 +133,7 @@ def outcome(result: QuestionResult, record: StreamRecord, service_mode: str, msg
     """How one answer came out. In generated mode the service marks a fallback by returning
     an answer whose ``mode`` is ``extractive``; its notice says why (``generated_unsupported``:
     no generated sentence was supported; otherwise the model failed or ran past the
-    deadline)."""
+    deadline; ``model_found_no_answer``: the model replied that the passages hold no answer)."""
     if result.refused:
         return "refused"
     if result.abstained:
@@ -144,6 +144,8 @@ def outcome(result: QuestionResult, record: StreamRecord, service_mode: str, msg
     if record.answer_mode == "extractive":
         if record.notice == msgs.get("generated_unsupported", record.language):
             return "fallback: no generated sentence supported"
+        if record.notice == msgs.get("model_found_no_answer", record.language):
+            return "fallback: the model found no answer"
         return "fallback: model error or timeout"
     if record.notice == unsupported:
         return "generated, some sentences removed"

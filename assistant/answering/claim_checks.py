@@ -554,6 +554,42 @@ def without_attribution(claim: str) -> str:
     return claim
 
 
+# -- quotations ------------------------------------------------------------------------------
+
+# A span the claim puts in quotation marks ("...", “...”, 「...」, 『...』), long enough to be a
+# quotation rather than a single term's emphasis: three words, or four Chinese characters.
+_QUOTED = re.compile(r"[\"“「『]([^\"”」』]{2,200})[\"”」』]")
+_QUOTE_IGNORED = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _quotation(span: str) -> bool:
+    cjk = sum(map(_is_cjk, span))
+    words = len(re.findall(r"[A-Za-z]+", span))
+    return cjk >= 4 or words >= 3 or (cjk >= 2 and words >= 1)
+
+
+_MIN_CJK_EVIDENCE = 20
+
+
+def quotes_held(claim: str, evidence: str) -> bool:
+    """Every quotation in the claim, written in a language the evidence is written in, is in
+    the evidence word for word (spacing, punctuation and case aside): a claim that says the
+    document says "X" in so many words must not put words in its mouth (a small model invents
+    titles and slogans in quotation marks). A quotation in English of a Chinese passage is a
+    translation and is judged like the rest of the claim; one holding Chinese is checked
+    wherever the evidence has Chinese text."""
+    held = _QUOTE_IGNORED.sub("", evidence).lower()
+    chinese_evidence = sum(map(_is_cjk, evidence)) >= _MIN_CJK_EVIDENCE
+    english_evidence = not is_chinese_text(evidence)
+    for span in _QUOTED.findall(claim):
+        if not _quotation(span):
+            continue
+        checked = chinese_evidence if any(map(_is_cjk, span)) else english_evidence
+        if checked and _QUOTE_IGNORED.sub("", span).lower() not in held:
+            return False
+    return True
+
+
 # -- evidence windows -----------------------------------------------------------------------
 
 MIN_CLAUSE_CHARS = 12

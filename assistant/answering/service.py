@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,11 @@ from assistant.text.language import detect_language, is_chinese
 from assistant.text.translation import TermTranslator
 
 log = logging.getLogger(__name__)
+
+# What the model is told to reply when the passages hold no answer (``answer_system.md``);
+# the app then shows the passages' own words under a notice that says so, instead of a
+# sentence the model would have made up.
+NO_ANSWER = "NO_ANSWER"
 
 
 @dataclass(frozen=True)
@@ -321,17 +327,17 @@ class AnswerService:
         self, answer: Answer, selection: Selection, started: float, deadline: float
     ) -> Iterator[AnswerEvent]:
         language_name = self._messages.get("language_name", answer.language)
-        # The model reads the passages the excerpts come from (usually one to three), not
-        # every passage found: a short prompt gives a small local model its first token sooner.
-        chosen = sorted({c.passage_index for c in selection.sentences}) or range(
-            len(answer.passages)
-        )
+        excerpts = [(answer.passages[i], text) for i, text in self._excerpts(answer, selection)]
         numbered = "\n\n".join(
-            f"[{n}] {p.title} — {p.section or p.source}\n{self._data_only(p.text)}"
-            for n, p in enumerate((answer.passages[i] for i in chosen), start=1)
+            f"[{n}] {p.title} — {p.section or p.source}\n{text}"
+            for n, (p, text) in enumerate(excerpts, start=1)
         )
         messages = [
-            SystemMessage(self._library.render("answer_system.md", language=language_name)),
+            SystemMessage(
+                self._library.render(
+                    "answer_system.md", language=language_name, no_answer=NO_ANSWER
+                )
+            ),
             HumanMessage(
                 self._library.render(
                     "answer_user.md",
@@ -356,6 +362,23 @@ class AnswerService:
             return
         self._cite_generated(answer, "".join(pieces), selection)
         yield from self._finish(answer, started)
+
+    def _excerpts(self, answer: Answer, selection: Selection) -> list[tuple[int, str]]:
+        """What the model reads: per passage the answer would quote from (usually one to
+        three, best first), the excerpt itself in reading order, lists whole."""
+        continuations = selection.continuations or {}
+        shown = shown_sentences(selection.sentences, continuations)
+        order: list[int] = []
+        parts: dict[int, list[str]] = {}
+        for c in shown:
+            if c.passage_index not in parts:
+                order.append(c.passage_index)
+                parts[c.passage_index] = []
+            items = continuations.get((c.passage_index, c.position), [])
+            parts[c.passage_index].append("\n".join([c.text, *(f"- {i}" for i in items)]))
+        if not order:
+            return [(i, self._data_only(p.text)) for i, p in enumerate(answer.passages)]
+        return [(i, self._data_only("\n".join(parts[i]))) for i in order]
 
     def _terms(self, question: str, passages: Sequence[Passage]) -> list[tuple[str, list[str]]]:
         """The question's terms with their other-language words (the dictionary's, as far as
@@ -389,6 +412,8 @@ class AnswerService:
         return "\n".join(s for s in split_sentences(text) if not looks_like_injection(s))
 
     def _cite_generated(self, answer: Answer, generated: str, selection: Selection) -> None:
+        found_none = NO_ANSWER.lower() in generated.lower()
+        generated = re.sub(re.escape(NO_ANSWER), " ", generated, flags=re.IGNORECASE)
         claims = [clean_sentence(s) for s in split_sentences(generated)]
         claims = [c for c in claims if len(c) > 3 and not c.startswith("[")]
         texts = [p.text for p in answer.passages]
@@ -411,6 +436,13 @@ class AnswerService:
                 support.passage_index, support.quote, answer.passages, numbering, citations
             )
             sentences.append(AnswerSentence(stripped, (n,)))
+        if not sentences and found_none:
+            # The model read the passages and says they hold no answer. It is not trusted to
+            # decline (a small local model says so of answerable questions too: 11 of 29 on a
+            # development set): the reader gets the passages' own words, told so plainly.
+            notice = self._messages.get("model_found_no_answer", answer.language)
+            self._compose_extractive(answer, selection, notice)
+            return
         if not sentences:
             notice = self._messages.get("generated_unsupported", answer.language)
             self._compose_extractive(answer, selection, notice)

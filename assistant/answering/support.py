@@ -19,6 +19,7 @@ from assistant.answering.claim_checks import (
     figures_supported,
     is_chinese_text,
     list_items_supported,
+    quotes_held,
     swapped_roles,
     unsupported_scope,
     windows,
@@ -276,7 +277,8 @@ class SupportScorer:
         needs ``CROSS_LINGUAL_EASING`` less; its words are read through the dictionary);
         every figure of the claim in that passage in any notation, every name in it or its
         title (an attribution "According to X," aside); no scope word ("all", "only",
-        "mainly", "may") or opposite the window does not say; and, in the same language, no
+        "mainly", "may") or opposite the window does not say; no quotation the passage does
+        not hold word for word (``quotes_held``); and, in the same language, no
         negation the window lacks (or the reverse), no list member the passage lacks and no
         two roles traded. None when none does."""
         evidence = [
@@ -290,6 +292,7 @@ class SupportScorer:
                 kept.append(None)
                 continue
             passage = passages[support.passage_index]
+            context = contexts[support.passage_index] if contexts else ""
             same_language = is_chinese_text(claim) == is_chinese_text(support.quote)
             bar = threshold if same_language else threshold - CROSS_LINGUAL_EASING
             if (
@@ -297,11 +300,8 @@ class SupportScorer:
                 or not figures_supported(claim, passage)
                 or not figures_in_place(claim, passage)
                 or unsupported_scope(claim, support.quote) is not None
-                or not self.names_supported(
-                    without_attribution(claim),
-                    passage,
-                    contexts[support.passage_index] if contexts else "",
-                )
+                or not self.names_supported(without_attribution(claim), passage, context)
+                or not quotes_held(claim, f"{context}\n{passage}")
                 or contradicts(claim, support.quote)
                 or (same_language and negated(claim) != negated(support.quote))
                 or (same_language and not list_items_supported(claim, passage))

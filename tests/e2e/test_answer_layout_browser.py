@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import ROOT, Shots, assert_no_error, sign_in
+from tests.support.browser import ROOT, Shots, assert_no_error, first_answer, sign_in
 
 pytestmark = [
     pytest.mark.integration,
@@ -118,20 +118,12 @@ def raw_table_lines(text: str) -> list[str]:
 def ask(browser, app, language: str, question: str):
     """Sign in as a KAM, ask, and wait for the answer's first source mark: the page, the
     answer's bubble and the script errors the page reports."""
-    from playwright.sync_api import expect
 
     page = sign_in(browser, app, "mei", language=language)
     script_errors: list[str] = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     assert_no_error(page, script_errors, "signed in")
-    page.locator("#kam-question textarea").fill(question)
-    page.locator("#kam-send").click()
-    chat = page.locator("#kam-chat")
-    expect(chat.locator("[data-testid=bot]")).to_have_count(1)
-    bubble = chat.locator("[data-testid=bot]").first
-    # The answer streams; the final bubble links its marks.
-    expect(bubble.locator("a[href^='#source-']").first).to_be_visible()
-    return page, bubble, script_errors
+    return page, first_answer(page, question), script_errors
 
 
 def shoot(shots: Shots, page, bubble, name: str) -> None:

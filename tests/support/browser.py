@@ -123,6 +123,20 @@ def ask(page, question: str, source: str):
     return block
 
 
+def first_answer(page, question: str):
+    """Ask the first question of a fresh chat; return the answer's bubble once the final one
+    links its source marks (the answer streams)."""
+    from playwright.sync_api import expect
+
+    page.locator("#kam-question textarea").fill(question)
+    page.locator("#kam-send").click()
+    chat = page.locator("#kam-chat")
+    expect(chat.locator("[data-testid=bot]")).to_have_count(1)
+    bubble = chat.locator("[data-testid=bot]").first
+    expect(bubble.locator("a[href^='#source-']").first).to_be_visible()
+    return bubble
+
+
 def open_citation(block):
     """Click the block's open link; return the new page and the response behind it."""
     with block.page.context.expect_page() as opened:
@@ -153,9 +167,12 @@ def chromium() -> Iterator[Any]:
 
 
 @contextmanager
-def browser_app(root: Path, evals: dict[str, str] | None = None) -> Iterator[str]:
+def browser_app(
+    root: Path, evals: dict[str, str] | None = None, chat_model: Any = None
+) -> Iterator[str]:
     """The web app on hash embeddings over a small corpus (two public documents in both
-    languages, an internal playbook, a PDF), with the test users; yields its URL."""
+    languages, an internal playbook, a PDF), with the test users and, when given, a chat
+    model; yields its URL."""
     from assistant.config import Settings
     from assistant.embeddings.encoders import HashEmbeddings
     from assistant.services import build_services
@@ -183,7 +200,7 @@ def browser_app(root: Path, evals: dict[str, str] | None = None) -> Iterator[str
         evals_dir=root / "evals",
         users_file=write_users(root / "users.yaml"),
     )
-    services = build_services(settings, HashEmbeddings())
+    services = build_services(settings, HashEmbeddings(), chat_model)
     ctx = AppContext.build(services)
     ctx.indexer.start()
     ctx.indexer.wait(120)

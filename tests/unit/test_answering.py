@@ -9,6 +9,7 @@ from langchain_core.messages import AIMessage
 from typer.testing import CliRunner
 
 from assistant.answering.followup import looks_like_follow_up
+from assistant.answering.service import NO_ANSWER
 from assistant.cli.main import app
 from tests.support.factories import INJECTION_MD, write
 from tests.support.fakes import build
@@ -133,21 +134,66 @@ class RecordingModel(GenericFakeChatModel):
         yield from super()._stream(messages, *args, **kwargs)
 
 
-def test_the_model_reads_only_the_passages_the_excerpts_come_from(
-    tmp_path: Path, corpus: Path
-) -> None:
+def test_the_model_reads_the_excerpts_not_the_whole_passages(tmp_path: Path, corpus: Path) -> None:
+    folder = corpus
+    write(
+        folder / "hospital-visits.md",
+        "# Hospital visits\n\n"
+        "Parking at the north campus is free for visitors after six in the evening. "
+        "The cafeteria serves vegetarian lunches on Fridays. "
+        "A pharmacy committee reviews every new formulary listing request each quarter. "
+        "The committee asks for the budget impact over three years. "
+        "Visitor badges are printed at the front desk. "
+        "The gift shop closes at eight.\n",
+    )
     RecordingModel.prompts = []
-    model = RecordingModel(messages=iter([AIMessage("Price is tied to outcomes.")]))
-    services = build(tmp_path, chat_model=model)
-    services.ingestor.ingest([corpus], "kb")
-    question = "What does an outcomes-based contract tie the price to?"
+    model = RecordingModel(messages=iter([AIMessage("The committee reviews requests.")]))
+    services = build(tmp_path / "data", chat_model=model)
+    services.ingestor.ingest([folder], "kb")
+    question = "What does the pharmacy committee review each quarter?"
     examined = services.answers.examine(question)
-    services.answers.answer(question)
+    answer = services.answers.answer(question)
+    assert not answer.abstained, answer.text
     chosen = {c.passage_index for c in examined.selection.sentences}
     prompt = RecordingModel.prompts[-1]
-    assert 0 < len(chosen) < len(examined.passages)
     assert prompt.count("\n[") + prompt.startswith("[") <= len(chosen) + 1
-    assert f"[{len(chosen) + 1}]" not in prompt
+    # What the model reads is what the extractive answer would quote: each chosen sentence,
+    # and of the same passages nothing the excerpt leaves out.
+    quoted = {c.text for c in examined.selection.sentences}
+    assert any("each quarter" in text for text in quoted)
+    assert all(text in prompt for text in quoted)
+    assert "Parking" not in prompt and "gift shop" not in prompt
+    services.close()
+
+
+def test_the_model_saying_the_passages_hold_no_answer_is_said_plainly(
+    tmp_path: Path, corpus: Path
+) -> None:
+    model = GenericFakeChatModel(messages=iter([AIMessage(NO_ANSWER), AIMessage(NO_ANSWER)]))
+    services = build(tmp_path, chat_model=model)
+    services.ingestor.ingest([corpus], "kb")
+    answer = services.answers.answer("What does an outcomes-based contract tie the price to?")
+    # not a decline (a small model says so of answerable questions too), not an invented
+    # answer: the passages' own words, under a notice that says the model found no answer
+    assert not answer.abstained and answer.mode == "extractive"
+    assert answer.notice and "found no answer" in answer.notice
+    assert answer.citations and NO_ANSWER not in answer.text
+    assert "could not be matched" not in answer.text
+    chinese = services.answers.answer("以結果為基礎的合約把價格和什麼連結？")
+    assert chinese.notice and "找不到這個問題的答案" in chinese.notice
+    services.close()
+
+
+def test_a_partial_answer_keeps_what_the_passages_support(tmp_path: Path, corpus: Path) -> None:
+    reply = (
+        "An outcomes-based contract ties the price to measured patient outcomes such as "
+        f"adherence. {NO_ANSWER}"
+    )
+    services = build(tmp_path, chat_model=GenericFakeChatModel(messages=iter([AIMessage(reply)])))
+    services.ingestor.ingest([corpus], "kb")
+    answer = services.answers.answer("What does an outcomes-based contract tie the price to?")
+    assert not answer.abstained and answer.mode == "llm"
+    assert "measured patient outcomes" in answer.text and NO_ANSWER not in answer.text
     services.close()
 
 

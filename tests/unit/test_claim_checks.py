@@ -13,6 +13,7 @@ from assistant.answering.claim_checks import (
     figures_in_place,
     figures_supported,
     list_items_supported,
+    quotes_held,
     swapped_roles,
     unsupported_scope,
     windows,
@@ -318,3 +319,37 @@ def test_cross_lingual_coverage_reads_the_evidence_through_the_dictionary() -> N
     )
     assert coverage.english_claim("Hospitals care about outcomes.", evidence) == 0.0
     assert coverage.chinese_claim("批發商著重折扣。", "Wholesalers focus on discounts.") == 1.0
+
+
+_ZH_PASSAGE = (
+    "醫院採購委員會每季開會一次，審查新藥的臨床與經濟證據。"
+    "關鍵客戶經理應提前準備一份價值檔案，說明總照護成本的變化。"
+)
+_EN_PASSAGE = (
+    "Account planning: from the first meeting to the joint business plan. "
+    "A shared plan is what keeps both teams honest."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "held"),
+    [
+        # word for word, spacing and punctuation aside
+        ("文章建議準備「一份價值檔案」。", _ZH_PASSAGE, True),
+        ('It says "a shared plan is what keeps both teams honest".', _EN_PASSAGE, True),
+        ('The heading is "Account planning from the first meeting".', _EN_PASSAGE, True),
+        # words put in the document's mouth
+        ("標題是「整合KAM practices」。", _ZH_PASSAGE, False),
+        ("委員會被稱為「年度藥事審議小組」。", _ZH_PASSAGE, False),
+        ('The heading is "Account planning made simple".', _EN_PASSAGE, False),
+        # a translation in quotation marks is judged like the rest of the claim, not here
+        ('The committee reviews "clinical and economic evidence" each quarter.', _ZH_PASSAGE, True),
+        ("文章說「共同計畫讓雙方保持誠實」。", _EN_PASSAGE, True),
+        # one emphasised term is no quotation
+        ('A KAM is a "partner" of the account.', _EN_PASSAGE, True),
+    ],
+)
+def test_a_quotation_must_be_in_the_evidence_word_for_word(
+    claim: str, evidence: str, held: bool
+) -> None:
+    assert quotes_held(claim, evidence) is held
