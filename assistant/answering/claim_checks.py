@@ -578,12 +578,13 @@ def quotes_held(claim: str, evidence: str) -> bool:
     titles and slogans in quotation marks). A quotation in English of a Chinese passage is a
     translation and is judged like the rest of the claim; one holding Chinese is checked
     wherever the evidence has Chinese text."""
+    spans = [span for span in _QUOTED.findall(claim) if _quotation(span)]
+    if not spans:
+        return True
     held = _QUOTE_IGNORED.sub("", evidence).lower()
     chinese_evidence = sum(map(_is_cjk, evidence)) >= _MIN_CJK_EVIDENCE
     english_evidence = not is_chinese_text(evidence)
-    for span in _QUOTED.findall(claim):
-        if not _quotation(span):
-            continue
+    for span in spans:
         checked = chinese_evidence if any(map(_is_cjk, span)) else english_evidence
         if checked and _QUOTE_IGNORED.sub("", span).lower() not in held:
             return False

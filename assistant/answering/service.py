@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 # the app then shows the passages' own words under a notice that says so, instead of a
 # sentence the model would have made up.
 NO_ANSWER = "NO_ANSWER"
+_NO_ANSWER = re.compile(re.escape(NO_ANSWER), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -327,10 +328,9 @@ class AnswerService:
         self, answer: Answer, selection: Selection, started: float, deadline: float
     ) -> Iterator[AnswerEvent]:
         language_name = self._messages.get("language_name", answer.language)
-        excerpts = [(answer.passages[i], text) for i, text in self._excerpts(answer, selection)]
         numbered = "\n\n".join(
             f"[{n}] {p.title} — {p.section or p.source}\n{text}"
-            for n, (p, text) in enumerate(excerpts, start=1)
+            for n, (p, text) in enumerate(self._excerpts(answer, selection), start=1)
         )
         messages = [
             SystemMessage(
@@ -363,7 +363,7 @@ class AnswerService:
         self._cite_generated(answer, "".join(pieces), selection)
         yield from self._finish(answer, started)
 
-    def _excerpts(self, answer: Answer, selection: Selection) -> list[tuple[int, str]]:
+    def _excerpts(self, answer: Answer, selection: Selection) -> list[tuple[Passage, str]]:
         """What the model reads: per passage the answer would quote from (usually one to
         three, best first), the excerpt itself in reading order, lists whole."""
         continuations = selection.continuations or {}
@@ -377,8 +377,8 @@ class AnswerService:
             items = continuations.get((c.passage_index, c.position), [])
             parts[c.passage_index].append("\n".join([c.text, *(f"- {i}" for i in items)]))
         if not order:
-            return [(i, self._data_only(p.text)) for i, p in enumerate(answer.passages)]
-        return [(i, self._data_only("\n".join(parts[i]))) for i in order]
+            return [(p, self._data_only(p.text)) for p in answer.passages]
+        return [(answer.passages[i], self._data_only("\n".join(parts[i]))) for i in order]
 
     def _terms(self, question: str, passages: Sequence[Passage]) -> list[tuple[str, list[str]]]:
         """The question's terms with their other-language words (the dictionary's, as far as
@@ -412,8 +412,7 @@ class AnswerService:
         return "\n".join(s for s in split_sentences(text) if not looks_like_injection(s))
 
     def _cite_generated(self, answer: Answer, generated: str, selection: Selection) -> None:
-        found_none = NO_ANSWER.lower() in generated.lower()
-        generated = re.sub(re.escape(NO_ANSWER), " ", generated, flags=re.IGNORECASE)
+        generated, found_none = _NO_ANSWER.subn(" ", generated)
         claims = [clean_sentence(s) for s in split_sentences(generated)]
         claims = [c for c in claims if len(c) > 3 and not c.startswith("[")]
         texts = [p.text for p in answer.passages]
