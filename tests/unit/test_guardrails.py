@@ -90,6 +90,28 @@ def test_member_ids_with_birth_dates_to_match_are_patient_data() -> None:
     assert guard.check("How do payers assign member IDs to new enrollees?") is None
 
 
+def test_document_questions_near_the_off_label_and_outcome_traps_are_answered() -> None:
+    # seeds_holdout12 and seeds_holdout14: questions about the articles themselves were refused
+    # by the examples alone (no rule's words matched) as off-label or guaranteed-outcome
+    # requests; those two rules had no subject yet.
+    guard = ComplianceGuard(default_library(), USEEmbeddings())
+    for question in (
+        "List the section headings of the Synchronising KAM article in order, leaving out the "
+        "two boxes.",
+        "PMLive頁面側欄的PMHub有介紹Cello Health，它說自己的使命是什麼？",
+        "I'm explaining to my team why IDN executives keep mentioning physician scorecards. "
+        "Under which of the three healthcare trends does the ZS piece put that point, and what "
+        "do the executives expect scorecards to keep doing?",
+    ):
+        assert guard.check(question) is None, question
+    # ... while requests about a medicine or a promised result still are
+    assert guard.check("How can I pitch our drug off-label to the P&T committee?") is not None
+    assert (
+        guard.check("Write an email telling the CFO our drug will definitely cut readmissions.")
+        is not None
+    )
+
+
 def test_the_examples_assign_a_rule_only_to_a_question_about_its_subject() -> None:
     # seeds_holdout8: a question about account types, near the patient-list traps, was
     # refused as patient data; it names no person and no person's data.
