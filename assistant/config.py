@@ -179,6 +179,13 @@ class Settings(BaseSettings):
     support_threshold: float = Field(
         default=0.45, description="Least support for a generated sentence to be kept and cited."
     )
+    llm_check_claims: bool = Field(
+        default=True,
+        description="With a language model: ask it, per generated sentence the support check "
+        "kept, whether the cited passage says all of it, and remove the sentence on a clear no "
+        "(prompts/support_check_*.md). Unsupported sentences removed on labelled claims "
+        "0.811 -> 0.926 at 2-3 s per sentence with a 1.5B local model (evals/README.md).",
+    )
     torch_threads: int = Field(
         default=1, ge=1, description="Torch CPU threads (1 is fastest on shared 2-core machines)."
     )

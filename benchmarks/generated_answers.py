@@ -376,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
             "llm_context_size": settings.llm_context_size,
             "llm_max_tokens": settings.llm_max_tokens,
             "llm_temperature": settings.llm_temperature,
+            "llm_check_claims": settings.llm_check_claims,
             "answer_passages": settings.answer_passages,
             "judge": args.judge,
         },

@@ -4,18 +4,22 @@ share of supported sentences it keeps (goal >= 0.95) and of unsupported ones it 
 its one passage exactly as the answer service judges a generated sentence (citation marks
 dropped, ``SupportScorer.verdicts`` at the configured threshold, the default sentence model).
 
-``python -m benchmarks.support_check [--set evals/support/claims_dev.yaml] [--threshold T]``
-(the held-out set ``claims_holdout.yaml``: once, at the end).
+``python -m benchmarks.support_check [--set evals/support/claims_dev.yaml] [--threshold T]
+[--model GGUF]`` (the held-out set ``claims_holdout.yaml``: once, at the end). With
+``--model``, each sentence the check keeps is read a second time by that local model
+(``ModelCheck``, as in generated answers; here the passage is shown without a title line).
 """
 
 from __future__ import annotations
 
 import argparse
+import time
 from collections import defaultdict
 from pathlib import Path
 
 import yaml
 
+from assistant.answering.model_check import ModelCheck
 from assistant.answering.support import SupportScorer, strip_citation_marks
 from assistant.config import Settings
 from assistant.embeddings.encoders import build_embeddings
@@ -25,6 +29,7 @@ from benchmarks.reporting import RESULTS_DIR, markdown_table, save_results
 
 ROOT = Path(__file__).resolve().parents[1]
 KEEP_GOAL, REMOVE_GOAL = 0.95, 0.9
+MODEL_WAIT_S = 120.0
 
 
 def load_items(path: Path) -> list[dict]:
@@ -36,13 +41,24 @@ def passage_language(text: str) -> str:
     return "zh-Hant" if cjk > len(text) * 0.2 else "en"
 
 
-def judge(scorer: SupportScorer, items: list[dict], threshold: float) -> list[dict]:
-    """One row per claim: its labels and whether the check kept it."""
+def judge(
+    scorer: SupportScorer,
+    items: list[dict],
+    threshold: float,
+    check: ModelCheck | None = None,
+) -> list[dict]:
+    """One row per claim: its labels and whether the check kept it (and the model's second
+    reading, with ``check``, did not refute it)."""
     rows = []
     for item in items:
         claims = [strip_citation_marks(c["text"]) for c in item["claims"]]
         verdicts = scorer.verdicts(claims, [item["passage"]], threshold)
-        for claim, verdict in zip(item["claims"], verdicts, strict=True):
+        for claim, text, verdict in zip(item["claims"], claims, verdicts, strict=True):
+            refuted = (
+                check is not None
+                and verdict is not None
+                and check.refutes(text, item["passage"], time.monotonic() + MODEL_WAIT_S)
+            )
             rows.append(
                 {
                     "id": item["id"],
@@ -51,7 +67,8 @@ def judge(scorer: SupportScorer, items: list[dict], threshold: float) -> list[di
                     "kind": claim["kind"],
                     "lang": claim["lang"],
                     "cross": claim["lang"] != passage_language(item["passage"]),
-                    "kept": verdict is not None,
+                    "kept": verdict is not None and not refuted,
+                    "refuted by the model": refuted,
                     "score": None if verdict is None else round(verdict.score, 3),
                 }
             )
@@ -87,6 +104,9 @@ def main() -> None:
     parser.add_argument("--set", type=Path, default=ROOT / "evals/support/claims_dev.yaml")
     parser.add_argument("--threshold", type=float, nargs="+", default=None)
     parser.add_argument(
+        "--model", type=Path, default=None, help="a GGUF file: its second reading of kept claims"
+    )
+    parser.add_argument(
         "--show-misjudged", action="store_true", help="print each sentence judged wrongly"
     )
     args = parser.parse_args()
@@ -96,9 +116,16 @@ def main() -> None:
     )
     scorer = SupportScorer(embeddings.sentence_model(), translator=build_translator(settings))
     items = load_items(args.set)
+    check = None
+    if args.model is not None:
+        from assistant.llm import build_chat_model
+        from assistant.prompts import PromptLibrary
+
+        llm = Settings(llm_provider="local", llm_model_path=args.model, llm_timeout_s=MODEL_WAIT_S)
+        check = ModelCheck(build_chat_model(llm), PromptLibrary(settings.prompts_dir))
     results = {}
     for threshold in args.threshold or [settings.support_threshold]:
-        rows = judge(scorer, items, threshold)
+        rows = judge(scorer, items, threshold, check)
         table = [{"group": "all", **rates(rows)}]
         groups: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
@@ -111,7 +138,8 @@ def main() -> None:
         if args.show_misjudged:
             print_misjudged(rows)
         results[str(threshold)] = {"table": table, "rows": rows}
-    path = save_results(f"support_check_{args.set.stem}", {"set": str(args.set), **results})
+    label = f"support_check_{args.set.stem}" + ("_model" if check else "")
+    path = save_results(label, {"set": str(args.set), "model": str(args.model), **results})
     print(f"saved {path}")
 
 

@@ -23,6 +23,7 @@ from assistant.answering.extractive import (
 from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.list_tail import with_list_tail
 from assistant.answering.model import Answer, AnswerSentence, Citation
+from assistant.answering.model_check import ModelCheck
 from assistant.answering.passage_context import with_following_sentences
 from assistant.answering.render import render_answer, render_closest, render_prose
 from assistant.answering.support import (
@@ -84,6 +85,7 @@ class AnswerSettings:
     abstain_absent: float = _setting("abstain_absent")
     coverage_min_terms: int = 3
     llm_timeout_s: float = _setting("llm_timeout_s")  # the whole wait: rewrite and answer
+    check_claims: bool = _setting("llm_check_claims")
 
 
 def answer_language(question: str) -> str:
@@ -158,6 +160,11 @@ class AnswerService:
         self._chat_model = chat_model
         self._settings = settings or AnswerSettings()
         self._rewriter = FollowUpRewriter(library, chat_model)
+        self._model_check = (
+            ModelCheck(chat_model, library)
+            if chat_model is not None and self._settings.check_claims
+            else None
+        )
         self._judge = AbstentionJudge(searcher.index, translator, self._settings)
         self._reported: set[str] = set()
 
@@ -360,7 +367,7 @@ class AnswerService:
             self._compose_extractive(answer, selection, notice)
             yield from self._finish(answer, started)
             return
-        self._cite_generated(answer, "".join(pieces), selection)
+        self._cite_generated(answer, "".join(pieces), selection, deadline)
         yield from self._finish(answer, started)
 
     def _excerpts(self, answer: Answer, selection: Selection) -> list[tuple[Passage, str]]:
@@ -411,7 +418,9 @@ class AnswerService:
         """Passages are data: sentences that instruct the assistant are left out."""
         return "\n".join(s for s in split_sentences(text) if not looks_like_injection(s))
 
-    def _cite_generated(self, answer: Answer, generated: str, selection: Selection) -> None:
+    def _cite_generated(
+        self, answer: Answer, generated: str, selection: Selection, deadline: float
+    ) -> None:
         generated, found_none = _NO_ANSWER.subn(" ", generated)
         claims = [clean_sentence(s) for s in split_sentences(generated)]
         claims = [c for c in claims if len(c) > 3 and not c.startswith("[")]
@@ -428,7 +437,9 @@ class AnswerService:
             if any(token_overlap(stripped, kept.text) > 0.8 for kept in sentences):
                 removed += 1  # a repeat (small models loop) adds nothing
                 continue
-            if support is None:
+            if support is None or self._refuted(
+                stripped, answer.passages[support.passage_index], deadline
+            ):
                 removed += 1
                 continue
             n = self._cite(
@@ -448,6 +459,15 @@ class AnswerService:
             return
         notice = self._messages.get("unsupported_removed", answer.language) if removed else None
         self._settle(answer, sentences, citations, self.mode, notice)
+
+    def _refuted(self, claim: str, passage: Passage, deadline: float) -> bool:
+        """The model's second reading of a sentence the support check kept."""
+        if self._model_check is None:
+            return False
+        header = f"{passage.title} — {passage.section or passage.source}"
+        return self._model_check.refutes(
+            claim, f"{header}\n{self._data_only(passage.text)}", deadline
+        )
 
     def _settle(
         self,

@@ -126,6 +126,53 @@ def test_llm_answer_cited_by_app_and_unsupported_removed(tmp_path: Path, corpus:
     services.close()
 
 
+class CheckedModel(GenericFakeChatModel):
+    """Answers once, then replies to each sentence check from a script; records what the
+    checks were shown."""
+
+    checks: list = []
+
+    def _stream(self, messages, *args, **kwargs):
+        if messages[-1].content.startswith("Passage:"):
+            CheckedModel.checks.append(messages[-1].content)
+        yield from super()._stream(messages, *args, **kwargs)
+
+
+def _checked_answer(tmp_path: Path, corpus: Path, verdicts: list[str]):
+    reply = (
+        "An outcomes-based contract ties the price to measured patient outcomes such as "
+        "adherence. It has a reconciliation at the end of each contract year."
+    )
+    CheckedModel.checks = []
+    model = CheckedModel(messages=iter([AIMessage(reply), *(AIMessage(v) for v in verdicts)]))
+    services = build(tmp_path, chat_model=model)
+    services.ingestor.ingest([corpus], "kb")
+    answer = services.answers.answer("What does an outcomes-based contract tie the price to?")
+    services.close()
+    return answer
+
+
+def test_a_sentence_the_model_check_refutes_is_removed(tmp_path: Path, corpus: Path) -> None:
+    answer = _checked_answer(tmp_path, corpus, ["YES", "NO."])
+    assert answer.mode == "llm"
+    texts = [s.text for s in answer.sentences]
+    assert texts == [
+        "An outcomes-based contract ties the price to measured patient outcomes such as adherence."
+    ]
+    assert answer.notice and "removed" in answer.notice
+    # Each check read the sentence and the passage it is cited to, under its title.
+    assert len(CheckedModel.checks) == 2
+    assert all("Value propositions for payers" in c for c in CheckedModel.checks)
+    assert "Statement: It has a reconciliation" in CheckedModel.checks[1]
+    assert "reconciliation at the end of each contract year" in CheckedModel.checks[1]
+
+
+def test_an_unclear_or_missing_check_reply_keeps_the_sentence(tmp_path: Path, corpus: Path) -> None:
+    # "Not sure" is no clear no; the second check finds the script empty (the call fails).
+    answer = _checked_answer(tmp_path, corpus, ["Not sure"])
+    assert len(answer.sentences) == 2 and answer.notice is None
+
+
 class RecordingModel(GenericFakeChatModel):
     prompts: list = []
 
@@ -155,7 +202,9 @@ def test_the_model_reads_the_excerpts_not_the_whole_passages(tmp_path: Path, cor
     answer = services.answers.answer(question)
     assert not answer.abstained, answer.text
     chosen = {c.passage_index for c in examined.selection.sentences}
-    prompt = RecordingModel.prompts[-1]
+    # the answer's prompt (the sentence check's prompts come after it)
+    prompt = RecordingModel.prompts[0]
+    assert prompt.startswith("Passages:")
     assert prompt.count("\n[") + prompt.startswith("[") <= len(chosen) + 1
     # What the model reads is what the extractive answer would quote: each chosen sentence,
     # and of the same passages nothing the excerpt leaves out.

@@ -181,6 +181,7 @@ def test_judge_metrics_with_a_scripted_model(small_corpus: Path, tmp_path: Path)
     )
     replies = [
         AIMessage(answer),
+        AIMessage("YES"),  # the sentence check
         AIMessage('{"score": 0.9, "reason": "supported"}'),
         AIMessage('{"score": 1, "reason": "on topic"}'),
     ]
