@@ -139,7 +139,9 @@ def main() -> None:
             print_misjudged(rows)
         results[str(threshold)] = {"table": table, "rows": rows}
     label = f"support_check_{args.set.stem}" + ("_model" if check else "")
-    path = save_results(label, {"set": str(args.set), "model": str(args.model), **results})
+    path = save_results(
+        label, {"set": str(args.set), "model": str(args.model) if check else None, **results}
+    )
     print(f"saved {path}")
 
 

@@ -29,7 +29,7 @@ _REPLY_TOKENS = 4
 
 class ModelCheck:
     def __init__(self, chat_model: BaseChatModel, library: PromptLibrary) -> None:
-        self._model = chat_model
+        self._model = chat_model.bind(max_tokens=_REPLY_TOKENS, temperature=0)
         self._library = library
         self._system = library.render("support_check_system.md")
 
@@ -45,9 +45,8 @@ class ModelCheck:
                 self._library.render("support_check_user.md", passage=passage, claim=claim)
             ),
         ]
-        model = self._model.bind(max_tokens=_REPLY_TOKENS, temperature=0)
         try:
-            reply = invoke_within(model, messages, deadline)  # type: ignore[arg-type]
+            reply = invoke_within(self._model, messages, deadline)  # type: ignore[arg-type]
         except Exception as exc:  # the support check's verdict stands
             log.info("claim check skipped: %s", exc)
             return False

@@ -88,6 +88,11 @@ class AnswerSettings:
     check_claims: bool = _setting("llm_check_claims")
 
 
+def _headed(passage: Passage, text: str) -> str:
+    """A passage's text as a model reads it: under its document's title and section."""
+    return f"{passage.title} — {passage.section or passage.source}\n{text}"
+
+
 def answer_language(question: str) -> str:
     return "zh-Hant" if is_chinese(detect_language(question)) else "en"
 
@@ -336,7 +341,7 @@ class AnswerService:
     ) -> Iterator[AnswerEvent]:
         language_name = self._messages.get("language_name", answer.language)
         numbered = "\n\n".join(
-            f"[{n}] {p.title} — {p.section or p.source}\n{text}"
+            f"[{n}] {_headed(p, text)}"
             for n, (p, text) in enumerate(self._excerpts(answer, selection), start=1)
         )
         messages = [
@@ -464,9 +469,8 @@ class AnswerService:
         """The model's second reading of a sentence the support check kept."""
         if self._model_check is None:
             return False
-        header = f"{passage.title} — {passage.section or passage.source}"
         return self._model_check.refutes(
-            claim, f"{header}\n{self._data_only(passage.text)}", deadline
+            claim, _headed(passage, self._data_only(passage.text)), deadline
         )
 
     def _settle(
