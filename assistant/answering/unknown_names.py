@@ -30,11 +30,27 @@ _WHEN = (
 )
 # "What does the report cost?", "... in US dollars?": a price asked without "how much".
 _PRICE_ASKED = r"what (does|do|did|would|will) .{0,80}\bcost|in (US )?(dollars|euros|pounds)"
+# "What split between fixed salary and bonus?", "Give me the percentages", "the weighting
+# between quantitative and qualitative KPIs": a share asked without "what percentage".
+_SPLIT_ASKED = (
+    r"(what|which|recommend\w*|suggest\w*|give) (\w+ ){0,3}(split|weighting|ratio) "
+    r"(between|of)|\bpercentages\b|\bhow much of (the |their |a |his |her )?\w+"
+)
+# "What's their email or phone number?", "聯絡電話": contact details asked for.
+# ("Were the interviews by phone?", "用電話還是視訊" ask for a method, not contact details.)
+_CONTACT_ASKED = (
+    r"\b((e-?mail|phone|telephone|fax) (number|address)(es|s)?|contact (details|information|"
+    r"number)|((their|his|her|its)|what(?:'s| is)? the) (e-?mail|phone|telephone)\b(?! (call|"
+    r"interview|survey|campaign)s?))|電話號碼|聯絡電話|郵件地址|電子信箱|聯絡方式|聯繫方式"
+)
+# "What typical sales cycle length ...?": a span of time asked without "how long".
+_LENGTH_ASKED = r"\b(cycle|time|programme|program|project) length\b|\blength of the\b"
 _QUANTITY = re.compile(
     rf"\b(how (much|many|long|often|soon|big|large)|{_WHAT_THE}(percentage|share|proportion|"
     r"fee|price|dose|temperature|amount|rate|threshold|salary|budget|size|discount)s?|"
     r"(which|what) (month|year|date)|"
     rf"minimum|maximum|percent|percentage|average|{_PRICE_ASKED}|the size of)\b|"
+    rf"{_SPLIT_ASKED}|{_CONTACT_ASKED}|{_LENGTH_ASKED}|"
     r"多少|幾(個|次|天|月|年|%|成|頁|位|名|家|項)|"
     r"百分之幾|多久|比例|百分比|"
     rf"平均|上限|下限|哪一年|(規模|市場)有?多大|{_WHEN}",
@@ -47,6 +63,7 @@ _NUMBER_WORDS = (
 _ZH_NUMERAL = r"[\d一二三四五六七八九十百千萬兩半]"
 _FIGURE = re.compile(
     r"\d|[一二三四五六七八九十百千萬兩]+(個|次|天|月|年|成|%|倍|位|家|項|種|級|層|類|階段|步|點|名|人|份|週|季)"
+    r"|[一二三四五六七八九十]比[一二三四五六七八九十]"
     r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|"
     r"hundred|thousand|half|twice|double|dozen|quarterly|annually|monthly|weekly)\b",
     re.IGNORECASE,
@@ -61,11 +78,12 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "share": (
         re.compile(
             rf"\b(which (percentage|percent|proportion)|{_WHAT_THE}(percentage|percent|proportion|"
-            r"rate))\b|百分比|幾成|比例是|百分之幾|(幾|多少)個百分點",
+            rf"rate))\b|{_SPLIT_ASKED}|百分比|幾成|比例|百分之幾|(幾|多少)個百分點",
             re.IGNORECASE,
         ),
         re.compile(
             rf"%|％|\bper ?cent\b|百分之|{_ZH_NUMERAL}成|[一二三四五六七八九十兩]分之"
+            rf"|{_ZH_NUMERAL}+\s*[:：/比]\s*{_ZH_NUMERAL}+|\bfor every\b"
             rf"|\b(half|thirds?|quarters?|none)\b"
             rf"|\b({_NUMBER_WORDS}|\d+) (of|in|out of) ({_NUMBER_WORDS}|\d+)\b",
             re.IGNORECASE,
@@ -73,10 +91,10 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "money": (
         re.compile(
-            r"\bhow much\b.{0,40}\b(cost|pay|paid|charge|earn|spend|save|worth)"
+            r"\bhow much\b(?! of\b).{0,40}\b(cost|pay|paid|charge|earn|spend|save|worth)"
             rf"|\b({_PRICE_ASKED})\b"
             r"|\bwhat (fee|price|salary|budget)\b|\b(price|fee|salary)s? (is|are|of)\b"
-            r"|多少錢|年薪|薪水|價格|費用是多少|多少\w{0,4}(預算|經費|費用|成本)|(預算|經費)是?多少",
+            r"|多少錢|年薪|薪水|價格|費用是多少|多少(?!比例)\w{0,4}(預算|經費|費用|成本)|(預算|經費)是?多少",
             re.IGNORECASE,
         ),
         re.compile(
@@ -104,7 +122,8 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"\bhow (long|soon|often|many (days|weeks|months|years|hours|minutes))\b"
             r"|\b(average|typical|usual) (time|duration|length)\b|\bhow much time\b"
-            r"|\b(within|after) how\b|多久|多長|幾(天|週|周|個月|年|小時|分鐘)|多少(天|時間)|頻率",
+            rf"|\b(within|after) how\b|{_LENGTH_ASKED}"
+            r"|多久|多長|幾(天|週|周|個月|年|小時|分鐘)|多少(天|時間)|頻率",
             re.IGNORECASE,
         ),
         re.compile(
@@ -117,7 +136,13 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
     ),
+    "contact": (
+        re.compile(_CONTACT_ASKED, re.IGNORECASE),
+        re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ().-]{6,}\d|\bwww\.\w|https?://"),
+    ),
 }
+# Contact details need no number ("pme@pmlive.com").
+_NUMBERLESS_KINDS = frozenset({"contact"})
 
 
 def asks_for_a_figure(question: str) -> bool:
@@ -125,7 +150,8 @@ def asks_for_a_figure(question: str) -> bool:
 
 
 def figure_kinds(question: str) -> tuple[str, ...]:
-    """The kinds of figure a question asks for (share, money, temperature, date, duration)."""
+    """The kinds of figure a question asks for (share, money, temperature, date, duration,
+    contact details)."""
     if not asks_for_a_figure(question):
         return ()
     return tuple(kind for kind, (asked, _) in _KINDS.items() if asked.search(question))
@@ -138,7 +164,7 @@ def has_figure(text: str, question: str = "", kinds: Iterable[str] = ()) -> bool
     text = _NAMES_WITH_DIGITS.sub(" ", text)
     for number in sorted(set(_NUMBER.findall(question)), key=len, reverse=True):
         text = text.replace(number, " ")
-    if not _FIGURE.search(text):
+    if not _FIGURE.search(text) and not _NUMBERLESS_KINDS.intersection(kinds):
         return False
     return all(_KINDS[kind][1].search(text) for kind in kinds)
 

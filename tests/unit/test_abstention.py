@@ -175,6 +175,47 @@ def test_a_figure_must_be_of_the_kind_asked_and_not_copied_from_the_question() -
     assert has_figure("每回合約 25 分鐘。", duration, figure_kinds(duration))
 
 
+def test_a_split_a_ratio_or_percentages_ask_for_a_share() -> None:
+    for question in (
+        "What split between fixed salary and variable bonus does the author recommend?",
+        "How should a KAM divide time between account levels? Give me the percentages.",
+        "How much of their pay is variable?",
+        "What is the typical ratio of liaisons to KAMs?",
+        "短期目標和長期目標的比例該怎麼抓？",
+    ):
+        assert figure_kinds(question) == ("share",), question
+    split = figure_kinds("What split between salary and bonus is recommended?")
+    assert not has_figure("Bonuses reward two kinds of goal.", "", split)
+    assert has_figure("A 70/30 split is common.", "", split)
+    assert has_figure("About one liaison for every five KAMs.", "", split)
+    assert has_figure("建議比例為七比三。", "", split)
+    # A blend asked for is no share: "what mix of learning" is answered in words.
+    assert "share" not in figure_kinds("How many capabilities, and what mix of learning?")
+
+
+def test_a_length_of_time_asked_without_how_long() -> None:
+    question = "What typical sales cycle length does the article give for a hospital chain?"
+    assert figure_kinds(question) == ("duration",)
+    assert not has_figure("Hospital chains are second-level accounts.", question, ("duration",))
+    assert has_figure("Deals close in 6 to 9 months.", question, ("duration",))
+
+
+def test_contact_details_asked_for_need_an_address_or_a_number() -> None:
+    question = "What's their email or phone number?"
+    assert figure_kinds(question) == ("contact",)
+    assert figure_kinds("請給我他們的聯絡電話") == ("contact",)
+    assert has_figure("To comment, email desk@example.org", question, ("contact",))
+    assert has_figure("Call +44 20 7946 0958.", question, ("contact",))
+    assert not has_figure("Contact the team for 3 more details.", question, ("contact",))
+    # A phone interview or an email campaign is a method, not contact details asked for.
+    for method in (
+        "Were the interviews done by phone or in person?",
+        "訪談是用電話、視訊還是面對面進行的？",
+        "Mention it in the same email.",
+    ):
+        assert "contact" not in figure_kinds(method), method
+
+
 def test_the_digits_of_a_name_are_no_figure() -> None:
     question = "How many deals were announced?"
     assert not has_figure("COVID-19 slowed the Q3 deals at KAM360 accounts.", question)
