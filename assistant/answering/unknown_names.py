@@ -19,6 +19,16 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Za-z]")
 _SENTENCE_START = re.compile(r"(^|[.?!:;。？！：；]\s*|\n\s*)$")
 _POSSESSIVE = re.compile(r"'s$")
 _COMMON_CAPS = frozenset({"OK", "I", "AM", "PM", "FAQ", "ID", "AI", "TV", "EU"})
+# Terms of every business written as acronyms ("P&L responsibility", "R&D"): words, not names
+# the knowledge base must know (the subject-coverage check still weighs them).
+_BUSINESS_TERMS = frozenset({"P&L", "R&D"})
+# Roles every company has. One that asks, assumes or wants something sets the question's scene
+# ("My GM asks ...", "HR assumes ..."); "what did the CEO say?" asks about the role.
+_COMPANY_ROLES = r"HR|GM|CEO|CFO|COO|CMO|CIO|VP|IT|PR|HQ|boss"
+_SCENE_ROLE = re.compile(
+    rf"\b({_COMPANY_ROLES})('s)? (asks|assumes|wants|thinks|believes|insists|expects|needs|"
+    r"argues|keeps|has asked|is asking|would like)\b"
+)
 # "what is the (usual) starting dose", "what one-year retention rate", "what discount": the
 # thing asked for is a figure.
 _WHAT_THE = r"what (is |are |was |were |would be )?(the |a |an |our |their )?(\w[\w-]* ){0,2}"
@@ -200,7 +210,7 @@ def has_name(
             return True
     for match in _NAME_WORD.finditer(text):
         word = match.group(0)
-        if word.lower() in asked or word in _COMMON_CAPS:
+        if word.lower() in asked or word in _COMMON_CAPS or word in _BUSINESS_TERMS:
             continue
         if word.isupper():
             if not is_term(word):
@@ -395,6 +405,10 @@ class CoverageChecker:
         unknown: list[str] = []
         for i, match in enumerate(matches):
             word = _POSSESSIVE.sub("", match.group())
+            if word in _BUSINESS_TERMS or any(
+                m.start() == match.start() for m in _SCENE_ROLE.finditer(question)
+            ):
+                continue
             proper = word[0].isupper() and not _SENTENCE_START.search(question[: match.start()])
             acronym = len(word) >= 2 and word.isupper() and word not in _COMMON_CAPS
             if not (proper or acronym):

@@ -109,6 +109,17 @@ def test_a_name_inside_a_hyphenated_word_of_the_passages_is_known() -> None:
     assert checker([*TEXTS, "但疫情進一步強化了這一重點。"]).unknown_terms(question) == ["COVID"]
 
 
+def test_a_role_that_sets_the_scene_and_a_business_term_are_no_missing_names() -> None:
+    """Seed questions declined with "never mentions HR" and "never mentions P&L": the role
+    asks or assumes, the question is about something else."""
+    check = checker()
+    assert check.unknown_terms("HR assumes we can fill the KAM posts from inside. Can we?") == []
+    assert check.unknown_terms("My GM asks what payers gain from KPIs.") == []
+    assert check.unknown_terms("Should KAMs carry P&L responsibility for payers?") == []
+    # A role asked about is checked as before.
+    assert check.unknown_terms("What did the CEO say about the KPIs?") == ["CEO"]
+
+
 def test_chinese_place_names_the_knowledge_base_never_mentions_are_unknown() -> None:
     check = checker()
     assert check.unknown_terms("新加坡的醫院藥事委員會怎麼審查新藥？") == ["新加坡"]
