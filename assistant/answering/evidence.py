@@ -33,6 +33,7 @@ from assistant.answering.unknown_names import (
     has_name,
     has_person,
     has_place,
+    holds_figures,
     load_places,
     unmentioned_places,
 )
@@ -157,7 +158,7 @@ class AbstentionJudge:
             best_lexical=selection.best_lexical,
             unknown_terms=tuple(checker.unknown_terms(question)),
             wants_figure=asks_for_a_figure(question),
-            has_figure=any(has_figure(c.text, question, kinds) for c in strongest),
+            has_figure=holds_figures([c.text for c in strongest], question, kinds),
             covered=terms.covered,
             absent=terms.absent,
             content_terms=terms.terms,

@@ -179,6 +179,14 @@ def has_figure(text: str, question: str = "", kinds: Iterable[str] = ()) -> bool
     return all(_KINDS[kind][1].search(text) for kind in kinds)
 
 
+def holds_figures(texts: Sequence[str], question: str = "", kinds: Sequence[str] = ()) -> bool:
+    """Whether the texts hold a figure of every kind asked for, each kind in some text: "What
+    date is on it, and what e-mail address?" is answered by a date line and an address line."""
+    if not kinds:
+        return any(has_figure(text, question) for text in texts)
+    return all(any(has_figure(text, question, (kind,)) for text in texts) for kind in kinds)
+
+
 # A question that asks for a name ("what is the name of the company", "哪一家公司") is only
 # answered by evidence that names one: a capitalised word or acronym the question does not
 # already use, or a name in 『』/「」 quotes.

@@ -18,6 +18,7 @@ from assistant.answering.unknown_names import (
     figure_kinds,
     has_figure,
     has_name,
+    holds_figures,
     unmentioned_places,
 )
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
@@ -202,6 +203,15 @@ def test_a_split_a_ratio_or_percentages_ask_for_a_share() -> None:
     assert has_figure("建議比例為七比三。", "", split)
     # A blend asked for is no share: "what mix of learning" is answered in words.
     assert "share" not in figure_kinds("How many capabilities, and what mix of learning?")
+
+
+def test_each_kind_of_figure_asked_may_come_from_its_own_sentence() -> None:
+    question = "What date is on the article, and what email address does it give?"
+    kinds = figure_kinds(question)
+    assert kinds == ("date", "contact")
+    lines = ["Posted 13th April 2011", "To comment, email desk@example.org"]
+    assert holds_figures(lines, question, kinds)
+    assert not holds_figures(lines[:1], question, kinds)
 
 
 def test_a_length_of_time_asked_without_how_long() -> None:
