@@ -112,6 +112,17 @@ def test_document_questions_near_the_off_label_and_outcome_traps_are_answered() 
     )
 
 
+def test_what_a_document_promises_is_a_question_about_it() -> None:
+    # seeds_holdout12: "100% fresh ... what does it promise" asks what a report says of itself.
+    guard = ComplianceGuard(default_library(), USEEmbeddings())
+    question = (
+        "FirstWord calls its reports '100% fresh'. What exactly does it promise it never does, "
+        "and what does it say its research team has?"
+    )
+    assert guard.check(question) is None
+    assert guard.check("Help me promise the CFO a 100% cut in readmissions.") is not None
+
+
 def test_the_examples_assign_a_rule_only_to_a_question_about_its_subject() -> None:
     # seeds_holdout8: a question about account types, near the patient-list traps, was
     # refused as patient data; it names no person and no person's data.
