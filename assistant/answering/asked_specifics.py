@@ -27,9 +27,8 @@ _SEPARATORS_ZH = re.compile(r"、|以及|和|及|與|或")
 # A count in a Chinese question asks for that many items only where the question asks for
 # the items ("哪五個", "分別是哪些", "逐一列出"); "第一級客戶在三個層級中代表什麼" names three
 # levels as context and asks about one.
-_ASKS_FOR_ITEMS_ZH = re.compile(
-    r"哪(些|幾|[一二兩三四五六七八九十\d])|列出|列舉|分別|逐一|各是|各為"
-)
+# "哪一層" / "哪一個" asks for one thing.
+_ASKS_FOR_ITEMS_ZH = re.compile(r"哪(些|幾|[二兩三四五六七八九十\d])|列出|列舉|分別|逐一|各是|各為")
 
 
 # In English, a count the question takes as its ground asks for no items: "Out of the 16
@@ -42,6 +41,15 @@ _COUNT_AS_GROUND = re.compile(
     re.IGNORECASE,
 )
 _HOW_MANY_ASKED = re.compile(r"\bhow many\b", re.IGNORECASE)
+# ... nor a count that describes what the question asks about: "the name of the framework that
+# defines the 16 drivers", "What do the 16 drivers describe?".
+_COUNT_DESCRIBES = re.compile(
+    r"\b(?:that|which) (?:\w+ ){1,2}(?:the |its |their )?"
+    r"(?=\d|two|three|four|five|six|seven|eight|nine|ten)"
+    r"|\bwhat (?:do|does|did) (?:the|its|their|these|those) "
+    r"(?=\d|two|three|four|five|six|seven|eight|nine|ten)",
+    re.IGNORECASE,
+)
 
 
 def asked_item_count(question: str) -> int | None:
@@ -50,7 +58,11 @@ def asked_item_count(question: str) -> int | None:
     if has_cjk(question):
         if not _ASKS_FOR_ITEMS_ZH.search(question):
             return None
-    elif _HOW_MANY_ASKED.search(question) or _COUNT_AS_GROUND.search(question):
+    elif (
+        _HOW_MANY_ASKED.search(question)
+        or _COUNT_AS_GROUND.search(question)
+        or _COUNT_DESCRIBES.search(question)
+    ):
         return None
     return announced_count(question, MOST_ASKED_ITEMS)
 

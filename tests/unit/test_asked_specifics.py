@@ -41,6 +41,15 @@ def test_a_count_the_question_stands_on_asks_for_no_items() -> None:
     assert asked_item_count("What are the names of the 16 drivers in KAM 360?") == 16
 
 
+def test_a_count_that_describes_the_subject_or_one_thing_asked_asks_for_no_items() -> None:
+    # Seed questions declined because no passage lists 16 drivers or 17 leaders.
+    question = "What's the name of the ZS framework that defines the 16 key drivers?"
+    assert asked_item_count(question) is None
+    assert asked_item_count("What do the 16 drivers in the framework describe?") is None
+    assert asked_item_count("參加研究的那17位領導者，是代表公司哪一層的KAM組織？") is None
+    assert asked_item_count("那17位領導者分別來自哪幾家公司？") == 17
+
+
 def test_a_list_or_one_enumerating_sentence_counts_its_items() -> None:
     assert longest_enumeration([FACTORS]) == 5
     assert longest_enumeration(["Payers weigh cost, outcomes, budget impact and equity."]) == 4
