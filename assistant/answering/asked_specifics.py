@@ -44,7 +44,7 @@ _HOW_MANY_ASKED = re.compile(r"\bhow many\b", re.IGNORECASE)
 # ... nor a count that describes what the question asks about: "the name of the framework that
 # defines the 16 drivers", "What do the 16 drivers describe?".
 _COUNT_DESCRIBES = re.compile(
-    r"\b(?:that|which) (?:\w+ ){1,2}(?:the |its |their )?"
+    r"(?<=\w )(?:that|which) (?:\w+ ){1,2}(?:the |its |their )?"
     r"(?=\d|two|three|four|five|six|seven|eight|nine|ten)"
     r"|\bwhat (?:do|does|did) (?:the|its|their|these|those) "
     r"(?=\d|two|three|four|five|six|seven|eight|nine|ten)",

@@ -48,6 +48,7 @@ def test_a_count_that_describes_the_subject_or_one_thing_asked_asks_for_no_items
     assert asked_item_count("What do the 16 drivers in the framework describe?") is None
     assert asked_item_count("參加研究的那17位領導者，是代表公司哪一層的KAM組織？") is None
     assert asked_item_count("那17位領導者分別來自哪幾家公司？") == 17
+    assert asked_item_count("Which are the 16 key drivers of the framework?") == 16
 
 
 def test_a_list_or_one_enumerating_sentence_counts_its_items() -> None:
