@@ -114,7 +114,8 @@ _PHRASE_END = re.compile(
 )
 _COUNT_WORDS_SKIPPED = re.compile(r"(new|different|total|separate|distinct|individual)")
 _MEASURES_ZH = "個位名家間筆次頁項條則篇本張人場款"
-_COUNT_ZH = re.compile(rf"(?:多少|幾)([{_MEASURES_ZH}])?([\u4e00-\u9fff]{{0,4}})")
+# (幾乎, "almost", counts nothing.)
+_COUNT_ZH = re.compile(rf"(?:多少|幾(?!乎))([{_MEASURES_ZH}])?([\u4e00-\u9fff]{{0,4}})")
 _NUMERAL_ZH = r"(?:\d+(?:[.,]\d+)*|[二三四五六七八九十百千萬兩]+[一二三四五六七八九十]*|半)"
 _CLAUSE = re.compile(r"[,;:.!?，；：。！？、（）()]")
 _NUMBER_EN = re.compile(

@@ -99,3 +99,9 @@ def test_across_languages_the_counted_words_translated_must_meet_a_number() -> N
     # a word the dictionary cannot carry across ("strengths") leaves the benefit of the doubt
     feedback = "How many strengths should each observer name?"
     assert not missing(feedback, (), selection("每位回饋者說出兩項具體優點。"))
+
+
+def test_almost_all_is_no_count_asked() -> None:
+    # seeds_holdout8: "幾乎所有受訪者..." was declined as a count no passage gives.
+    assert counted_thing("幾乎所有受訪者都想升級，這樣做是要滿足誰的需求？") is None
+    assert counted_thing("受訪的有幾位KAM領導者？") is not None
