@@ -35,6 +35,8 @@ from assistant.answering.unknown_names import (
     has_place,
     holds_figures,
     load_places,
+    only_listed,
+    person_whose_words_are_asked,
     unmentioned_places,
 )
 from assistant.index.knowledge_index import chunk_fields
@@ -175,7 +177,8 @@ class AbstentionJudge:
             or (
                 asks_for_a_place(question)
                 and not any(has_place(text, question, self._places) for text in named)
-            ),
+            )
+            or _words_not_held(question, texts),
         )
 
     def _count_missing(self, question: str, kinds: tuple[str, ...], selection: Selection) -> bool:
@@ -245,3 +248,10 @@ class AbstentionJudge:
             and evidence.best_lexical < s.abstain_lexical
             and evidence.covered < s.abstain_coverage
         )
+
+
+def _words_not_held(question: str, texts: Sequence[str]) -> bool:
+    """The question asks what a person said, and the passages only list that person among
+    others (a report's expert panel): what they said is not there."""
+    person = person_whose_words_are_asked(question)
+    return person is not None and only_listed(person, texts)

@@ -265,6 +265,43 @@ def has_person(
     return any(m.group(0) not in question for m in _PERSON_ZH.finditer(text))
 
 
+# "What did Mona Breivik of Takeda tell FirstWord about ...?", "Omar Ehsan 建議...": a
+# person's own words asked for.
+_VERBS_OF_SAYING = (
+    r"say|says|said|tell|tells|told|recommend\w*|suggest\w*|argue\w*|propose\w*|think|thinks|"
+    r"believe\w*|advise\w*"
+)
+_PERSON_SAID = re.compile(
+    rf"\b([A-Z][a-z]+ [A-Z][a-z]+)(?:'s)?(?: of [A-Z][\w&.-]*(?: [A-Z][\w&.-]*){{0,3}})?,? "
+    rf"(?:{_VERBS_OF_SAYING})\b"
+    r"|\b([A-Z][a-z]+ [A-Z][a-z]+)\s*(?:說|表示|建議|認為|提到|講)"
+)
+# After a name in a list of people: a comma, a dash or a bracket, then their title.
+_LISTED_AFTER = re.compile(r"\s*[,–—(-]")
+_LINES = re.compile(r"\n|(?<=[.!?。！？])\s+")
+
+
+def person_whose_words_are_asked(question: str) -> str | None:
+    """The person whose words the question asks for ("What did Scott Symes tell ...?")."""
+    match = _PERSON_SAID.search(question)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def only_listed(name: str, texts: Iterable[str]) -> bool:
+    """Whether the texts name the person, and only as an entry of a list of people ("Mona
+    Breivik, KAM Excellence Manager at Takeda AS, Norway"): nothing they said or did."""
+    found = False
+    for text in texts:
+        for line in _LINES.split(text):
+            at = line.find(name)
+            if at < 0:
+                continue
+            found = True
+            if line[:at].strip(" -•*\t") or not _LISTED_AFTER.match(line[at + len(name) :]):
+                return False
+    return found
+
+
 # A question that asks where by the kind of place ("in which country", "哪個城市") is only
 # answered by evidence that names a country, region or city (``place_names.yaml``) the
 # question does not already name.

@@ -19,6 +19,8 @@ from assistant.answering.unknown_names import (
     has_figure,
     has_name,
     holds_figures,
+    only_listed,
+    person_whose_words_are_asked,
     unmentioned_places,
 )
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
@@ -119,6 +121,23 @@ def test_a_role_that_sets_the_scene_and_a_business_term_are_no_missing_names() -
     assert check.unknown_terms("Should KAMs carry P&L responsibility for payers?") == []
     # A role asked about is checked as before.
     assert check.unknown_terms("What did the CEO say about the KPIs?") == ["CEO"]
+
+
+def test_a_person_only_listed_among_others_said_nothing_the_passages_hold() -> None:
+    """Seed near misses: "What did Scott Symes of Sanofi tell FirstWord about ...?" was
+    answered with the report's expert panel, where he is one line of names and titles."""
+    panel = "The expert panel\n- Scott Symes, NHS KAM Director at Sanofi, UK\n- Omar Ehsan, MD"
+    question = "What did Scott Symes of Sanofi tell FirstWord about NHS metrics?"
+    assert person_whose_words_are_asked(question) == "Scott Symes"
+    assert (
+        person_whose_words_are_asked("FirstWord 的引述裡，Scott Symes 講了什麼？") == "Scott Symes"
+    )
+    assert only_listed("Scott Symes", [panel])
+    # Words of theirs, or a sentence about them, are something to quote.
+    assert not only_listed("Scott Symes", [panel, "Scott Symes said metrics must change."])
+    assert not only_listed("Chris Morgan", ["Chris Morgan is a principal at ZS Associates"])
+    assert not only_listed("Kelly Sandahl", [panel])  # not named at all: other checks judge
+    assert person_whose_words_are_asked("Who sat on the FirstWord expert panel?") is None
 
 
 def test_chinese_place_names_the_knowledge_base_never_mentions_are_unknown() -> None:
