@@ -47,10 +47,11 @@ _SPLIT_ASKED = (
     r"(between|of)|\bpercentages\b|\bhow much of (the |their |a |his |her )?\w+"
 )
 # "What's their email or phone number?", "聯絡電話": contact details asked for.
-# ("Were the interviews by phone?", "用電話還是視訊" ask for a method, not contact details.)
+# ("Were the interviews by phone?", "用電話還是視訊" ask for a method and "How do I follow up on
+# their email?" for advice, not contact details.)
 _CONTACT_ASKED = (
     r"\b((e-?mail|phone|telephone|fax) (number|address)(es|s)?|contact (details|information|"
-    r"number)|((their|his|her|its)|what(?:'s| is)? the) (e-?mail|phone|telephone)\b(?! (call|"
+    r"number)|what(?:'s| is| are)? (their|his|her|its|the) (e-?mail|phone|telephone)\b(?! (call|"
     r"interview|survey|campaign)s?))|電話號碼|聯絡電話|郵件地址|電子信箱|聯絡方式|聯繫方式"
 )
 # "What typical sales cycle length ...?": a span of time asked without "how long".

@@ -252,6 +252,7 @@ def test_contact_details_asked_for_need_an_address_or_a_number() -> None:
         "Were the interviews done by phone or in person?",
         "訪談是用電話、視訊還是面對面進行的？",
         "Mention it in the same email.",
+        "The P&T chair ignored my message. How do I follow up on their email?",
     ):
         assert "contact" not in figure_kinds(method), method
 
