@@ -34,20 +34,18 @@ _ASKS_FOR_ITEMS_ZH = re.compile(r"哪(些|幾|[二兩三四五六七八九十\d]
 # In English, a count the question takes as its ground asks for no items: "Out of the 16
 # drivers, in how many ...", "how many of the 17 leaders ...", "which of the five ..." (but
 # "the names of the 16 drivers" asks for 16).
+_COUNT_AHEAD = r"(?=\d|two|three|four|five|six|seven|eight|nine|ten)"  # a count follows
 _COUNT_AS_GROUND = re.compile(
     r"\b(?:out of|among|(?:which|one|each|any|none) (?:one )?of)\s+"
-    r"(?:the|its|their|these|those|all)?\s*"
-    r"(?=\d|two|three|four|five|six|seven|eight|nine|ten)",
+    r"(?:the|its|their|these|those|all)?\s*" + _COUNT_AHEAD,
     re.IGNORECASE,
 )
 _HOW_MANY_ASKED = re.compile(r"\bhow many\b", re.IGNORECASE)
 # ... nor a count that describes what the question asks about: "the name of the framework that
 # defines the 16 drivers", "What do the 16 drivers describe?".
 _COUNT_DESCRIBES = re.compile(
-    r"(?<=\w )(?:that|which) (?:\w+ ){1,2}(?:the |its |their )?"
-    r"(?=\d|two|three|four|five|six|seven|eight|nine|ten)"
-    r"|\bwhat (?:do|does|did) (?:the|its|their|these|those) "
-    r"(?=\d|two|three|four|five|six|seven|eight|nine|ten)",
+    rf"(?<=\w )(?:that|which) (?:\w+ ){{1,2}}(?:the |its |their )?{_COUNT_AHEAD}"
+    rf"|\bwhat (?:do|does|did) (?:the|its|their|these|those) {_COUNT_AHEAD}",
     re.IGNORECASE,
 )
 

@@ -63,7 +63,8 @@ class Evidence:
     content_terms: int = 0
     items_missing: bool = False  # asks for N items; no passage enumerates that many
     years_missing: tuple[str, ...] = ()  # years the question names that no passage mentions
-    # asks for a name (a person, a place); the strongest evidence names nothing new of that kind
+    # asks for a name (a person, a place); the strongest evidence names nothing new of that kind;
+    # or asks what a person said, and the passages only list that person among others
     name_missing: bool = False
     count_missing: bool = False  # asks how many of a thing; the evidence counts no such thing
 
