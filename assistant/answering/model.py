@@ -29,6 +29,11 @@ class Citation:
 class AnswerSentence:
     text: str
     citations: tuple[int, ...]
+    # Extractive answers: the sentence comes straight after the one before it in the same
+    # passage (an excerpt reads on; otherwise a gap is marked).
+    follows: bool = False
+    # ... and is an item of a list there (shown as one)
+    item: bool = False
 
 
 @dataclass

@@ -25,10 +25,11 @@ from assistant.answering.list_tail import with_list_tail
 from assistant.answering.model import Answer, AnswerSentence, Citation
 from assistant.answering.model_check import ModelCheck
 from assistant.answering.passage_context import with_following_sentences
-from assistant.answering.render import render_answer, render_closest, render_prose
+from assistant.answering.render import as_list_line, render_answer, render_closest, render_prose
 from assistant.answering.support import (
     SupportScorer,
     clean_sentence,
+    passage_units,
     strip_citation_marks,
     token_overlap,
 )
@@ -299,8 +300,26 @@ class AnswerService:
         # Rows a whole table brings after its intro are not shown a second time on their own
         # (the same table can reach the answer through the next passage too).
         table_rows = {row for items in continuations.values() for row in items if is_table_row(row)}
+        # Where the next sentence would stand if the excerpt reads straight on.
+        next_at: tuple[int, int] | None = None
+        units: dict[int, list[tuple[str, bool]]] = {}
+
+        def is_item(c: Candidate) -> bool:
+            """A list item in its passage (the composer's units of it, as it numbered them)."""
+            if c.passage_index not in units:
+                text = answer.passages[c.passage_index].text
+                units[c.passage_index] = passage_units(text, keep_items=True)
+            flagged = units[c.passage_index]
+            return c.position < len(flagged) and flagged[c.position][1]
+
         for group in _table_groups(shown):
-            first = group[0]
+            first, last = group[0], group[-1]
+            follows = next_at == (first.passage_index, first.position)
+            items = continuations.get((first.passage_index, first.position), [])
+            next_at = (
+                last.passage_index,
+                last.position + 1 + (len(items) if len(group) == 1 else 0),
+            )
             if len(group) > 1 or is_table_row(first.text):
                 rows = [c.text for c in group]
                 if set(rows) <= table_rows:
@@ -308,17 +327,16 @@ class AnswerService:
                 table = small_table(answer.passages[first.passage_index].text, rows)
                 table = table or "\n".join(rows)
                 n = self._cite(first.passage_index, table, answer.passages, numbering, citations)
-                sentences.append(AnswerSentence(table, (n,)))
+                sentences.append(AnswerSentence(table, (n,), follows))
                 continue
             n = self._cite(first.passage_index, first.text, answer.passages, numbering, citations)
-            items = continuations.get((first.passage_index, first.position), [])
             if items and all(is_table_row(item) for item in items):  # an intro to a table
                 table = small_table(answer.passages[first.passage_index].text, items)
-                sentences.append(AnswerSentence(first.text, (n,)))
-                sentences.append(AnswerSentence(table or "\n".join(items), (n,)))
+                sentences.append(AnswerSentence(first.text, (n,), follows))
+                sentences.append(AnswerSentence(table or "\n".join(items), (n,), True))
                 continue
-            text = first.text + "".join(f"\n  - {item}" for item in items)
-            sentences.append(AnswerSentence(text, (n,)))
+            text = first.text + "".join(f"\n{as_list_line(item)}" for item in items)
+            sentences.append(AnswerSentence(text, (n,), follows, is_item(first)))
         self._settle(answer, sentences, citations, "extractive", notice)
 
     @staticmethod

@@ -2,10 +2,11 @@
 Chromium through Playwright), in English and in Traditional Chinese.
 
 - The answer to a question whose evidence is a row of a Markdown table in the bundled corpus
-  shows a real table (the table's header cells, then the chosen row) followed by its source
-  mark, never a raw "| a | b |" line; the Sources panel lists the document the mark points to.
+  shows a real table (the table's header cells, then the chosen row) under its excerpt's
+  heading, which names the document in bold and carries the source mark; never a raw
+  "| a | b |" line; the Sources panel lists the document the mark points to.
 - The answer to a question whose evidence is a bulleted list under a short introducing line
-  ("Evidence that convinces nursing leaders:") shows that line and every item of the list, as
+  ("Evidence that convinces nursing leaders:") shows that line, then every item of the list as
   list items, not only the items nearest the question.
 
 The app runs over the bundled ``corpus/`` with the default embeddings (the real ensemble,
@@ -48,26 +49,32 @@ CASES = {
 }
 
 # The bubble as the browser drew it: its text lines, every table (header and body cells),
-# and for each table the source marks in the blocks right after it (before the next table or
-# paragraph of text that is not only marks).
+# and for each table the nearest block before it that holds source marks (its excerpt's
+# heading): that block's text, its bold text and its marks.
 BUBBLE_JS = """(bubble) => {
   const tables = [...bubble.querySelectorAll('table')].map(table => {
     let block = table;
     while (block.parentElement && block.parentElement !== bubble
-           && !block.nextElementSibling) block = block.parentElement;
-    const after = [];
-    for (let next = block.nextElementSibling; next; next = next.nextElementSibling) {
-      if (next.querySelector('table') || next.tagName === 'TABLE') break;
-      const links = [...next.querySelectorAll('a[href^="#source-"]')];
-      after.push({text: next.innerText.trim(), marks: links.map(a => a.getAttribute('href'))});
-      if (links.length) break;
+           && !block.previousElementSibling) block = block.parentElement;
+    let heading = null;
+    for (let prev = block.previousElementSibling; prev; prev = prev.previousElementSibling) {
+      if (prev.querySelector('table') || prev.tagName === 'TABLE') break;
+      const links = [...prev.querySelectorAll('a[href^="#source-"]')];
+      if (links.length) {
+        heading = {
+          text: prev.innerText.trim(),
+          bold: [...prev.querySelectorAll('strong')].map(b => b.innerText.trim()),
+          marks: links.map(a => a.getAttribute('href')),
+        };
+        break;
+      }
     }
     return {
       head: [...table.querySelectorAll('thead th')].map(c => c.innerText.trim()),
       rows: [...table.querySelectorAll('tbody tr')]
         .map(r => [...r.querySelectorAll('td')].map(c => c.innerText.trim())),
       visible: table.getBoundingClientRect().width > 0 && table.getBoundingClientRect().height > 0,
-      after,
+      heading,
     };
   });
   return {text: bubble.innerText, html: bubble.innerHTML, tables};
@@ -167,20 +174,20 @@ def test_a_table_row_in_an_answer_is_shown_as_a_table_with_its_source_mark(
     # No Markdown table syntax left as text anywhere in the message.
     assert raw_table_lines(shown["text"]) == [], (raw_table_lines(shown["text"]), shown["text"])
     assert "---" not in shown["text"], shown["text"]
-    # The table's source mark follows it at once, as a block of its own, and points to the
-    # document the table comes from, which the Sources panel lists.
-    assert table["after"], ("nothing after the table", shown["html"])
-    first = table["after"][0]
-    marks = first["marks"]
-    assert marks, ("no source mark right after the table", table["after"], shown["html"])
-    assert re.fullmatch(r"(\[\d{1,2}\]\s*)+", first["text"]), (
-        "the mark after the table is not a block of its own",
-        first,
-    )
+    # The table sits under its excerpt's heading: the document named in bold, then the source
+    # mark, which points to the document the table comes from, listed in the Sources panel.
+    heading = table["heading"]
+    assert heading, ("no excerpt heading with a source mark before the table", shown["html"])
+    marks = heading["marks"]
+    assert heading["bold"] and heading["bold"][0], heading
+    # the heading is a line of its own: the document in bold, then the mark
+    assert re.fullmatch(r".+?(\s*\[\d{1,2}\])+", heading["text"].split("\n")[0]), heading
+    assert heading["text"].startswith(heading["bold"][0]), heading
     for href in marks:
         target = page.locator(f"#kam-sources {href}")
         expect(target).to_be_visible()
         expect(target).to_contain_text(source)
+        expect(target).to_contain_text(heading["bold"][0].split(" — ")[0])
     sources_panel = page.locator("#kam-sources")
     expect(sources_panel.locator(".kam-source").first).to_be_visible()
     assert_no_error(page, script_errors, "checked")
@@ -224,20 +231,16 @@ def test_a_list_in_an_answer_is_shown_whole_under_its_introducing_line(
         text.strip()
         for text in bubble.locator("li").evaluate_all("(items) => items.map(i => i.innerText)")
     ]
-    print(f"\n[{language}] list items shown:\n" + "\n".join(shown))
-    # the introducing line, then every item, each as a list item of its own and in order
-    # (the last item carries the source mark: "... comparable units. [1]")
-    lines = [
-        re.sub(r"(\s*\[\d{1,2}\])+$", "", line.strip())
-        for text in shown
-        for line in text.split("\n")
-        if line.strip()
-    ]
-    assert intro in lines, (intro, shown)
+    text = bubble.inner_text()
+    print(f"\n[{language}] answer shown:\n{text}\n[{language}] list items:\n" + "\n".join(shown))
+    # every item as a list item of its own, in order
+    lines = [line.strip() for item in shown for line in item.split("\n") if line.strip()]
     positions = [lines.index(item) if item in lines else -1 for item in items]
     assert -1 not in positions, (items, shown)
     assert positions == sorted(positions), (positions, shown)
-    assert lines.index(intro) < positions[0], shown
+    # the introducing line above them, as the excerpt's text (not an item)
+    assert intro in text and intro not in lines, (intro, text)
+    assert text.index(intro) < text.index(items[0]), text
     assert_no_error(page, script_errors, "checked")
     page.context.close()
 

@@ -3,10 +3,11 @@ not as a raw '| a | b |' line."""
 
 from __future__ import annotations
 
-from assistant.answering.model import AnswerSentence
+from assistant.answering.model import AnswerSentence, Citation
 from assistant.answering.render import render_answer
 from assistant.answering.tables import is_table_row, small_table
 from assistant.prompts import Messages, default_library
+from assistant.retrieval.search import Passage
 
 PASSAGE = """醫院的決策單位如下：
 
@@ -32,15 +33,33 @@ def test_rows_without_a_header_are_left_as_they_are() -> None:
     assert is_table_row("| a | b |") and not is_table_row("| --- | --- |")
 
 
-def test_a_table_renders_as_a_block_with_its_source_mark() -> None:
+def test_a_table_renders_as_a_block_under_its_excerpt_heading() -> None:
     table = small_table(PASSAGE, ["| 藥劑部 | 品項數與庫存 |"])
+    passage = Passage(
+        "p1",
+        PASSAGE,
+        1.0,
+        "decision-unit.md",
+        "醫院決策單位",
+        "角色",
+        None,
+        "zh-Hant",
+        "md",
+        "internal",
+    )
     text = render_answer(
-        "根據知識庫：", [AnswerSentence(table, (1,))], [], Messages(default_library()), "zh-Hant"
+        "根據知識庫：",
+        [AnswerSentence(table, (1,))],
+        [Citation(1, passage, table)],
+        Messages(default_library()),
+        "zh-Hant",
     )
     lines = text.splitlines()
     header = lines.index("| 角色 | 主要關注 |")
-    assert lines[header - 1] == "" and lines[header + 1] == "| --- | --- |"
-    assert lines[header + 2] == "| 藥劑部 | 品項數與庫存 |" and "[1]" in lines[header + 3 :]
+    # the excerpt's heading names the document and section with the mark, then the table
+    assert lines[header - 2] == "**醫院決策單位 — 角色** [1]" and lines[header - 1] == ""
+    assert lines[header + 1] == "| --- | --- |" and lines[header + 2] == "| 藥劑部 | 品項數與庫存 |"
+    assert lines[header + 3] == "" and lines[header + 4] == "資料來源："
     assert not any(line.startswith("- |") for line in lines)
 
 
