@@ -49,6 +49,19 @@ def test_a_named_patients_diagnosis_is_patient_data() -> None:
     assert guard.check("What did Mrs. Lin say about the formulary meeting?") is None
 
 
+def test_a_patient_named_in_chinese_is_patient_data_and_patient_outcomes_are_not() -> None:
+    guard = ComplianceGuard(default_library())
+    named = "病人林小華，上週回診時抱怨副作用，我可以把這件事寫進客戶計畫嗎？"
+    assert guard.check(named).rule == "patient-data"
+    # seeds_holdout16's seeds16-ans-xzh-07 (refused when scored): 病人結果 is "patient outcomes"
+    for question in (
+        "客戶說他們在乎的是病人結果，我們在乎的是用量，感覺談不攏。Chris Morgan說創造雙方共同價值的"
+        "關鍵通常來自哪裡？",
+        "如果違反個人資料保護法外洩病人資料，公司最高會被罰多少錢？",
+    ):
+        assert guard.check(question) is None, question
+
+
 @pytest.mark.parametrize(
     "question",
     [
