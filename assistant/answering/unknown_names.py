@@ -29,6 +29,25 @@ _SCENE_ROLE = re.compile(
     rf"\b({_COMPANY_ROLES})('s)? (asks|assumes|wants|thinks|believes|insists|expects|needs|"
     r"argues|keeps|has asked|is asking|would like)\b"
 )
+# The asker's own company's roles ("asking our CEO to sponsor ...", 我們的GM) set the scene too:
+# no document names them.
+_OWN_ROLE = re.compile(
+    rf"(?:\b(?:our|my|your) |我們公司的?|我們的?|我的)({_COMPANY_ROLES})(?![A-Za-z])"
+)
+# Where the asker works ("We're a KAM team in Taiwan", "here in Taiwan", 我們在台灣做KAM) is the
+# question's scene, not a place it asks about.
+_OWN_PLACE = re.compile(
+    r"\b(?:[Ww]e|I)(?:'re|'m| are| am| work| operate| sell| live)(?: [\w-]+){0,4} in "
+    r"((?:[A-Z][a-z]+ ?){1,3})"
+    r"|\bhere in ((?:[A-Z][a-z]+ ?){1,3})"
+    r"|(?:我們|我|我們公司|我們團隊|本公司)(?:目前|主要|是)?在([\u4e00-\u9fff]{2,4}?)(?:做|從事|負責|當|擔任|工作|推|的)"
+)
+# Months and days of the week: a date's words, not names the knowledge base must know (a question
+# asking for a date is checked for one).
+_CALENDAR = re.compile(
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+)
 # "what is the (usual) starting dose", "what one-year retention rate", "what discount": the
 # thing asked for is a figure.
 _WHAT_THE = r"what (is |are |was |were |would be )?(the |a |an |our |their )?(\w[\w-]* ){0,2}"
@@ -448,11 +467,15 @@ class CoverageChecker:
         word in any case; a lone capitalised word must appear capitalised somewhere. Chinese
         names of places the knowledge base never mentions count too."""
         matches = list(_LATIN_WORD.finditer(question))
-        scene_roles = {m.start() for m in _SCENE_ROLE.finditer(question)}
+        scene_roles = {m.start(1) for m in _SCENE_ROLE.finditer(question)}
+        scene_roles |= {m.start(1) for m in _OWN_ROLE.finditer(question)}
+        own_places = _own_places(question)
         unknown: list[str] = []
         for i, match in enumerate(matches):
             word = _POSSESSIVE.sub("", match.group())
-            if word in _BUSINESS_TERMS or match.start() in scene_roles:
+            if word in _BUSINESS_TERMS or _CALENDAR.fullmatch(word) or match.start() in scene_roles:
+                continue
+            if any(start <= match.start() < end for start, end in own_places):
                 continue
             proper = word[0].isupper() and not _SENTENCE_START.search(question[: match.start()])
             acronym = len(word) >= 2 and word.isupper() and word not in _COMMON_CAPS
@@ -466,9 +489,21 @@ class CoverageChecker:
             if not self._known(word, lone):
                 unknown.append(_whole_name(question, matches, i, word))
         for place in self._unmentioned:  # longest names first: "中國大陸", not also "中國"
-            if place in question and not any(place in found for found in unknown):
+            if place not in question or any(place in found for found in unknown):
+                continue
+            named_at = [m.start() for m in re.finditer(re.escape(place), question)]
+            if any(not any(a <= at < b for a, b in own_places) for at in named_at):
                 unknown.append(place)
         return list(dict.fromkeys(unknown))
+
+
+def _own_places(question: str) -> list[tuple[int, int]]:
+    """Where the question names the place the asker works in (spans of the place's words)."""
+    spans = []
+    for match in _OWN_PLACE.finditer(question):
+        group = next(g for g in (1, 2, 3) if match.group(g))
+        spans.append((match.start(group), match.end(group)))
+    return spans
 
 
 def _capitalised_neighbour(text: str, word: re.Match[str], other: re.Match[str]) -> bool:

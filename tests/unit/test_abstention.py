@@ -149,6 +149,24 @@ def test_chinese_place_names_the_knowledge_base_never_mentions_are_unknown() -> 
     assert check.unknown_terms("美國的醫院怎麼採購？") == []
 
 
+def test_the_askers_own_place_roles_and_dates_set_the_scene() -> None:
+    """seeds_holdout16 questions declined when scored: "never mentions September" (when a plan
+    is finalised), "never mentions CEO" (asking our CEO to sponsor the programme), 「知識庫中沒有
+    提到 台灣」 (我們在台灣做KAM: where the asker works)."""
+    check = checker()
+    question = "Our brand team finalises the plan in September. What should KAMs do about it?"
+    assert check.unknown_terms(question) == []
+    assert check.unknown_terms("I'm asking our CEO to sponsor the KAM programme. Why?") == []
+    assert check.unknown_terms("我們的CEO想知道KAM要怎麼衡量？") == []
+    assert check.unknown_terms("我們在新加坡做KAM，醫院藥事委員會怎麼審查新藥？") == []
+    assert check.unknown_terms("We're a small KAM team in Ruritania. Where do we start?") == []
+    # A place or a role asked about is still checked, also beside the asker's own.
+    assert check.unknown_terms("新加坡的醫院藥事委員會怎麼審查新藥？") == ["新加坡"]
+    assert check.unknown_terms("我們在新加坡做KAM，新加坡的醫院怎麼採購？") == ["新加坡"]
+    assert check.unknown_terms("How do payers in Ruritania judge value?") == ["Ruritania"]
+    assert check.unknown_terms("What did the CEO of Ruritania Pharma say?") != []
+
+
 # -- figures ---------------------------------------------------------------------------------
 
 
