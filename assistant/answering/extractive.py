@@ -199,6 +199,7 @@ class Candidate:
     relevance: float
     semantic: float
     lexical: float
+    item: bool = False  # an item of a list in its passage
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,7 @@ class ExtractiveComposer:
 
         def scored_with(weights: np.ndarray) -> list[Candidate]:
             return [
-                Candidate(i, j, t, float(r), float(s), float(lx))
+                Candidate(i, j, t, float(r), float(s), float(lx), by_passage[i][j][1])
                 for (i, j, t), r, s, lx in zip(
                     candidates, base * weights, semantic, lexical, strict=True
                 )
@@ -539,7 +540,9 @@ def _with_whole_lists(
                 leads = [
                     at.get(
                         (candidate.passage_index, intro),
-                        replace(candidate, position=intro, text=units[intro][0]),
+                        replace(
+                            candidate, position=intro, text=units[intro][0], item=units[intro][1]
+                        ),
                     )
                 ]
             elif first == 0 and last > first:

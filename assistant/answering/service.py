@@ -29,7 +29,6 @@ from assistant.answering.render import as_list_line, render_answer, render_close
 from assistant.answering.support import (
     SupportScorer,
     clean_sentence,
-    passage_units,
     strip_citation_marks,
     token_overlap,
 )
@@ -302,16 +301,6 @@ class AnswerService:
         table_rows = {row for items in continuations.values() for row in items if is_table_row(row)}
         # Where the next sentence would stand if the excerpt reads straight on.
         next_at: tuple[int, int] | None = None
-        units: dict[int, list[tuple[str, bool]]] = {}
-
-        def is_item(c: Candidate) -> bool:
-            """A list item in its passage (the composer's units of it, as it numbered them)."""
-            if c.passage_index not in units:
-                text = answer.passages[c.passage_index].text
-                units[c.passage_index] = passage_units(text, keep_items=True)
-            flagged = units[c.passage_index]
-            return c.position < len(flagged) and flagged[c.position][1]
-
         for group in _table_groups(shown):
             first, last = group[0], group[-1]
             follows = next_at == (first.passage_index, first.position)
@@ -336,7 +325,7 @@ class AnswerService:
                 sentences.append(AnswerSentence(table or "\n".join(items), (n,), True))
                 continue
             text = first.text + "".join(f"\n{as_list_line(item)}" for item in items)
-            sentences.append(AnswerSentence(text, (n,), follows, is_item(first)))
+            sentences.append(AnswerSentence(text, (n,), follows, first.item))
         self._settle(answer, sentences, citations, "extractive", notice)
 
     @staticmethod

@@ -475,7 +475,7 @@ class CoverageChecker:
             word = _POSSESSIVE.sub("", match.group())
             if word in _BUSINESS_TERMS or _CALENDAR.fullmatch(word) or match.start() in scene_roles:
                 continue
-            if any(start <= match.start() < end for start, end in own_places):
+            if _inside(own_places, match.start()):
                 continue
             proper = word[0].isupper() and not _SENTENCE_START.search(question[: match.start()])
             acronym = len(word) >= 2 and word.isupper() and word not in _COMMON_CAPS
@@ -492,7 +492,7 @@ class CoverageChecker:
             if place not in question or any(place in found for found in unknown):
                 continue
             named_at = [m.start() for m in re.finditer(re.escape(place), question)]
-            if any(not any(a <= at < b for a, b in own_places) for at in named_at):
+            if any(not _inside(own_places, at) for at in named_at):
                 unknown.append(place)
         return list(dict.fromkeys(unknown))
 
@@ -504,6 +504,10 @@ def _own_places(question: str) -> list[tuple[int, int]]:
         group = next(g for g in (1, 2, 3) if match.group(g))
         spans.append((match.start(group), match.end(group)))
     return spans
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    return any(start <= at < end for start, end in spans)
 
 
 def _capitalised_neighbour(text: str, word: re.Match[str], other: re.Match[str]) -> bool:
