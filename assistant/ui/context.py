@@ -9,11 +9,12 @@ from typing import Any
 
 from assistant.admin.document_library import DocumentLibrary
 from assistant.admin.users import User, UserDirectory
-from assistant.errors import KamError
+from assistant.errors import KamError, NoticeError
 from assistant.evaluation.feedback import FeedbackStore
 from assistant.prompts import PromptLibrary
 from assistant.retrieval.search import SearchFilters
 from assistant.services import Services
+from assistant.ui.errors import F, friendly, request_in
 from assistant.ui.hardening import LoginThrottle
 from assistant.ui.indexing import FirstStartIndexer
 from assistant.ui.inputs import UserSlots
@@ -138,6 +139,18 @@ class AppContext:
         import gradio as gr
 
         gr.Warning(self.labels.get(key, self.language(request), **values))
+
+    def friendly(self, fn: F) -> F:
+        """A handler whose problems reach the page as messages in its language."""
+        return friendly(fn, self._problem_text)
+
+    def _problem_text(self, exc: Exception, args: tuple, kwargs: dict) -> str:
+        language = self.language(request_in(args, kwargs))
+        if isinstance(exc, NoticeError):
+            return self.notices.say(exc.notice, language)
+        if isinstance(exc, KamError):
+            return str(exc)
+        return self.labels.get("error_unexpected", language)
 
     def say(self, request: Any, key: str, **values: Any) -> str:
         """A label in the request's page language."""

@@ -13,7 +13,6 @@ from assistant.ui.api import admin as admin_api
 from assistant.ui.api import chat as chat_api
 from assistant.ui.api import coach as coach_api
 from assistant.ui.context import AppContext
-from assistant.ui.errors import friendly
 
 
 def register_api(ctx: AppContext) -> None:
@@ -37,13 +36,13 @@ Endpoints = tuple[Callable[..., Any], ...]
 def _coach_endpoints(ctx: AppContext) -> Endpoints:
     """A value proposition or a KPI set reviewed."""
 
-    @friendly
+    @ctx.friendly
     def coach_value_prop(
         account: dict, draft: str, rewrite: bool = False, request: gr.Request = None
     ) -> dict:
         return coach_api.review_value_prop(ctx, ctx.user(request), account, draft, rewrite)
 
-    @friendly
+    @ctx.friendly
     def coach_metrics(account: dict, kpis: list, request: gr.Request = None) -> dict:
         return coach_api.review_kpis(ctx, ctx.user(request), account, kpis)
 
@@ -53,19 +52,19 @@ def _coach_endpoints(ctx: AppContext) -> Endpoints:
 def _roleplay_endpoints(ctx: AppContext) -> Endpoints:
     """The scenarios, and a role-play session started, spoken in and ended."""
 
-    @friendly
+    @ctx.friendly
     def roleplay_scenarios(request: gr.Request) -> list:
         return coach_api.scenarios(ctx, ctx.user(request))
 
-    @friendly
+    @ctx.friendly
     def roleplay_start(scenario_id: str, request: gr.Request = None) -> dict:
         return coach_api.start_session(ctx, ctx.user(request), scenario_id)
 
-    @friendly
+    @ctx.friendly
     def roleplay_say(session_id: str, text: str, request: gr.Request = None) -> dict:
         return coach_api.say(ctx, ctx.user(request), session_id, text)
 
-    @friendly
+    @ctx.friendly
     def roleplay_end(session_id: str, request: gr.Request = None) -> dict:
         return coach_api.end_session(ctx, ctx.user(request), session_id)
 
@@ -75,15 +74,15 @@ def _roleplay_endpoints(ctx: AppContext) -> Endpoints:
 def _trainer_endpoints(ctx: AppContext) -> Endpoints:
     """What the Trainer tab does: sessions, a session, an override, progress, a scenario."""
 
-    @friendly
+    @ctx.friendly
     def trainer_sessions(trainee: str = "", request: gr.Request = None) -> list:
         return coach_api.sessions(ctx, ctx.user(request), trainee or None)
 
-    @friendly
+    @ctx.friendly
     def trainer_session(session_id: str, request: gr.Request = None) -> dict:
         return coach_api.session_detail(ctx, ctx.user(request), session_id)
 
-    @friendly
+    @ctx.friendly
     def trainer_override(
         session_id: str,
         criterion_id: str,
@@ -94,11 +93,11 @@ def _trainer_endpoints(ctx: AppContext) -> Endpoints:
         user = ctx.user(request)
         return coach_api.override(ctx, user, session_id, criterion_id, result, comment)
 
-    @friendly
+    @ctx.friendly
     def trainer_progress(trainee: str, request: gr.Request = None) -> dict:
         return coach_api.progress(ctx, ctx.user(request), trainee)
 
-    @friendly
+    @ctx.friendly
     def scenario_save(yaml_text: str, request: gr.Request = None) -> dict:
         return coach_api.save_scenario(ctx, ctx.user(request), yaml_text)
 
@@ -108,11 +107,11 @@ def _trainer_endpoints(ctx: AppContext) -> Endpoints:
 def _chat_endpoints(ctx: AppContext) -> Endpoints:
     """The status line, an answer (streamed), a search, feedback on an answer."""
 
-    @friendly
+    @ctx.friendly
     def status(request: gr.Request) -> dict:
         return chat_api.status(ctx, ctx.user(request))
 
-    @friendly
+    @ctx.friendly
     def ask(
         question: str,
         history: list | None = None,
@@ -125,7 +124,7 @@ def _chat_endpoints(ctx: AppContext) -> Endpoints:
             ctx, user, question, history or [], doc_types or [], languages or []
         )
 
-    @friendly
+    @ctx.friendly
     def search(
         query: str,
         k: int = 5,
@@ -136,7 +135,7 @@ def _chat_endpoints(ctx: AppContext) -> Endpoints:
         user = ctx.user(request)
         return chat_api.search(ctx, user, query, int(k), doc_types or [], languages or [])
 
-    @friendly
+    @ctx.friendly
     def feedback(
         question: str,
         answer: str,
@@ -159,19 +158,19 @@ def _library_endpoints(ctx: AppContext) -> Endpoints:
     """The documents, a document's chunks, a document deleted, the library re-indexed.
     (Uploads go through the Library tab's ``upload`` event, named there.)"""
 
-    @friendly
+    @ctx.friendly
     def documents(request: gr.Request) -> list:
         return admin_api.list_documents(ctx, ctx.user(request))
 
-    @friendly
+    @ctx.friendly
     def document_chunks(doc_hash: str, request: gr.Request = None) -> list:
         return admin_api.document_chunks(ctx, ctx.user(request), doc_hash)
 
-    @friendly
+    @ctx.friendly
     def delete_document(doc_hash: str, request: gr.Request = None) -> list:
         return admin_api.delete_document(ctx, ctx.user(request), doc_hash)
 
-    @friendly
+    @ctx.friendly
     def reindex(request: gr.Request) -> list:
         return admin_api.reindex(ctx, ctx.user(request))
 
@@ -181,16 +180,16 @@ def _library_endpoints(ctx: AppContext) -> Endpoints:
 def _evaluation_endpoints(ctx: AppContext) -> Endpoints:
     """The question sets, the feedback as draft questions, an evaluation run."""
 
-    @friendly
+    @ctx.friendly
     def question_sets(request: gr.Request) -> list:
         ctx.require_trainer(ctx.user(request))
         return admin_api.question_sets(ctx.services.settings.evals_dir)
 
-    @friendly
+    @ctx.friendly
     def feedback_drafts(request: gr.Request) -> str:
         return admin_api.feedback_drafts(ctx, ctx.user(request))
 
-    @friendly
+    @ctx.friendly
     def run_eval(set_name: str, request: gr.Request = None) -> dict[str, Any]:
         result = admin_api.run_evaluation(ctx, ctx.user(request), set_name)
         return {k: v for k, v in result.items() if k not in ("json", "report", "plots")}

@@ -12,7 +12,6 @@ from assistant.ui import widgets
 from assistant.ui.api import chat as chat_api
 from assistant.ui.api.chat import DOC_TYPES, SOURCE_LANGUAGES
 from assistant.ui.context import AppContext
-from assistant.ui.errors import friendly
 from assistant.ui.labels import Labels
 from assistant.ui.render import bubble_text, markdown_safe, sources_html
 
@@ -145,7 +144,7 @@ def _wire_answers(
     """Send (or Enter) streams the answer into the chat and its sources into the panel; clear
     forgets the conversation."""
 
-    @friendly
+    @ctx.friendly
     def respond(message, shown, turns, types, langs, request: gr.Request):
         user = ctx.user(request)
         message = (message or "").strip() if isinstance(message, str) else message
@@ -198,7 +197,7 @@ def _wire_feedback(ctx: AppContext, row: FeedbackRow, state: ChatState) -> None:
     """Thumbs up or down records feedback on the last answer (with the checkbox and comment)."""
 
     def make_feedback(rating: int):
-        @friendly
+        @ctx.friendly
         def record(answer, wrong, note, request: gr.Request):
             user = ctx.user(request)
             if not answer:

@@ -12,7 +12,6 @@ from assistant.coaching.common.account import ACCOUNT_TYPES
 from assistant.ui import widgets
 from assistant.ui.api import coach as coach_api
 from assistant.ui.context import AppContext
-from assistant.ui.errors import friendly
 from assistant.ui.labels import Labels
 from assistant.ui.render import markdown_safe
 
@@ -156,7 +155,7 @@ def _wire_value_prop(ctx: AppContext, form: ValuePropForm) -> None:
     """Review: the draft scored against the rubric (and rewritten if asked), the canvas, and
     the canvas (or the feedback) as a file."""
 
-    @friendly
+    @ctx.friendly
     def run_review(request: gr.Request, *values):
         *fields, text, wants_rewrite = values
         if not (text or "").strip():
@@ -186,7 +185,7 @@ def _wire_value_prop(ctx: AppContext, form: ValuePropForm) -> None:
 def _wire_metrics(ctx: AppContext, form: MetricsForm) -> None:
     """Check: the KPI table reviewed, the scorecard shown and exported as CSV and Markdown."""
 
-    @friendly
+    @ctx.friendly
     def run_metrics(request: gr.Request, *values):
         *fields, table = values
         rows = table.values.tolist() if hasattr(table, "values") else list(table or [])
@@ -216,7 +215,7 @@ def _wire_metrics(ctx: AppContext, form: MetricsForm) -> None:
 def _scenario_loader(ctx: AppContext):
     """The handler that fills the scenario choices (the first one chosen) when a page opens."""
 
-    @friendly
+    @ctx.friendly
     def load_scenarios(request: gr.Request):
         items = coach_api.scenarios(ctx, ctx.user(request))
         choices = [(f"{s['title']} ({s['language']}, {s['difficulty']})", s["id"]) for s in items]
@@ -229,7 +228,7 @@ def _wire_roleplay(ctx: AppContext, panel: RolePlayPanel) -> None:
     """Start opens a session with the persona's first line; say (or Enter) sends a line and
     shows the reply; end scores the session."""
 
-    @friendly
+    @ctx.friendly
     def begin(scenario_id, request: gr.Request):
         if not scenario_id:
             ctx.hint(request, "hint_choose_scenario")
@@ -238,7 +237,7 @@ def _wire_roleplay(ctx: AppContext, panel: RolePlayPanel) -> None:
         opening = [{"role": "assistant", "content": markdown_safe(started["persona"])}]
         return started["session_id"], opening, "", opening
 
-    @friendly
+    @ctx.friendly
     def speak(session_id, text, shown, request: gr.Request):
         if session_id is None:
             ctx.hint(request, "hint_start_session")
@@ -254,7 +253,7 @@ def _wire_roleplay(ctx: AppContext, panel: RolePlayPanel) -> None:
         ]
         return shown, "", shown
 
-    @friendly
+    @ctx.friendly
     def finish(session_id, request: gr.Request):
         if session_id is None:
             ctx.hint(request, "hint_start_session")

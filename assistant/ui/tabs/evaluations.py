@@ -14,7 +14,6 @@ import gradio as gr
 from assistant.ui import widgets
 from assistant.ui.api import admin as admin_api
 from assistant.ui.context import AppContext
-from assistant.ui.errors import friendly
 from assistant.ui.labels import Labels
 from assistant.ui.render import markdown_safe
 
@@ -102,7 +101,7 @@ def _results(labels: Labels) -> EvalResults:
 def _wire_feedback_export(ctx: AppContext, export: gr.Button, drafts: gr.File) -> None:
     """Export: the collected feedback as draft questions, a YAML file to download."""
 
-    @friendly
+    @ctx.friendly
     def export_feedback(request: gr.Request):
         text = admin_api.feedback_drafts(ctx, ctx.user(request))
         folder = Path(tempfile.mkdtemp(prefix="kamcoach-"))
@@ -117,7 +116,7 @@ def _wire_run(ctx: AppContext, chosen: gr.Dropdown, run: gr.Button, results: Eva
     """Run: the chosen set evaluated (one run at a time), its results shown."""
     labels = ctx.labels
 
-    @friendly
+    @ctx.friendly
     def execute(set_name, request: gr.Request, progress=gr.Progress()):
         user = ctx.user(request)
 

@@ -14,7 +14,6 @@ from assistant.documents.metadata import ACCESS_LEVELS
 from assistant.ui import widgets
 from assistant.ui.api import admin as admin_api
 from assistant.ui.context import AppContext
-from assistant.ui.errors import friendly
 from assistant.ui.inputs import uploaded_file
 from assistant.ui.labels import Labels
 from assistant.ui.render import esc
@@ -192,7 +191,7 @@ def _listing_refresher(ctx: AppContext):
     the notes on uploads recovered at start."""
     labels = ctx.labels
 
-    @friendly
+    @ctx.friendly
     def refresh(request: gr.Request):
         user = ctx.user(request)
         rows = admin_api.list_documents(ctx, user)
@@ -220,7 +219,7 @@ def _wire_upload(ctx: AppContext, panel: UploadPanel, refresh, listing) -> None:
     """Ingest: the chosen files into the index, a result row each, then the list again."""
     labels = ctx.labels
 
-    @friendly
+    @ctx.friendly
     def upload(paths, level, name, request: gr.Request, progress=gr.Progress()):
         user = ctx.user(request)
         ctx.require_admin(user)
@@ -259,7 +258,7 @@ def _wire_document_picker(
     """Choosing a document shows its chunks; a file dropped on "replace" replaces it."""
     labels = ctx.labels
 
-    @friendly
+    @ctx.friendly
     def show_chunks(doc_hash, request: gr.Request):
         if not doc_hash:
             return labels.table([], CHUNK_HEADERS, ctx.language(request))
@@ -267,7 +266,7 @@ def _wire_document_picker(
         table = [[r["index"], r["section"], r["page"] or "", r["text"]] for r in rows]
         return labels.table(table, CHUNK_HEADERS, ctx.language(request))
 
-    @friendly
+    @ctx.friendly
     def replace(doc_hash, path, request: gr.Request):
         if not doc_hash or not path:
             ctx.hint(request, "hint_choose_replacement")
@@ -297,7 +296,7 @@ def _wire_delete(
 ) -> None:
     """Delete opens the confirmation; yes removes the document, cancel closes the row."""
 
-    @friendly
+    @ctx.friendly
     def ask_to_remove(doc_hash, request: gr.Request):
         if not doc_hash:
             ctx.hint(request, "hint_choose_document")
@@ -306,7 +305,7 @@ def _wire_delete(
         question = ctx.say(request, "confirm_delete_question", name=row.source)
         return gr.update(visible=True), esc(question)
 
-    @friendly
+    @ctx.friendly
     def remove(doc_hash, request: gr.Request):
         if not doc_hash:
             ctx.hint(request, "hint_choose_document")
@@ -326,7 +325,7 @@ def _wire_delete(
 def _wire_reindex(ctx: AppContext, panel: ReindexPanel, refresh, listing) -> None:
     """Re-index: every document read again, the notes in the log, then the list again."""
 
-    @friendly
+    @ctx.friendly
     def rebuild(request: gr.Request, progress=gr.Progress()):
         language = ctx.language(request)
         reporter = _file_progress(progress, ctx.labels, language)

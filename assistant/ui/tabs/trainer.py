@@ -12,7 +12,6 @@ import gradio as gr
 from assistant.ui import widgets
 from assistant.ui.api import coach as coach_api
 from assistant.ui.context import AppContext
-from assistant.ui.errors import friendly
 from assistant.ui.labels import Labels
 
 SESSION_COLUMNS = ["col_id", "col_trainee", "col_scenario", "col_started", "col_score"]
@@ -138,7 +137,7 @@ def _session_lister(ctx: AppContext):
     """The handler that lists the sessions of a trainee (of every visible trainee when none
     is chosen): the trainee choices, the session table and the session choices."""
 
-    @friendly
+    @ctx.friendly
     def list_sessions(who, request: gr.Request):
         user = ctx.user(request)
         rows = coach_api.sessions(ctx, user, who or None)
@@ -175,7 +174,7 @@ def _wire_sessions(
     """↻ or a trainee chosen lists the sessions; a session chosen shows its transcript, its
     criteria and the trainee's progress; save stores an override and lists them again."""
 
-    @friendly
+    @ctx.friendly
     def open_session(session_id, request: gr.Request):
         if not session_id:
             return "", gr.update(choices=[], value=None), None
@@ -193,7 +192,7 @@ def _wire_sessions(
             _progress_frame(progress),
         )
 
-    @friendly
+    @ctx.friendly
     def store_override(session_id, criterion_id, result, comment, request: gr.Request):
         if not session_id or not criterion_id:
             ctx.hint(request, "hint_choose_session")
@@ -232,18 +231,18 @@ def _wire_scenario_editor(ctx: AppContext, editor: ScenarioEditor):
     """A scenario chosen shows its YAML; save stores it and lists the scenarios again. Returns
     the handler that lists them (the app runs it when a trainer's page opens)."""
 
-    @friendly
+    @ctx.friendly
     def scenario_ids(request: gr.Request):
         items = coach_api.scenarios(ctx, ctx.user(request))
         return gr.update(choices=[s["id"] for s in items])
 
-    @friendly
+    @ctx.friendly
     def scenario_source(scenario_id, request: gr.Request):
         if not scenario_id:
             return ""
         return ctx.roleplay(ctx.user(request)).scenarios.source_text(scenario_id)
 
-    @friendly
+    @ctx.friendly
     def save_scenario(text, request: gr.Request):
         saved = coach_api.save_scenario(ctx, ctx.user(request), text)
         gr.Info(ctx.say(request, "scenario_saved", id=saved["id"]))
