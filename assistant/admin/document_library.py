@@ -174,7 +174,7 @@ class DocumentLibrary:
                 DocumentRow(
                     doc_hash=doc_hash,
                     source=source,
-                    title=str(meta.get("title", source)),
+                    title=str(meta.get("shown_title") or meta.get("title", source)),
                     doc_type=str(meta.get("doc_type", "")),
                     language=str(meta.get("language", "")),
                     access=str(meta.get("access", "public")),

@@ -24,7 +24,7 @@ def excerpt_heading(passage: Passage, messages: Messages, language: str) -> str:
 
 
 def _location(passage: Passage, messages: Messages, language: str, with_file: bool) -> str:
-    parts = [passage.title or passage.source]
+    parts = [passage.shown_title or passage.source]
     if with_file:
         parts.append(passage.source)
     if passage.page:

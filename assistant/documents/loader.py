@@ -11,6 +11,7 @@ from assistant.documents.metadata import DocMeta
 from assistant.documents.model import LoadedDocument, Section
 from assistant.documents.pdf import parse_pdf
 from assistant.documents.text_decoding import decode_text
+from assistant.documents.titles import name_says_nothing, title_in_text
 from assistant.errors import DocumentError
 from assistant.notices import Notice
 from assistant.text.language import detect_language
@@ -54,6 +55,8 @@ def load_document(path: Path, data: bytes, sidecar: DocMeta | None = None) -> Lo
     if not meta.title:
         updates["title"] = found_title or path.stem.replace("_", " ").replace("-", " ")
         document.title_from_name = not found_title
+        if not found_title and fmt == "text" and name_says_nothing(path.stem):
+            document.shown_title = title_in_text(sections[0].text)
     if not meta.language:
         updates["language"] = detect_language(document.full_text()[:20000])
     if updates:

@@ -29,6 +29,10 @@ class LoadedDocument:
     sections: list[Section] = field(default_factory=list)
     # The title was made from the file name: the document gave none (see dense_text).
     title_from_name: bool = False
+    # What readers see in its place when the file name is a code and the text opens with a
+    # title line (``titles.py``). Display only: search, chunking and the answer checks read
+    # the title as before (a derived title read there cost key facts on the seed sets).
+    shown_title: str | None = None
 
     def full_text(self) -> str:
         return "\n\n".join(section.text for section in self.sections)

@@ -294,6 +294,7 @@ class Ingestor:
             "tags": ",".join(meta.tags),
             "format": document.fmt,
             **({"title_from_name": True} if document.title_from_name else {}),
+            **({"shown_title": document.shown_title} if document.shown_title else {}),
         }
         records = [
             ChunkRecord(

@@ -77,13 +77,18 @@ class Passage:
         data.pop("meta")
         return data
 
+    @property
+    def shown_title(self) -> str:
+        """The title readers see: a file named by a code shows its text's title line."""
+        return str(self.meta.get("shown_title") or self.title)
+
     def location(self) -> dict[str, Any]:
         """Where the passage stands: what a citation shows."""
         return {
             "source": self.source,
             "page": self.page,
             "section": self.section,
-            "title": self.title,
+            "title": self.shown_title,
         }
 
     def to_document(self) -> Document:

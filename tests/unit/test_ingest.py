@@ -228,15 +228,21 @@ def test_unconfirmed_write_triggers_rebuild_in_next_process(tmp_path: Path, smal
     assert_consistent(reopened)
 
 
-def test_a_title_made_from_the_file_name_is_searched_by_words_but_not_embedded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _services_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Services, and the list of every text their encoder is given."""
     services, embeddings = make_services(tmp_path / "data")
     read: list[str] = []
     embed_array = embeddings.embed_array
     monkeypatch.setattr(
         embeddings, "embed_array", lambda texts: read.extend(texts) or embed_array(texts)
     )
+    return services, read
+
+
+def test_a_title_made_from_the_file_name_is_searched_by_words_but_not_embedded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services, read = _services_reading(tmp_path, monkeypatch)
     docs = tmp_path / "docs"
     write(docs / "faq-library-12.txt", "Freeze the list before the tender opens.\n")
     write(docs / "payer-value.md", PAYER_MD)
@@ -247,3 +253,25 @@ def test_a_title_made_from_the_file_name_is_searched_by_words_but_not_embedded(
     hits = services.searcher.search("library", k=3, mode="lexical")
     assert [h.source for h in hits] == ["faq-library-12.txt"]
     assert hits[0].title == "faq library 12"  # still the title shown and cited
+
+
+def test_a_file_named_by_a_code_shows_its_title_line_and_is_searched_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A saved web page under a code: readers see its title line (citations, excerpt
+    headings, the library), while what is embedded and searched stays the name's title."""
+    from assistant.answering.render import excerpt_heading
+    from assistant.prompts import Messages, default_library
+
+    services, read = _services_reading(tmp_path, monkeypatch)
+    docs = tmp_path / "docs"
+    page = "back to the articles\nSynchronising Key Account Plans\n\nFreeze the list early.\n"
+    write(docs / "003_3df14bc864ad747c.txt", page)
+    services.ingestor.ingest([docs], "kb")
+    assert all(t.startswith("back to the articles") for t in read)  # no title line added
+    hit = services.searcher.search("freeze the list", k=1)[0]
+    assert hit.title == "003 3df14bc864ad747c"
+    assert hit.shown_title == "Synchronising Key Account Plans"
+    assert hit.location()["title"] == "Synchronising Key Account Plans"
+    heading = excerpt_heading(hit, Messages(default_library()), "en")
+    assert heading.startswith("Synchronising Key Account Plans")

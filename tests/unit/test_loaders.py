@@ -175,3 +175,55 @@ def test_spaced_chinese_from_a_pdf_is_joined() -> None:
 
     assert join_spaced_cjk("如 果 你 想 擴 充 套 件") == "如果你想擴充套件"
     assert join_spaced_cjk("使用 Python 程 式。 Hello world") == "使用 Python 程式。 Hello world"
+
+
+SAVED_PAGE = """back to the articles
+    Posted on
+    October 14, 2016 Programs
+
+    Working With Payer Committees: A Practical Guide
+
+Payer committees now decide what hospitals list. This guide says how to meet them.
+"""
+
+
+def test_a_text_file_named_by_a_code_is_titled_by_its_own_title_line(tmp_path: Path) -> None:
+    """A web page saved as text under a code: navigation, a date and a sentence are passed
+    over; the line that reads as a title is what readers see. Search still reads the title
+    made from the name (display only)."""
+    doc = load(write(tmp_path / "002_f78969e5aa214a9f.txt", SAVED_PAGE))
+    assert doc.shown_title == "Working With Payer Committees: A Practical Guide"
+    assert doc.meta.title == "002 f78969e5aa214a9f" and doc.title_from_name
+    chinese = "表紙\n市場調查報告書\n\n為什麼製藥企業必須投資於關鍵客戶管理能力\n內文第一句。\n"
+    doc = load(write(tmp_path / "000_648fe972bf246b88.txt", chinese))
+    assert doc.shown_title == "為什麼製藥企業必須投資於關鍵客戶管理能力"  # labels passed over
+
+
+def test_a_named_file_or_one_without_a_title_line_keeps_its_name(tmp_path: Path) -> None:
+    named = load(write(tmp_path / "payer_meeting_notes.txt", SAVED_PAGE))
+    assert named.meta.title == "payer meeting notes" and named.shown_title is None
+    prose = "In previous articles, I gave my definition:\nKAM is a way of working together.\n"
+    untitled = load(write(tmp_path / "004_7f874d28dc1086e4.txt", prose))
+    assert untitled.meta.title == "004 7f874d28dc1086e4" and untitled.shown_title is None
+    sidecar = write(tmp_path / "20240301.txt", SAVED_PAGE)
+    write(tmp_path / "20240301.meta.yaml", "title: Board notes\n")
+    given = load(sidecar)
+    assert given.meta.title == "Board notes" and given.shown_title is None  # never replaced
+
+
+@pytest.mark.parametrize(
+    ("stem", "code"),
+    [
+        ("002_f78969e5aa214a9f", True),
+        ("2024-03-01", True),
+        ("a1b2c3d4e5", True),
+        ("scan_0042", False),
+        ("kam_playbook_2024", False),
+        ("faq-library-12", False),
+        ("ab", False),
+    ],
+)
+def test_which_file_names_say_nothing(stem: str, code: bool) -> None:
+    from assistant.documents.titles import name_says_nothing
+
+    assert name_says_nothing(stem) is code
