@@ -223,7 +223,8 @@ class ExtractiveComposer:
     def __init__(
         self,
         encoder: Embedder,
-        max_sentences: int = 7,
+        max_sentences: int = 9,
+        evidence_sentences: int = 7,
         redundancy: float = 0.85,
         relative_floor: float = 0.5,
         passage_bar: float = 0.6,
@@ -234,7 +235,11 @@ class ExtractiveComposer:
         judged_passages: int = 10,
     ) -> None:
         self._encoder = encoder
+        # An answer quotes up to ``max_sentences`` (seven before session 20: nine gained 1.8
+        # points of key facts on sixteen seed sets, answers about 15% longer; eleven 0.4 more);
+        # the decline checks read the ``evidence_sentences`` they were calibrated on.
         self._max = max_sentences
+        self._evidence_most = evidence_sentences
         self._redundancy = redundancy
         self._floor = relative_floor
         self._passage_bar = passage_bar
@@ -340,7 +345,9 @@ class ExtractiveComposer:
         )
         # The decline checks read the passages that clear the stricter bar, without the
         # weaker sentences a run takes along.
-        core = self._pick(scored, vectors, self._evidence_bar, self._max, 0.0, self._floor)
+        core = self._pick(
+            scored, vectors, self._evidence_bar, self._evidence_most, 0.0, self._floor
+        )
         chosen = _with_next_sentence(chosen, quoted_from, by_passage, self._max)
         chosen = _with_whole_lists(chosen, quoted_from, by_passage)
         continuations = {}
