@@ -186,3 +186,51 @@ def test_a_batch_upload_names_each_file_while_it_is_read(
         english = [label(k, "en") for k in ("access_public", "doctype_best_practice", "lang_en")]
         assert not [word for word in english if word in documents], documents
     page.context.close()
+
+
+# A web page saved as text under a code for a name: navigation and a date before its title.
+SAVED_TITLE = "Tender Readiness For Hospital Pharmacists"
+SAVED_PAGE = (
+    "back to the articles\nPosted on\nOctober 14, 2016 Programs\n\n"
+    f"{SAVED_TITLE}\n\n"
+    "A tender file names the chief pharmacist who signs off each listing ({language}).\n"
+)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_saved_page_named_by_a_code_is_listed_and_cited_by_its_title(
+    browser, app, shots, language, tmp_path
+):
+    """The library lists it by its title line, and an answer heads its excerpt with that title;
+    the Sources panel names the title and the file."""
+    from playwright.sync_api import expect
+
+    from tests.support.browser import assert_no_error, first_answer
+
+    page = open_library(browser, app, language)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    name = f"{LANGUAGES.index(language):03d}_9f3a6c21b4e87d05.txt"
+    saved = tmp_path / name
+    saved.write_text(SAVED_PAGE.format(language=language), encoding="utf-8")
+    page.locator("#kam-upload input[type=file]").set_input_files([str(saved)])
+    expect_file_listed(page, "#kam-upload", name)
+    page.locator("#kam-ingest").click()
+    expect(page.locator("#kam-upload-results .virtual-row", has_text=name)).to_be_visible()
+    listing = page.locator("#kam-documents")
+    expect(listing.get_by_role("row", name=re.compile(re.escape(name)))).to_contain_text(
+        SAVED_TITLE
+    )
+    shots.take(page, f"{language}-saved-page-listed")
+    assert_no_error(page, script_errors, "listed")
+
+    page.get_by_role("tab", name=label("tab_chat", language), exact=True).click()
+    bubble = first_answer(page, f"Who signs off each listing in a tender file ({language})?")
+    expect(bubble.locator("strong", has_text=SAVED_TITLE).first).to_be_visible()
+    assert "9f3a6c21b4e87d05" not in bubble.inner_text()  # the code is no heading
+    cited = page.locator("#kam-sources .kam-source", has_text=name)
+    expect(cited).to_contain_text(SAVED_TITLE)
+    page.wait_for_timeout(1000)
+    shots.take(page, f"{language}-saved-page-cited")
+    assert_no_error(page, script_errors, "answered")
+    page.context.close()
