@@ -168,7 +168,12 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "contact": (
         re.compile(_CONTACT_ASKED, re.IGNORECASE),
-        re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ().-]{6,}\d|\bwww\.\w|https?://"),
+        # a phone number: eight digits or more, at most two separators between two of them,
+        # and no span of years ("2018 - 2020", "2018-2020")
+        re.compile(
+            r"[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.\w|https?://"
+            r"|(?!(?:19|20)\d\d\s*[-–~]\s*(?:19|20)\d\d\b)\+?\d(?:[ ().-]{0,2}\d){7,}"
+        ),
     ),
 }
 # Contact details need no number ("pme@pmlive.com").

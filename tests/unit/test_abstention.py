@@ -265,6 +265,9 @@ def test_contact_details_asked_for_need_an_address_or_a_number() -> None:
     assert has_figure("To comment, email desk@example.org", question, ("contact",))
     assert has_figure("Call +44 20 7946 0958.", question, ("contact",))
     assert not has_figure("Contact the team for 3 more details.", question, ("contact",))
+    assert has_figure("請撥 (02) 2345-6789 聯絡", question, ("contact",))
+    for years in ("The panel met 2018 - 2020.", "Data from 2018-2020, 1999–2001."):
+        assert not has_figure(years, question, ("contact",)), years
     # A phone interview or an email campaign is a method, not contact details asked for.
     for method in (
         "Were the interviews done by phone or in person?",
