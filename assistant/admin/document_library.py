@@ -18,6 +18,7 @@ from assistant.admin.users import User
 from assistant.documents.loader import SUPPORTED_SUFFIXES
 from assistant.documents.metadata import ACCESS_LEVELS
 from assistant.errors import NoticeError
+from assistant.index.knowledge_index import shown_title
 from assistant.index.manifest import ChunkRecord
 from assistant.ingest.ingestor import Ingestor, IngestReport
 from assistant.notices import Notice
@@ -174,7 +175,7 @@ class DocumentLibrary:
                 DocumentRow(
                     doc_hash=doc_hash,
                     source=source,
-                    title=str(meta.get("shown_title") or meta.get("title", source)),
+                    title=shown_title(meta, str(meta.get("title", source))),
                     doc_type=str(meta.get("doc_type", "")),
                     language=str(meta.get("language", "")),
                     access=str(meta.get("access", "public")),

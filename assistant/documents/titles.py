@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.text.language import cjk_count, has_cjk
+
 # A name that says nothing: digits, separators and hexadecimal runs only.
 _CODE_PART = re.compile(r"^(?:\d+|(?=[0-9a-f]*\d)[0-9a-f]{6,}|[a-z]{1,2})$", re.IGNORECASE)
 _NAME_SEPARATORS = re.compile(r"[\s_\-.]+")
@@ -13,7 +15,6 @@ _NAME_SEPARATORS = re.compile(r"[\s_\-.]+")
 OPENING_LINES = 15  # the lines, not counting blank ones, a title is looked for in
 MOST_CHARACTERS = 120
 _ENDS_NO_TITLE = tuple(".。:：;；!！?？,，、")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_SENTENCE_MARK = re.compile(r"[。，；！？]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
 _DATE = re.compile(
@@ -46,8 +47,8 @@ def reads_as_title(line: str) -> bool:
         return False
     if _DATE.search(line) or _LEAD_NUMBER.match(line):
         return False
-    if _CJK.search(line):
-        return len(_CJK.findall(line)) >= MOST_CJK_TITLE and not _CJK_SENTENCE_MARK.search(line)
+    if has_cjk(line):
+        return cjk_count(line) >= MOST_CJK_TITLE and not _CJK_SENTENCE_MARK.search(line)
     words = _WORD.findall(line)
     if len(words) < 2 or len(words) > 16:
         return False

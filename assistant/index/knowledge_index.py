@@ -52,6 +52,12 @@ def dense_text(chunk: ChunkRecord) -> str:
     return f"{header}\n{chunk.text}" if header else chunk.text
 
 
+def shown_title(meta: dict[str, Any], title: str) -> str:
+    """The title readers see for a document of this metadata: the title line of a file named
+    by a code (``documents/titles.py``), else ``title``. Display only (see ``dense_text``)."""
+    return str(meta.get("shown_title") or title)
+
+
 class KnowledgeIndex:
     """Owns the store folder. One process owns a store at a time.
 

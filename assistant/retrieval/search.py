@@ -11,7 +11,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from assistant.errors import StoreUnavailableError
-from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.knowledge_index import KnowledgeIndex, shown_title
 from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_score_fusion, zscore_fusion
 from assistant.text.language import detect_language, is_chinese
 from assistant.text.translation import TermTranslator, vocabulary_check
@@ -80,7 +80,7 @@ class Passage:
     @property
     def shown_title(self) -> str:
         """The title readers see: a file named by a code shows its text's title line."""
-        return str(self.meta.get("shown_title") or self.title)
+        return shown_title(self.meta, self.title)
 
     def location(self) -> dict[str, Any]:
         """Where the passage stands: what a citation shows."""

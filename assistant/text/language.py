@@ -34,5 +34,10 @@ def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
+def cjk_count(text: str) -> int:
+    """How many Chinese characters the text holds."""
+    return len(_CJK.findall(text))
+
+
 def is_chinese(language: str) -> bool:
     return language.startswith("zh")
