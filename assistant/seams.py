@@ -71,3 +71,10 @@ class Searcher(Protocol):
         """The k best committed passages for the query, within the filters, at most
         ``max_per_source`` of one document (None: the searcher's own limit)."""
         ...
+
+    def sources_using(
+        self, word: str, filters: SearchFilters | None = None, most: int = 50
+    ) -> frozenset[str] | None:
+        """The documents whose passages (within the filters) use the word; None when more
+        than ``most`` passages do."""
+        ...

@@ -24,6 +24,7 @@ from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.list_tail import with_list_tail
 from assistant.answering.model import Answer, AnswerSentence, Citation
 from assistant.answering.model_check import ModelCheck
+from assistant.answering.named_sources import named_sources, sources_first
 from assistant.answering.passage_context import with_following_sentences
 from assistant.answering.render import as_list_line, render_answer, render_closest, render_prose
 from assistant.answering.support import (
@@ -257,6 +258,9 @@ class AnswerService:
             max_per_source=self._settings.max_per_source,
         )
         degraded = bool(getattr(passages, "dense_unavailable", False))
+        # A document the question names ("the ZS piece", "Actando 認為") leads the answer.
+        named = named_sources(standalone, lambda word: self._searcher.sources_using(word, filters))
+        passages = sources_first(passages, named)
         # Text addressed to the assistant is no evidence and is never shown or quoted; the rest
         # of a passage that carried it ranks after every clean passage (a document that talks
         # to the assistant is not trusted to lead an answer).

@@ -6,12 +6,13 @@ answer, however similar the wording."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 
 import yaml
 
 from assistant.index.lexical_index import LexicalIndex
+from assistant.text.language import has_cjk
 from assistant.text.tokens import lexical_tokens
 from assistant.text.translation import TermTranslator, vocabulary_check
 
@@ -28,11 +29,16 @@ _COMPANY_ROLES = r"HR|GM|CEO|CFO|COO|CMO|CIO|VP|IT|PR|HQ"
 _SCENE_ROLE = re.compile(
     rf"\b({_COMPANY_ROLES})('s)? (asks|assumes|wants|thinks|believes|insists|expects|needs|"
     r"argues|keeps|has asked|is asking|would like)\b"
+    # ... and so does one that owns something without "the" ("HR's draft job description";
+    # "the CEO's role" asks about the role)
+    rf"|(?<!\bthe )(?<!\bThe )\b({_COMPANY_ROLES})'s\b"
 )
-# The asker's own company's roles ("asking our CEO to sponsor ...", 我們的GM) set the scene too:
+# The asker's own company's roles ("asking our CEO to sponsor ...", "our commercial VP",
+# 我們的GM) set the scene too:
 # no document names them.
 _OWN_ROLE = re.compile(
-    rf"(?:\b(?:our|my|your) |我們公司的?|我們的?|我的)({_COMPANY_ROLES})(?![A-Za-z])"
+    r"(?:\b(?:our|my|your)(?: [a-z][a-z-]*){0,2} |我們公司的?|我們的?|我的)"
+    rf"({_COMPANY_ROLES})(?![A-Za-z])"
 )
 # Where the asker works ("We're a KAM team in Taiwan", "here in Taiwan", 我們在台灣做KAM) is the
 # question's scene, not a place it asks about.
@@ -472,20 +478,10 @@ class CoverageChecker:
         word in any case; a lone capitalised word must appear capitalised somewhere. Chinese
         names of places the knowledge base never mentions count too."""
         matches = list(_LATIN_WORD.finditer(question))
-        scene_roles = {m.start(1) for m in _SCENE_ROLE.finditer(question)}
-        scene_roles |= {m.start(1) for m in _OWN_ROLE.finditer(question)}
         own_places = _own_places(question)
         unknown: list[str] = []
-        for i, match in enumerate(matches):
-            word = _POSSESSIVE.sub("", match.group())
-            if word in _BUSINESS_TERMS or _CALENDAR.fullmatch(word) or match.start() in scene_roles:
-                continue
-            if _inside(own_places, match.start()):
-                continue
-            proper = word[0].isupper() and not _SENTENCE_START.search(question[: match.start()])
-            acronym = len(word) >= 2 and word.isupper() and word not in _COMMON_CAPS
-            if not (proper or acronym):
-                continue
+        for i, word in _name_matches(question, matches, own_places):
+            match = matches[i]
             lone = not any(
                 _capitalised_neighbour(question, match, matches[j])
                 for j in (i - 1, i + 1)
@@ -500,6 +496,39 @@ class CoverageChecker:
             if any(not _inside(own_places, at) for at in named_at):
                 unknown.append(place)
         return list(dict.fromkeys(unknown))
+
+
+def _name_matches(
+    question: str,
+    matches: list[re.Match[str]],
+    own_places: list[tuple[int, int]],
+    lead_is_name: bool = False,
+) -> Iterator[tuple[int, str]]:
+    """The question's names and acronyms, as (position in ``matches``, word less a possessive):
+    a capitalised word that does not open a sentence (or that does, with ``lead_is_name``), or
+    an acronym; not the question's scene (the asker's own roles and place), months, days, or
+    the acronyms every business uses."""
+    scene_roles = {m.start(1 if m.group(1) else 4) for m in _SCENE_ROLE.finditer(question)}
+    scene_roles |= {m.start(1) for m in _OWN_ROLE.finditer(question)}
+    for i, match in enumerate(matches):
+        word = _POSSESSIVE.sub("", match.group())
+        if word in _BUSINESS_TERMS or _CALENDAR.fullmatch(word) or match.start() in scene_roles:
+            continue
+        if _inside(own_places, match.start()):
+            continue
+        opens = bool(_SENTENCE_START.search(question[: match.start()]))
+        proper = word[0].isupper() and (lead_is_name or not opens) and word != "I"
+        acronym = len(word) >= 2 and word.isupper() and word not in _COMMON_CAPS
+        if proper or acronym:
+            yield i, word
+
+
+def name_words(question: str) -> list[str]:
+    """The names and acronyms a question uses ("Actando", "ZS", "FirstWord"), each once. In a
+    Chinese question a capitalised Latin word is a name wherever it stands ("Actando的文章說")."""
+    matches = list(_LATIN_WORD.finditer(question))
+    found = _name_matches(question, matches, _own_places(question), lead_is_name=has_cjk(question))
+    return list(dict.fromkeys(word for _, word in found))
 
 
 def _own_places(question: str) -> list[tuple[int, int]]:

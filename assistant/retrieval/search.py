@@ -204,6 +204,20 @@ class HybridSearcher:
         lexical = self._lexical(query, query_chinese, self._candidates, filters)
         return [*dense, *lexical]
 
+    def sources_using(
+        self, word: str, filters: SearchFilters | None = None, most: int = 50
+    ) -> frozenset[str] | None:
+        """The documents (sources) whose passages use ``word`` in any of its forms, among the
+        passages ``filters`` lets through; None when more than ``most`` passages use it (a
+        common word singles out no document)."""
+        found = self._index.lexical().search(
+            word, most + 1, (filters or SearchFilters()).as_fields()
+        )
+        if len(found) > most:
+            return None
+        chunks = self._index.chunks([chunk_id for chunk_id, _ in found])
+        return frozenset(str(c.meta.get("source", "")) for c in chunks)
+
     def _lexical(
         self, query: str, query_chinese: bool, pool: int, filters: SearchFilters
     ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:

@@ -119,8 +119,12 @@ def test_a_role_that_sets_the_scene_and_a_business_term_are_no_missing_names() -
     assert check.unknown_terms("HR assumes we can fill the KAM posts from inside. Can we?") == []
     assert check.unknown_terms("My GM asks what payers gain from KPIs.") == []
     assert check.unknown_terms("Should KAMs carry P&L responsibility for payers?") == []
+    # The asker's role with a word or two before it, and a role that owns the scene's thing
+    assert check.unknown_terms("Should I send it to our commercial VP or to payers?") == []
+    assert check.unknown_terms("HR's draft lists KPIs only. What do payers value?") == []
     # A role asked about is checked as before.
     assert check.unknown_terms("What did the CEO say about the KPIs?") == ["CEO"]
+    assert check.unknown_terms("What is the CEO's view of the KPIs?") == ["CEO"]
 
 
 def test_a_person_only_listed_among_others_said_nothing_the_passages_hold() -> None:
