@@ -1,7 +1,7 @@
 """Documents a question names: "In Actando's account levels ...", "the ZS piece", "FirstWord
 的專家小組". A name that one or two documents use points at them, and their passages lead
 what the answer quotes, ahead of passages of other documents that only resemble the question's
-scene. On eighteen seed question sets this lifted key facts 0.654 -> 0.681 (evals/README.md,
+scene. On eighteen seed question sets this lifted key facts 0.654 -> 0.682 (evals/README.md,
 session 21)."""
 
 from __future__ import annotations

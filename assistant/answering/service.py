@@ -271,7 +271,9 @@ class AnswerService:
         passages = [with_list_tail(p, following) for p in passages]
         # ... and the run around the best sentence can go on into the next passage.
         passages = [with_following_sentences(p, following) for p in passages]
-        selection = self._composer.select(standalone, passages, self._terms(standalone, passages))
+        selection = self._composer.select(
+            standalone, passages, self._terms(standalone, passages), named
+        )
         access = filters.access if filters is not None else ()
         evidence = self.evidence(standalone, selection, passages, access)
         return Examination(passages, selection, evidence, degraded)

@@ -4,7 +4,7 @@ question asks for first, a question in the text last."""
 
 from __future__ import annotations
 
-from assistant.answering.extractive import ExtractiveComposer, concept_overlap
+from assistant.answering.extractive import NAMED_WEIGHT, ExtractiveComposer, concept_overlap
 from assistant.embeddings.encoders import HashEmbeddings
 from assistant.retrieval.search import Passage
 from assistant.text.tokens import lexical_tokens
@@ -108,3 +108,19 @@ def test_a_documents_opening_title_does_not_lead_the_answer() -> None:
 
     assert best(chunk=0) != title
     assert best(chunk=3) == title  # a heading inside the document keeps its full weight
+
+
+def test_a_sentence_of_the_document_the_question_names_weighs_more() -> None:
+    question = "What does Actando say KAM teams review with the brand team?"
+    first = _passage("KAM teams review their account plans with the brand team.", 0)
+    second = _passage("The brand team and each KAM review budgets together every quarter.", 1)
+    composer = ExtractiveComposer(HashEmbeddings())
+
+    def relevance(named: frozenset[str]) -> dict[int, float]:
+        selection = composer.select(question, [first, second], named=named)
+        return {c.passage_index: c.relevance for c in selection.sentences}
+
+    plain, named = relevance(frozenset()), relevance(frozenset({"1.txt"}))
+    assert set(plain) == set(named) == {0, 1}
+    assert NAMED_WEIGHT > 1 and abs(named[1] - NAMED_WEIGHT * plain[1]) < 1e-6
+    assert named[0] == plain[0]
