@@ -517,7 +517,8 @@ def _name_matches(
         if _inside(own_places, match.start()):
             continue
         opens = bool(_SENTENCE_START.search(question[: match.start()]))
-        proper = word[0].isupper() and (lead_is_name or not opens) and word != "I"
+        # "I", "I'd", "I'm": the asker, no name
+        proper = word[0].isupper() and (lead_is_name or not opens) and word.split("'")[0] != "I"
         acronym = len(word) >= 2 and word.isupper() and word not in _COMMON_CAPS
         if proper or acronym:
             yield i, word

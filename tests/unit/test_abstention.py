@@ -122,6 +122,8 @@ def test_a_role_that_sets_the_scene_and_a_business_term_are_no_missing_names() -
     # The asker's role with a word or two before it, and a role that owns the scene's thing
     assert check.unknown_terms("Should I send it to our commercial VP or to payers?") == []
     assert check.unknown_terms("HR's draft lists KPIs only. What do payers value?") == []
+    # the asker's "I'd", "I'm" are no name
+    assert check.unknown_terms("Which KPIs would I'd need, and am I right that I'm alone?") == []
     # A role asked about is checked as before.
     assert check.unknown_terms("What did the CEO say about the KPIs?") == ["CEO"]
     assert check.unknown_terms("What is the CEO's view of the KPIs?") == ["CEO"]
