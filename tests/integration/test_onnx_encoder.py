@@ -50,13 +50,16 @@ def test_int8_vectors_rank_like_the_torch_model(pair) -> None:
 def test_vectors_keep_the_order_of_the_texts(model_cache: Path) -> None:
     """Texts are batched by length inside; each row must still belong to its own text.
     (Activations are quantised per batch, so a text's vector moves slightly with the texts
-    it is batched with: the same text agrees with itself at about 0.99, not exactly.)"""
+    it is batched with: the same text agrees with itself at about 0.99, not exactly; on a CPU
+    without VNNI instructions (an AMD EPYC with AVX2 only, session 21) "short" came to 0.973.
+    Different texts stay under 0.7.)"""
     embeddings = OnnxMiniLMEmbeddings(model_cache, batch_size=2)
     together = embeddings.embed_array(SENTENCES)
     alone = np.vstack([embeddings.embed_array([text]) for text in SENTENCES])
     similarity = together @ alone.T
     assert (similarity.argmax(axis=1) == np.arange(len(SENTENCES))).all()
-    assert similarity.diagonal().min() > 0.98, similarity.diagonal()
+    assert similarity.diagonal().min() > 0.95, similarity.diagonal()
+    assert (similarity - np.diag(similarity.diagonal())).max() < 0.7
     assert embeddings.embed_array([]).shape == (0, 384)
 
 
