@@ -29,10 +29,10 @@ _COMPANY_ROLES = r"HR|GM|CEO|CFO|COO|CMO|CIO|VP|IT|PR|HQ"
 _SCENE_ROLE = re.compile(
     rf"\b({_COMPANY_ROLES})('s)? (asks|assumes|wants|thinks|believes|insists|expects|needs|"
     r"argues|keeps|has asked|is asking|would like)\b"
-    # ... and so does one that owns something without "the" ("HR's draft job description";
-    # "the CEO's role" asks about the role)
-    rf"|(?<!\bthe )(?<!\bThe )\b({_COMPANY_ROLES})'s\b"
 )
+# ... and so does one that owns something without "the" ("HR's draft job description"; "the
+# CEO's role" asks about the role).
+_ROLE_OWNS = re.compile(rf"(?<!\bthe )(?<!\bThe )\b({_COMPANY_ROLES})'s\b")
 # The asker's own company's roles ("asking our CEO to sponsor ...", "our commercial VP",
 # 我們的GM) set the scene too:
 # no document names them.
@@ -508,8 +508,9 @@ def _name_matches(
     a capitalised word that does not open a sentence (or that does, with ``lead_is_name``), or
     an acronym; not the question's scene (the asker's own roles and place), months, days, or
     the acronyms every business uses."""
-    scene_roles = {m.start(1 if m.group(1) else 4) for m in _SCENE_ROLE.finditer(question)}
-    scene_roles |= {m.start(1) for m in _OWN_ROLE.finditer(question)}
+    scene_roles = {
+        m.start(1) for rule in (_SCENE_ROLE, _ROLE_OWNS, _OWN_ROLE) for m in rule.finditer(question)
+    }
     for i, match in enumerate(matches):
         word = _POSSESSIVE.sub("", match.group())
         if word in _BUSINESS_TERMS or _CALENDAR.fullmatch(word) or match.start() in scene_roles:
