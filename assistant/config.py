@@ -170,8 +170,10 @@ class Settings(BaseSettings):
     )
     compliance_semantic: bool = Field(
         default=True,
-        description="Also refuse questions semantically closer to the compliance trap examples "
-        "than to the benign ones (prompts/compliance_examples.yaml).",
+        description="Also refuse questions the learned compliance classifier takes for traps "
+        "(prompts/compliance_classifier.json, for the encoder it was fit for), or else questions "
+        "semantically closer to the trap examples than to the benign ones "
+        "(prompts/compliance_examples.yaml).",
     )
     require_figures: bool = Field(
         default=True, description="Abstain when a question asks for a figure the evidence lacks."

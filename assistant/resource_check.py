@@ -45,8 +45,11 @@ def check_resources(settings: Settings, library: PromptLibrary | None = None) ->
     attempt(NOTICE_FILE, lambda: notice_messages(library))
     attempt("injection_signals.yaml", lambda: InjectionDetector.load(library))
     guard = attempt("compliance_rules.yaml", lambda: ComplianceGuard(library, HashEmbeddings()))
-    if guard is not None:  # the semantic examples load on the first question
-        attempt("compliance_examples.yaml", lambda: guard.check("What do payers need?"))
+    if guard is not None:  # the classifier and the semantic examples load on the first question
+        attempt(
+            "compliance_classifier.json / compliance_examples.yaml",
+            lambda: guard.check("What do payers need?"),
+        )
     with tempfile.TemporaryDirectory(prefix="kamcoach-check-") as scratch:
         # A scratch data folder: the check never touches the real index.
         quiet = settings.model_copy(

@@ -46,7 +46,13 @@ def test_a_broken_prompt_file_is_reported_with_its_name(tmp_path: Path) -> None:
     shutil.copytree(resource_dir("prompts"), copy)
     (copy / "injection_signals.yaml").write_text("addressee: [\n", encoding="utf-8")
     (copy / "rubrics" / "kpi_set.yaml").write_text("criteria: 3\n", encoding="utf-8")
+    classifier = copy / "compliance_classifier.json"
+    classifier.write_text(
+        classifier.read_text(encoding="utf-8").replace('"off-label"', '"bribery"'),
+        encoding="utf-8",
+    )
     settings = Settings(data_dir=tmp_path / "data", embeddings="hash", prompts_dir=copy)
     problems = check_resources(settings, PromptLibrary(copy))
     assert any("injection_signals.yaml" in p for p in problems)
     assert any("kpi_set.yaml" in p for p in problems)
+    assert any("compliance_classifier.json" in p and "bribery" in p for p in problems)
