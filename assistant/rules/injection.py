@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from assistant.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary, ResourceModel
@@ -89,11 +89,28 @@ def _detector(folder: Path) -> InjectionDetector:
     return InjectionDetector.load(PromptLibrary(folder))
 
 
+@cache
+def _detector_at(folder: Path) -> InjectionDetector:
+    """The detector for a folder as written (resolving a path on every sentence is slow)."""
+    return _detector(folder.resolve())
+
+
 def detector(library: PromptLibrary | None = None) -> InjectionDetector:
     """The detector for a prompts folder (loaded once per folder)."""
-    return _detector((library.folder if library else DEFAULT_PROMPTS_DIR).resolve())
+    return _detector_at(library.folder if library else DEFAULT_PROMPTS_DIR)
+
+
+@lru_cache(maxsize=50_000)
+def _verdict(folder: Path, sentence: str) -> bool:
+    return _detector_at(folder).is_injection(sentence)
 
 
 def looks_like_injection(sentence: str, library: PromptLibrary | None = None) -> bool:
-    """True for text that tries to instruct the assistant (it is dropped from evidence)."""
-    return detector(library).is_injection(sentence)
+    """True for text that tries to instruct the assistant (it is dropped from evidence). The
+    same passages are read question after question: verdicts are remembered per sentence."""
+    return _verdict(library.folder if library else DEFAULT_PROMPTS_DIR, sentence)
+
+
+def forget_verdicts() -> None:
+    """Drop remembered verdicts (benchmarks time a first reading)."""
+    _verdict.cache_clear()
