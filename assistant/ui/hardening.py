@@ -91,14 +91,22 @@ def install(server: FastAPI, throttle: LoginThrottle, fn_count: Callable[[], int
 
 
 async def _guarded_login(request: Request, call_next, throttle: LoginThrottle) -> Response:
-    body = await request.body()
-    from urllib.parse import parse_qs
-
+    await request.body()  # read once: the form parsed here is the one the sign-in reads
     try:
-        username = parse_qs(body.decode("utf-8", "replace")).get("username", [""])[0]
-    except ValueError:
-        username = ""
-    keys = (f"user:{username.strip().lower()}", f"addr:{_client_address(request)}")
+        form = await request.form()
+        names, passwords = form.getlist("username"), form.getlist("password")
+    except Exception:  # a body that is no form
+        names, passwords = [], []
+    if len(names) != 1 or len(passwords) != 1 or not isinstance(names[0], str):
+        # The throttle must count the very name the sign-in checks: a form with two names
+        # (a decoy first) would lock the decoy and leave the real account open to guessing.
+        return JSONResponse(
+            {"detail": "a sign-in takes exactly one user name and one password"},
+            status_code=400,
+        )
+    user_key = f"user:{names[0].strip().lower()}"
+    address_key = f"addr:{_client_address(request)}"
+    keys = (user_key, address_key)
     wait = throttle.locked(*keys)
     if wait > 0:
         return JSONResponse(
@@ -108,7 +116,9 @@ async def _guarded_login(request: Request, call_next, throttle: LoginThrottle) -
         )
     response = await call_next(request)
     if response.status_code == 200:
-        throttle.succeeded(*keys)
+        # Only the account's count is cleared: an address's failures stay, or signing in to
+        # one's own account now and then would reset the lock on guessing other accounts.
+        throttle.succeeded(user_key)
     else:
         throttle.failed(*keys)
     return response

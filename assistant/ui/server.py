@@ -27,8 +27,10 @@ def create_server(ctx: AppContext) -> FastAPI:
     @server.get("/health")
     def health(request: Request) -> JSONResponse:
         report = health_report(ctx)
-        if ctx.users.login_required and signed_in_user(server, request) is None:
-            # Monitors get the verdict; what the index holds is for signed-in users.
+        user = ctx.users.get(signed_in_user(server, request)) if ctx.users.login_required else None
+        if ctx.users.login_required and (user is None or not user.is_admin):
+            # Monitors and users get the verdict; what the index holds (internal documents
+            # counted) is for admins.
             report = {key: _verdict(value) for key, value in report.items()}
         return JSONResponse(report)
 
@@ -78,6 +80,9 @@ def create_server(ctx: AppContext) -> FastAPI:
     # the client names) only once it counts the app as launched, which mount_gradio_app never
     # sets: without this, any signed-in user could have the server copy and serve any file.
     blocks.has_launched = True
+    # Gradio's monitoring summary (request counts of every endpoint, all users) is served to
+    # any signed-in user unless monitoring is switched off explicitly; this app does not use it.
+    blocks.enable_monitoring = False
     hardening.install(mounted, ctx.login_throttle, lambda: len(blocks.fns))
     return mounted
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 
 import httpx
 import pytest
@@ -255,6 +256,9 @@ def test_security_headers_and_a_quiet_health_check(app) -> None:
     assert body["status"] in ("ok", "degraded")
     assert "documents" not in json.dumps(body) and "count" not in json.dumps(body)
     assert "documents" in json.dumps(app.session("ada").get("health").json())
+    # a KAM is told the verdict too: the totals count internal documents
+    kam_health = json.dumps(app.session("mei").get("health").json())
+    assert "documents" not in kam_health and "count" not in kam_health
     page = app.session("mei").get("")
     for header in ("content-security-policy", "x-frame-options", "x-content-type-options"):
         assert header in page.headers, header
@@ -371,3 +375,44 @@ def test_instructions_planted_in_a_document_reach_no_answer(app) -> None:
     # The passage that carries the planted lines is evidence for nothing; the document's clean
     # sections may still answer the questions they are about.
     assert cited_planted == 0
+
+
+def _scenario_sources_read(session: httpx.Client, scenario: str) -> list[int]:
+    """The handlers that return the scenario's YAML, each called after every no-input handler
+    (which fill the page's choices, as the page does when it opens) in one page session."""
+    handlers = handler_index(config(session))
+    page = uuid.uuid4().hex[:11]
+    for handler in handlers:
+        if not handler["inputs"]:
+            call(session, handler["fn_index"], [], handler["trigger_id"], 30, page)
+    read = []
+    for handler in handlers:
+        if len(handler["inputs"]) != 1:
+            continue
+        messages = call(session, handler["fn_index"], [scenario], handler["trigger_id"], 30, page)
+        if "hidden_concerns" in json.dumps(messages, ensure_ascii=False):
+            read.append(handler["fn_index"])
+    return read
+
+
+def test_a_kam_cannot_read_a_scenarios_source_through_any_handler(app) -> None:
+    """The scenario editor's source (hidden concerns included) is for trainers: a KAM calling
+    the page's handlers as the editor would gets no YAML back; the trainer does."""
+    scenario = "hospital-cfo-budget-impact"
+    assert _scenario_sources_read(app.session("tom"), scenario)  # the way in works
+    assert _scenario_sources_read(app.session("mei"), scenario) == []
+
+
+def test_only_admins_see_where_documents_lie_on_the_server(app) -> None:
+    kam_rows = client_for(app.url, "mei").predict(api_name="/documents")
+    admin_rows = client_for(app.url, "ada").predict(api_name="/documents")
+    assert kam_rows and admin_rows
+    assert all("/" not in row["location"] and "\\" not in row["location"] for row in kam_rows)
+    assert any(row["location"].startswith("/") for row in admin_rows)
+
+
+def test_gradios_monitoring_summary_is_off(app) -> None:
+    kam = app.session("mei")
+    for path in ("monitoring/summary", "monitoring", "gradio_api/monitoring/summary"):
+        answer = kam.get(path)
+        assert answer.status_code in (403, 404), (path, answer.status_code)

@@ -148,10 +148,16 @@ def handler_index(cfg: dict) -> list[dict]:
 
 
 def call(
-    client: httpx.Client, fn_index: int, data: list, trigger_id=None, timeout: float = 60
+    client: httpx.Client,
+    fn_index: int,
+    data: list,
+    trigger_id=None,
+    timeout: float = 60,
+    session_hash: str | None = None,
 ) -> list[dict]:
-    """Join the queue with ``data`` and read the event stream to the end: every message."""
-    session_hash = uuid.uuid4().hex[:11]
+    """Join the queue with ``data`` and read the event stream to the end: every message. One
+    ``session_hash`` across calls keeps a page's state (a dropdown's choices) between them."""
+    session_hash = session_hash or uuid.uuid4().hex[:11]
     body = {
         "data": data,
         "fn_index": fn_index,

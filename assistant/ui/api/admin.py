@@ -18,7 +18,12 @@ from assistant.ui.context import AppContext
 
 
 def list_documents(ctx: AppContext, user: User) -> list[dict[str, Any]]:
-    return [row.as_dict() for row in ctx.library.documents(user)]
+    """The documents ``user`` may see; where a file lies on the server is for admins only."""
+    rows = [row.as_dict() for row in ctx.library.documents(user)]
+    if not user.is_admin:
+        for row in rows:
+            row["location"] = Path(row["location"]).name
+    return rows
 
 
 def document_chunks(ctx: AppContext, user: User, doc_hash: str) -> list[dict[str, Any]]:

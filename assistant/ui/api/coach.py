@@ -202,6 +202,13 @@ def progress(ctx: AppContext, user: User, trainee: str) -> dict[str, Any]:
     return ctx.roleplay(user).store.progress(trainee).as_dict()
 
 
+def scenario_source(ctx: AppContext, user: User, scenario_id: str) -> str:
+    """A scenario's YAML, hidden concerns included: for the trainers who edit scenarios (a
+    trainee who read it could play to the persona's hidden agenda)."""
+    ctx.require_trainer(user)
+    return ctx.roleplay(user).scenarios.source_text(scenario_id)
+
+
 def save_scenario(ctx: AppContext, user: User, yaml_text: str) -> dict[str, Any]:
     ctx.require_trainer(user)
     yaml_text = bounded_text(yaml_text, "the scenario", ctx.services.settings.max_text_chars)

@@ -240,7 +240,7 @@ def _wire_scenario_editor(ctx: AppContext, editor: ScenarioEditor):
     def scenario_source(scenario_id, request: gr.Request):
         if not scenario_id:
             return ""
-        return ctx.roleplay(ctx.user(request)).scenarios.source_text(scenario_id)
+        return coach_api.scenario_source(ctx, ctx.user(request), scenario_id)
 
     @ctx.friendly
     def save_scenario(text, request: gr.Request):
