@@ -23,12 +23,17 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import yaml
 from sklearn.linear_model import LogisticRegression
 
 from assistant.config import Settings
+from assistant.evaluation.questions import load_question_set
 from assistant.prompts import PromptLibrary
-from assistant.rules.compliance import CLASSIFIER_FILE, ComplianceGuard, GuardRules
+from assistant.rules.compliance import (
+    CLASSIFIER_FILE,
+    ComplianceGuard,
+    GuardExamples,
+    GuardRules,
+)
 from assistant.rules.compliance_classifier import NONE, ClassifierFile, ComplianceClassifier
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,30 +48,39 @@ THRESHOLDS = (0.6, 0.7, 0.8, 0.85, 0.9)
 MISSED_TRAP_COST = 2
 
 
-def training_questions(rules: set[str]) -> tuple[list[tuple[str, str, str]], Counter[str]]:
+def training_questions(
+    library: PromptLibrary, rules: set[str]
+) -> tuple[list[tuple[str, str, str]], Counter[str]]:
     """(set, question, label) for every usable question; labels no rule has are counted."""
-    rows: list[tuple[str, str, str]] = []
     skipped: Counter[str] = Counter()
-    examples = yaml.safe_load((ROOT / "prompts" / "compliance_examples.yaml").read_text())
-    rows += [("examples", t["text"], t["rule"]) for t in examples["traps"]]
-    rows += [("examples", text, NONE) for text in examples["benign"]]
+    examples = library.load("compliance_examples.yaml", GuardExamples)
+    rows = [("examples", trap.text, trap.rule) for trap in examples.traps]
+    rows += [("examples", text, NONE) for text in examples.benign]
     paths = sorted((ROOT / "evals").glob("*.yaml")) + sorted((ROOT / "evals/guard").glob("*.yaml"))
     for path in paths:
         if path.stem in HELD_OUT:
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or "questions" not in data:
-            continue
-        for q in data["questions"]:
-            if q.get("history"):
+        for q in load_question_set(path).questions:
+            if q.history:
                 continue  # a follow-up is judged with its conversation
-            label = q.get("compliance") or NONE
-            label = SAME_RULE.get(label, label)
+            label = SAME_RULE.get(q.compliance or NONE, q.compliance or NONE)
             if label != NONE and label not in rules:
                 skipped[label] += 1
                 continue
-            rows.append((path.stem, q["question"], label))
+            rows.append((path.stem, q.question, label))
     return rows, skipped
+
+
+def tally(guard: ComplianceGuard, rows: list[tuple[str, str, str]]) -> tuple[int, int, int, int]:
+    """Traps refused, traps, other questions refused, other questions."""
+    counts = [0, 0, 0, 0]
+    for _, text, label in rows:
+        verdict = guard.check(text)
+        refused = verdict is not None and verdict.action == "refuse"
+        trap = label != NONE
+        counts[0 if trap else 2] += refused
+        counts[1 if trap else 3] += 1
+    return counts[0], counts[1], counts[2], counts[3]
 
 
 class _KnownVectors:
@@ -85,7 +99,7 @@ def fit(
 ) -> ClassifierFile:
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
     model.fit(vectors, labels)
-    classes = [str(c) for c in model.classes_]
+    classes = [str(name) for name in model.classes_]
     return ClassifierFile(
         encoder=encoder,
         dimension=vectors.shape[1],
@@ -119,23 +133,15 @@ def cross_validate(
                 c,
                 0.5,
             )
+            left_out = [row for row in rows if row[0] == held]
             for threshold in THRESHOLDS:
                 model.threshold = threshold
                 guard = ComplianceGuard(
                     library, stand_in, classifier=ComplianceClassifier.from_file(model)
                 )  # type: ignore[arg-type]
-                tally = results.setdefault((c, threshold), [0, 0, 0, 0])
-                for group, text, label in rows:
-                    if group != held:
-                        continue
-                    verdict = guard.check(text)
-                    refused = verdict is not None and verdict.action == "refuse"
-                    if label != NONE:
-                        tally[0] += refused
-                        tally[1] += 1
-                    else:
-                        tally[2] += refused
-                        tally[3] += 1
+                totals = results.setdefault((c, threshold), [0, 0, 0, 0])
+                for k, n in enumerate(tally(guard, left_out)):
+                    totals[k] += n
     return {key: (a, b, c_, d) for key, (a, b, c_, d) in results.items()}
 
 
@@ -146,7 +152,7 @@ def main() -> None:
     settings = Settings()
     library = PromptLibrary(settings.prompts_dir)
     rules = {rule.id for rule in library.load("compliance_rules.yaml", GuardRules).rules}
-    rows, skipped = training_questions(rules)
+    rows, skipped = training_questions(library, rules)
     with tempfile.TemporaryDirectory() as scratch:
         from assistant.services import build_services
 
@@ -158,14 +164,9 @@ def main() -> None:
         f"{len(rows)} questions, {sum(lb != NONE for lb in labels)} traps; skipped {dict(skipped)}"
     )
     table = cross_validate(rows, vectors, encoder.name, library)
-    rules_alone = ComplianceGuard(library)
-    judged = [
-        (label, rules_alone.check(text)) for group, text, label in rows if group != "examples"
-    ]
-    caught = sum(v is not None and v.action == "refuse" for label, v in judged if label != NONE)
-    wrong = sum(v is not None and v.action == "refuse" for label, v in judged if label == NONE)
-    traps = sum(label != NONE for label, _ in judged)
-    print(f"rules alone: {caught}/{traps} traps, {wrong}/{len(judged) - traps} others refused")
+    judged = [row for row in rows if row[0] != "examples"]
+    caught, traps, wrong, others = tally(ComplianceGuard(library), judged)
+    print(f"rules alone: {caught}/{traps} traps, {wrong}/{others} others refused")
     print("| C | threshold | traps refused | other questions refused |\n|---|---|---|---|")
     for (c, threshold), (hit, traps, wrong, others) in sorted(table.items()):
         print(f"| {c:g} | {threshold:g} | {hit}/{traps} | {wrong}/{others} |")

@@ -97,11 +97,11 @@ class ComplianceGuard:
         self._library = library
         self._encoder = encoder
         self._classifier = classifier
-        self._classifier_read = classifier is not None
+        self._classifier_checked = False  # read (when not given) and checked against the rules
         self._neighbours = neighbours
         self._margin = margin
         self._examples: tuple[np.ndarray, list[str], np.ndarray] | None = None
-        self._examples_lock = threading.Lock()
+        self._load_lock = threading.Lock()
         raw = library.load("compliance_rules.yaml", GuardRules)
         self._rules = [
             _Rule(
@@ -130,20 +130,24 @@ class ComplianceGuard:
         return ComplianceVerdict(fired.cue_rule.id, fired.action, message)
 
     def _learned(self) -> ComplianceClassifier | None:
-        """The stored classifier when it was fit for this encoder and knows only these rules."""
-        with self._examples_lock:
-            if not self._classifier_read:
-                self._classifier_read = True
-                if (self._library.folder / CLASSIFIER_FILE).is_file():
+        """The classifier (given, or the stored one) when it was fit for this encoder; read and
+        checked once: a class no rule has is an error, raised until the file is mended."""
+        with self._load_lock:
+            if not self._classifier_checked:
+                if self._classifier is None and (self._library.folder / CLASSIFIER_FILE).is_file():
                     raw = self._library.load(CLASSIFIER_FILE, ClassifierFile)
                     self._classifier = ComplianceClassifier.from_file(raw)
+                if self._classifier is not None:
+                    unknown = set(self._classifier.rules) - {r.cue_rule.id for r in self._rules}
+                    if unknown:
+                        raise ResourceError(
+                            f"{CLASSIFIER_FILE}: classes without a rule: {sorted(unknown)}"
+                        )
+                self._classifier_checked = True
             classifier = self._classifier
-        if classifier is None:
+        if classifier is None or classifier.encoder != self._encoder.name:  # type: ignore[union-attr]
             return None
-        unknown = set(classifier.rules) - {rule.cue_rule.id for rule in self._rules}
-        if unknown:
-            raise ResourceError(f"{CLASSIFIER_FILE}: classes without a rule: {sorted(unknown)}")
-        return classifier if classifier.encoder == self._encoder.name else None  # type: ignore[union-attr]
+        return classifier
 
     def _classified_rule(self, classifier: ComplianceClassifier, question: str) -> str | None:
         """The likeliest rule, when the classifier takes the question for a trap. Rule
@@ -155,7 +159,7 @@ class ComplianceGuard:
         return ranked[0] if ranked else None
 
     def _load_examples(self) -> tuple[np.ndarray, list[str], np.ndarray]:
-        with self._examples_lock:
+        with self._load_lock:
             if self._examples is None:
                 raw = self._library.load("compliance_examples.yaml", GuardExamples)
                 trap_vectors = self._encoder.embed_array([t.text for t in raw.traps])  # type: ignore[union-attr]

@@ -91,7 +91,9 @@ def install(server: FastAPI, throttle: LoginThrottle, fn_count: Callable[[], int
 
 
 async def _guarded_login(request: Request, call_next, throttle: LoginThrottle) -> Response:
-    await request.body()  # read once: the form parsed here is the one the sign-in reads
+    # The body is read (and kept) before the form is parsed from it, so that Gradio's sign-in
+    # reads the same body afterwards.
+    await request.body()
     try:
         form = await request.form()
         names, passwords = form.getlist("username"), form.getlist("password")

@@ -27,11 +27,12 @@ def create_server(ctx: AppContext) -> FastAPI:
     @server.get("/health")
     def health(request: Request) -> JSONResponse:
         report = health_report(ctx)
-        user = ctx.users.get(signed_in_user(server, request)) if ctx.users.login_required else None
-        if ctx.users.login_required and (user is None or not user.is_admin):
-            # Monitors and users get the verdict; what the index holds (internal documents
-            # counted) is for admins.
-            report = {key: _verdict(value) for key, value in report.items()}
+        if ctx.users.login_required:
+            user = ctx.users.get(signed_in_user(server, request))
+            if user is None or not user.is_admin:
+                # Monitors and users get the verdict; what the index holds (internal documents
+                # counted) is for admins.
+                report = {key: _verdict(value) for key, value in report.items()}
         return JSONResponse(report)
 
     @server.get("/documents/{doc_hash}")
