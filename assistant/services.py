@@ -102,9 +102,9 @@ def build_answer_service(
         from assistant.llm import build_chat_model, describe_llm
 
         chat_model = build_chat_model(settings)
-        label = describe_llm(settings)
+        label, endpoint = describe_llm(settings, with_host=False), describe_llm(settings)
     else:
-        label = "extractive" if chat_model is None else "llm"
+        label = endpoint = "extractive" if chat_model is None else "llm"
     answer_settings = AnswerSettings(
         passages=settings.answer_passages,
         max_per_source=settings.answer_max_per_source,
@@ -117,6 +117,7 @@ def build_answer_service(
         support_threshold=settings.support_threshold,
         require_figures=settings.require_figures,
         mode_label=label,
+        endpoint_label=endpoint,
         llm_timeout_s=settings.llm_timeout_s,
     )
     return AnswerService(

@@ -81,6 +81,8 @@ class AnswerSettings:
     support_threshold: float = _setting("support_threshold")
     require_figures: bool = _setting("require_figures")
     mode_label: str = "extractive"
+    # The mode with the LLM endpoint's host: for admins only.
+    endpoint_label: str = "extractive"
     abstain_coverage: float = _setting("abstain_coverage")
     abstain_coverage_floor: float = _setting("abstain_coverage_floor")
     abstain_absent: float = _setting("abstain_absent")
@@ -177,6 +179,11 @@ class AnswerService:
     @property
     def mode(self) -> str:
         return self._settings.mode_label
+
+    @property
+    def endpoint(self) -> str:
+        """The mode with where the model is served (for admins: hosts are not for everyone)."""
+        return self._settings.endpoint_label
 
     @property
     def chat_model(self) -> BaseChatModel | None:

@@ -39,8 +39,13 @@ class LexicalIndex:
         fields: dict[str, np.ndarray],
         generation: int,
         surface: dict[str, int],
+        lengths: np.ndarray,
+        k1: float = 1.2,
+        b: float = 0.75,
     ) -> None:
         self.ids = list(ids)
+        self._lengths = np.asarray(lengths, dtype=np.float32)
+        self._k1, self._b = k1, b
         self._weights = weights
         self._vocabulary = vocabulary
         self._surface = surface
@@ -93,7 +98,7 @@ class LexicalIndex:
             (values.astype(np.float32), (row_index, col_index)), shape=(n_terms, n_docs)
         )
         fields = {name: np.asarray(vals, dtype=object) for name, vals in field_values.items()}
-        return cls(ids, weights, vocabulary, fields, generation, surface)
+        return cls(ids, weights, vocabulary, fields, generation, surface, doc_len, k1, b)
 
     @property
     def vocabulary(self) -> dict[str, int]:
@@ -127,17 +132,46 @@ class LexicalIndex:
             keep &= np.isin(self._fields[name], list(allowed))
         return keep
 
-    def scores(self, query: str) -> np.ndarray:
+    def scores(self, query: str, visible: np.ndarray | None = None) -> np.ndarray:
+        """BM25 of every passage. ``visible``: the passages the asker may see; the statistics
+        (how many passages use a term, the mean length) are then theirs alone, so that no
+        score tells what the hidden passages say."""
         terms = (index_term(t) for t in lexical_tokens(query))
         term_ids = [self._vocabulary[t] for t in terms if t in self._vocabulary]
         if not term_ids or not self.ids:
             return np.zeros(len(self.ids), dtype=np.float32)
+        if visible is not None and not visible.all():
+            return self._visible_scores(term_ids, visible)
         return np.asarray(self._weights[term_ids].sum(axis=0)).ravel()
+
+    def _visible_scores(self, term_ids: list[int], visible: np.ndarray) -> np.ndarray:
+        """BM25 as if the index held the visible passages only. Term counts are read back from
+        the stored weights (w = idf * tf (k1 + 1) / (tf + norm) is solved for tf)."""
+        k1, b = self._k1, self._b
+        n_all = len(self.ids)
+        avg_all = max(float(self._lengths.mean()), 1e-6)
+        n_visible = int(visible.sum())
+        avg_visible = max(float(self._lengths[visible].mean()), 1e-6) if n_visible else 1.0
+        rows = self._weights[term_ids].tocoo()
+        df_all = np.diff(self._weights.indptr)[term_ids].astype(np.float64)
+        idf_all = np.log1p((n_all - df_all + 0.5) / (df_all + 0.5))
+        seen = visible[rows.col]
+        row, col = rows.row[seen], rows.col[seen]
+        share = rows.data[seen].astype(np.float64) / idf_all[row]  # tf (k1 + 1) / (tf + norm)
+        length = self._lengths[col].astype(np.float64)
+        norm_all = k1 * (1.0 - b + b * length / avg_all)
+        tf = norm_all * share / np.maximum(k1 + 1.0 - share, 1e-9)
+        df_visible = np.bincount(row, minlength=len(term_ids)).astype(np.float64)
+        idf_visible = np.log1p((n_visible - df_visible + 0.5) / (df_visible + 0.5))
+        norm_visible = k1 * (1.0 - b + b * length / avg_visible)
+        values = idf_visible[row] * tf * (k1 + 1.0) / (tf + norm_visible)
+        return np.bincount(col, weights=values, minlength=n_all).astype(np.float32)
 
     def search(
         self, query: str, k: int, filters: dict[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]:
-        scores = self.scores(query)
+        access = (filters or {}).get("access")
+        scores = self.scores(query, self.mask({"access": access}) if access is not None else None)
         keep = self.mask(filters)
         if keep is not None:
             scores = np.where(keep, scores, 0.0)
@@ -158,6 +192,8 @@ class LexicalIndex:
             "vocabulary": self._vocabulary,
             "surface": self._surface,
             "ids": self.ids,
+            "k1": self._k1,
+            "b": self._b,
         }
         handle, temp_name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
@@ -169,6 +205,7 @@ class LexicalIndex:
                     indices=self._weights.indices,
                     indptr=self._weights.indptr,
                     shape=np.asarray(self._weights.shape, dtype=np.int64),
+                    lengths=self._lengths,
                     **{f"field_{name}": self._fields[name].astype(str) for name in FILTER_FIELDS},
                 )
                 stream.flush()
@@ -190,6 +227,7 @@ class LexicalIndex:
                     shape=tuple(saved["shape"]),
                 )
                 fields = {name: saved[f"field_{name}"].astype(object) for name in FILTER_FIELDS}
+                lengths = saved["lengths"]  # absent from older files: those are rebuilt
         except (OSError, ValueError, KeyError, json.JSONDecodeError):
             return None
         if header.get("terms") != INDEX_TERMS_VERSION:
@@ -201,4 +239,7 @@ class LexicalIndex:
             fields,
             header["generation"],
             header["surface"],
+            lengths,
+            header.get("k1", 1.2),
+            header.get("b", 0.75),
         )

@@ -62,13 +62,16 @@ def _remote_endpoint(settings: Settings) -> tuple[str, str]:
     return settings.llm_base_url.rstrip("/"), settings.llm_model
 
 
-def describe_llm(settings: Settings) -> str:
-    """One line for a status bar; never shows the API key."""
+def describe_llm(settings: Settings, with_host: bool = True) -> str:
+    """One line for a status bar; never shows the API key. ``with_host=False``: without the
+    endpoint's host, for users who are not admins."""
     if settings.llm_provider == "none":
         return "extractive (no LLM)"
     if settings.llm_provider == "openai":
-        host = host_of(settings.llm_base_url) or "no URL set"
-        return f"openai-compatible: {settings.llm_model or 'no model set'} at {host}"
+        model = f"openai-compatible: {settings.llm_model or 'no model set'}"
+        if not with_host:
+            return model
+        return f"{model} at {host_of(settings.llm_base_url) or 'no URL set'}"
     name = settings.llm_model_path.name if settings.llm_model_path else "no model file set"
     return f"local GGUF: {name}"
 

@@ -1,11 +1,14 @@
 """HTTP-level protections around the Gradio app: a login throttle with lockout, security
-headers, refusal of malformed queue calls, and who is signed in (for routes outside Gradio)."""
+headers, refusal of malformed queue calls, a page session held by the user who opened it, and
+who is signed in (for routes outside Gradio)."""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -66,17 +69,66 @@ class LoginThrottle:
                 self._failures.pop(key, None)
 
 
+@dataclass
+class SessionOwners:
+    """Which signed-in user holds each Gradio page session. Gradio keeps a page's state (the
+    chat, the coaching session) per session hash, and the hash travels in request URLs; a
+    session is claimed by the first user who uses it, and refused to anyone else. The least
+    recently used claims are forgotten past ``limit`` (a live page renews its claim with every
+    heartbeat)."""
+
+    limit: int = 200_000
+    _owners: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def claim(self, session_hash: str, user: str) -> bool:
+        """True when ``user`` may use the session (now theirs if nobody held it)."""
+        with self._lock:
+            owner = self._owners.get(session_hash)
+            if owner is not None and owner != user:
+                return False
+            self._owners[session_hash] = user
+            self._owners.move_to_end(session_hash)
+            while len(self._owners) > self.limit:
+                self._owners.popitem(last=False)
+            return True
+
+
+# Gradio routes that name a page session in the path: /heartbeat/{hash}, /stream/{hash}/...
+_SESSION_IN_PATH = re.compile(r"/heartbeat/([^/]+)/?$|/stream/([^/]+)/[^/]+/[^/]+/")
+# ... and those that name an event, whose session is the event's: /call/{api}/{event}.
+_EVENT_IN_PATH = re.compile(r"/call/(?:v2/)?[^/]+/([^/]+)/?$")
+# Gradio routes that take no sign-in of their own but act on a session or an event.
+_UNGUARDED = re.compile(r"/(?:heartbeat/[^/]+|cancel|reset|stream/[^/]+(?:/close)?)/?$")
+
+
 def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def install(server: FastAPI, throttle: LoginThrottle, fn_count: Callable[[], int]) -> None:
-    """Add the protections to ``server`` (the FastAPI app the Gradio app is mounted in)."""
+def install(
+    server: FastAPI,
+    throttle: LoginThrottle,
+    fn_count: Callable[[], int],
+    owners: SessionOwners | None = None,
+    user_of: Callable[[Request], str | None] | None = None,
+    event_session: Callable[[str], str | None] | None = None,
+) -> None:
+    """Add the protections to ``server`` (the FastAPI app the Gradio app is mounted in).
+
+    With ``owners`` and ``user_of`` (who is signed in; None: nobody), a page session is held
+    by the user who first used it, and a request that names another user's session (in its
+    path, query or JSON body, or through an event of it: ``event_session``) is refused."""
 
     @server.middleware("http")
     async def protect(request: Request, call_next):
         path = request.url.path.rstrip("/")
-        if request.method == "POST" and path.endswith("/login"):
+        problem = None
+        if owners is not None and user_of is not None:
+            problem = await _foreign_session(request, owners, user_of, event_session)
+        if problem is not None:
+            response = problem
+        elif request.method == "POST" and path.endswith("/login"):
             response = await _guarded_login(request, call_next, throttle)
         elif request.method == "POST" and path.endswith("/queue/join"):
             problem = await _bad_queue_call(request, fn_count())
@@ -124,6 +176,57 @@ async def _guarded_login(request: Request, call_next, throttle: LoginThrottle) -
     else:
         throttle.failed(*keys)
     return response
+
+
+async def _named_sessions(
+    request: Request, event_session: Callable[[str], str | None] | None
+) -> set[str]:
+    """Every page session a request names: in its path, its query, its JSON body, or as the
+    session of the event its path names."""
+    path = request.url.path
+    named: set[str] = set()
+    if match := _SESSION_IN_PATH.search(path):
+        named.add(match.group(1) or match.group(2))
+    event = _EVENT_IN_PATH.search(path) if event_session is not None else None
+    session = event_session(event.group(1)) if event and event_session else None
+    if session is not None:
+        named.add(session)
+    named.update(request.query_params.getlist("session_hash"))
+    kind = request.headers.get("content-type", "")
+    if request.method == "POST" and "multipart" in kind:
+        if path.rstrip("/").endswith("/component_server"):
+            named.add("")  # a session only the form names: not read here, so not allowed
+    elif request.method == "POST" and "x-www-form-urlencoded" not in kind:
+        try:
+            data = json.loads(await request.body() or b"{}")
+        except ValueError:  # not JSON: the route itself answers that
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("session_hash"), str):
+            named.add(data["session_hash"])
+    return named
+
+
+async def _foreign_session(
+    request: Request,
+    owners: SessionOwners,
+    user_of: Callable[[Request], str | None],
+    event_session: Callable[[str], str | None] | None,
+) -> Response | None:
+    named = await _named_sessions(request, event_session)
+    if not named:
+        return None
+    user = user_of(request)
+    if user is None:
+        # Gradio asks for a sign-in on most of these routes itself; on those that act on a
+        # session or an event without one (heartbeat, cancel, reset, stream), it is asked here.
+        if _UNGUARDED.search(request.url.path):
+            return JSONResponse({"detail": "sign in first"}, status_code=401)
+        return None
+    if "" in named:
+        return JSONResponse({"detail": "this call must name its session in JSON"}, status_code=415)
+    if all(owners.claim(session_hash, user) for session_hash in named):
+        return None
+    return JSONResponse({"detail": "this page session belongs to another user"}, status_code=403)
 
 
 async def _bad_queue_call(request: Request, functions: int) -> Response | None:

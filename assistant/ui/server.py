@@ -3,7 +3,11 @@ and a health endpoint. ``kamcoach ui`` and ``kamcoach serve`` both run it under 
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -84,8 +88,33 @@ def create_server(ctx: AppContext) -> FastAPI:
     # Gradio's monitoring summary (request counts of every endpoint, all users) is served to
     # any signed-in user unless monitoring is switched off explicitly; this app does not use it.
     blocks.enable_monitoring = False
-    hardening.install(mounted, ctx.login_throttle, lambda: len(blocks.fns))
+    if users.login_required:
+        hardening.install(
+            mounted,
+            ctx.login_throttle,
+            lambda: len(blocks.fns),
+            owners=hardening.SessionOwners(),
+            user_of=lambda request: signed_in_user(mounted, request),
+            event_session=lambda event_id: _event_session(blocks, event_id),
+        )
+    else:
+        hardening.install(mounted, ctx.login_throttle, lambda: len(blocks.fns))
     return mounted
+
+
+def _event_session(blocks: gr.Blocks, event_id: str) -> str | None:
+    """The page session a queued (or just finished) event belongs to, as Gradio's own routes
+    find it; None when Gradio holds no such event."""
+    queue = getattr(blocks, "_queue", None)
+    if queue is None:
+        return None
+    event = queue.event_ids_to_events.get(event_id)
+    if event is not None:
+        return event.session_hash
+    for session_hash, ids in queue.pending_event_ids_session.items():
+        if event_id in ids:
+            return session_hash
+    return None
 
 
 def _verdict(value):
@@ -153,10 +182,23 @@ def _owner_only(folder: Path) -> None:
         log.warning("could not restrict %s to its owner: %s", folder, exc)
 
 
+def _own_gradio_folder() -> None:
+    """Gradio copies uploads and the files it serves into one temporary folder, by default
+    shared by every Gradio app on the host, and serves what lies there to a signed-in user
+    who names the path. Unless ``GRADIO_TEMP_DIR`` says otherwise, this server gets a folder
+    of its own (closed to other local accounts), removed when it stops."""
+    if os.environ.get("GRADIO_TEMP_DIR"):
+        return
+    folder = tempfile.mkdtemp(prefix="kamcoach-gradio-")  # created owner-only (0700)
+    os.environ["GRADIO_TEMP_DIR"] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
 def run_server(ctx: AppContext, host: str, port: int, index_corpus: bool = True) -> None:
     import uvicorn
 
     _owner_only(ctx.services.settings.data_dir)
+    _own_gradio_folder()
     for notice in ctx.library.recover_staged():
         log.warning("uploads: %s", notice)
     if index_corpus:

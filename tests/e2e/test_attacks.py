@@ -416,3 +416,48 @@ def test_gradios_monitoring_summary_is_off(app) -> None:
     for path in ("monitoring/summary", "monitoring", "gradio_api/monitoring/summary"):
         answer = kam.get(path)
         assert answer.status_code in (403, 404), (path, answer.status_code)
+
+
+def test_a_page_session_is_held_by_the_user_who_opened_it(app) -> None:
+    """Gradio keeps a page's state per session hash, and the hash travels in URLs: another
+    signed-in user naming it (query, path or JSON body) is refused, and without a sign-in the
+    routes Gradio leaves open (heartbeat, cancel) are refused too; its owner goes on."""
+    mei, tom, anonymous = app.session("mei"), app.session("tom"), app.session(None)
+    handler = next(h for h in handler_index(config(mei)) if h["api_name"] == "respond")
+    page = uuid.uuid4().hex[:11]
+    asked = call(
+        mei,
+        handler["fn_index"],
+        ["What do payers value?", [], [], [], []],
+        trigger_id=handler["trigger_id"],
+        session_hash=page,
+    )
+    assert asked[-1]["msg"] == "process_completed" and asked[-1]["success"], asked[-1]
+    assert mei.get("gradio_api/deep_link", params={"session_hash": page}).status_code == 200
+    stolen = tom.get("gradio_api/deep_link", params={"session_hash": page})
+    assert stolen.status_code == 403 and "payers" not in stolen.text
+    joined = call(
+        tom,
+        handler["fn_index"],
+        ["hello", [], [], [], []],
+        trigger_id=handler["trigger_id"],
+        session_hash=page,
+    )
+    assert joined == [{"msg": "join_refused", "status": 403, "text": joined[0]["text"]}]
+    with tom.stream("GET", "gradio_api/queue/data", params={"session_hash": page}) as read:
+        assert read.status_code == 403
+    with tom.stream("GET", f"gradio_api/heartbeat/{page}", timeout=5) as beat:
+        assert beat.status_code == 403
+    with anonymous.stream("GET", f"gradio_api/heartbeat/{page}", timeout=5) as beat:
+        assert beat.status_code == 401
+    cancel = {"session_hash": page, "event_id": asked[-1]["event_id"], "fn_index": 0}
+    assert anonymous.post("gradio_api/cancel", json=cancel).status_code == 401
+    assert tom.post("gradio_api/cancel", json=cancel).status_code == 403
+    again = call(
+        mei,
+        handler["fn_index"],
+        ["And hospitals?", [], [], [], []],
+        trigger_id=handler["trigger_id"],
+        session_hash=page,
+    )
+    assert again[-1]["msg"] == "process_completed" and again[-1]["success"], again[-1]

@@ -86,6 +86,10 @@ def test_no_secret_reaches_the_ui_api_logs_or_files(
         assert "127.0.0.1" in answer["notice"]  # the host is named, its credentials are not
         seen["/ask"] = json.dumps(answer)
         seen["/status"] = json.dumps(kam.predict(api_name="/status"))
+        # Where the model is served is for admins; a KAM is told the model only.
+        assert json.loads(seen["/status"])["answer_mode"] == "openai-compatible: kam-model"
+        admin_status = app.client("ada").predict(api_name="/status")
+        assert admin_status["answer_mode"].startswith("openai-compatible: kam-model at 127.0.0.1:")
         health = httpx.get(app.url + "health").json()
         assert health["status"] == "degraded" and not health["llm"]["ok"]
         seen["/health"] = json.dumps(health)

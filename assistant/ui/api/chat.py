@@ -123,9 +123,11 @@ def record_feedback(
 def status(ctx: AppContext, user: User) -> dict[str, Any]:
     visible = ctx.library.documents(user)  # counts only what this user may see
     state = ctx.indexer.state
+    answers = ctx.services.answers
     return {
         "embeddings": ctx.services.index.embeddings.name,
-        "answer_mode": ctx.services.answers.mode,
+        # Where the LLM is served (its host) is for admins.
+        "answer_mode": answers.endpoint if user.is_admin else answers.mode,
         "documents": len(visible),
         "chunks": sum(row.chunks for row in visible),
         "indexing": state.running,
