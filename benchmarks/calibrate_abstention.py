@@ -94,6 +94,8 @@ def hard_rules(rows: list[dict], floor: float, figures: bool) -> np.ndarray:
             or r.get("items_missing", False)
             or bool(r.get("years_missing", ()))
             or r.get("name_missing", False)
+            or r.get("count_missing", False)
+            or r.get("options_missing", False)
             for r in rows
         ]
     )

@@ -244,3 +244,70 @@ def counts_across(text: str, thing: CountedThing, forms: Sequence[str], question
         if latin & {index_term(t) for t in lexical_tokens(sentence)}:
             return True
     return False
+
+
+# A question that offers the answers it expects: "- a reader survey, an expert ranking,
+# something else?", "是風險分擔還是按成果付費？". English: a list after a dash or a colon at the
+# question's end; Chinese: the clauses joined by 還是 at its end.
+_OPTION_LIST_EN = re.compile(
+    r"(?:\s[-–—]\s|:\s)([^-–—:?]+(?:\bor\b[^-–—:?]+|,\s*(?:something|anything) else))\?\s*$"
+)
+_OPTION_SPLIT_EN = re.compile(r",\s*(?:or\s+)?|\s+or\s+")
+_OPTION_FILLERS_EN = re.compile(
+    r"^(?:a|an|the|is it|was it|do they|did they|just|only|maybe|perhaps)\s+", re.IGNORECASE
+)
+_NO_OPTION_EN = re.compile(
+    r"^(?:something|anything|somewhere|someone|some other|other|others|another|neither|both|"
+    r"none|all|either)\b",
+    re.IGNORECASE,
+)
+MOST_OPTION_WORDS = 4
+MOST_OPTION_CHARACTERS = 6
+_QUESTION_END_ZH = re.compile(r"[？?]\s*$")
+_SENTENCES_ZH = re.compile(r"[。？?！!]")
+_OPTION_SPLIT_ZH = re.compile(r"還是|、|，|,")
+_OPTION_FILLERS_ZH = re.compile(r"^(?:是|就是|只是|用|靠|由|先|會|要)+|(?:呢|嗎|的|了)+$")
+_NO_OPTION_ZH = re.compile(r"^(?:其他|別的|其它|兩者|都)")
+
+
+def offered_options(question: str) -> list[str]:
+    """The answers a question offers to choose from, when it ends on such a list (two or
+    more); [] otherwise. "Something else" and the like are no option."""
+    question = question.strip()
+    if has_cjk(question):
+        sentences = [s for s in _SENTENCES_ZH.split(question) if s.strip()]
+        if not sentences or not _QUESTION_END_ZH.search(question):
+            return []
+        last = sentences[-1]
+        if "還是" not in last:
+            return []
+        # the list starts at the clause before the first 還是 (its items joined by 、)
+        clauses = re.split(r"[，,；;：:]", last)
+        first = next(i for i, c in enumerate(clauses) if "還是" in c)
+        start = first - 1 if clauses[first].startswith("還是") and first > 0 else first
+        region = "，".join(clauses[start:])
+        raw = _OPTION_SPLIT_ZH.split(region)
+        fillers, nothing = _OPTION_FILLERS_ZH, _NO_OPTION_ZH
+    else:
+        match = _OPTION_LIST_EN.search(question)
+        if not match:
+            return []
+        raw = _OPTION_SPLIT_EN.split(match.group(1))
+        fillers, nothing = _OPTION_FILLERS_EN, _NO_OPTION_EN
+    options = []
+    for option in raw:
+        option = fillers.sub("", option.strip(" \t'\"“”‘’()（）"))
+        if option and not nothing.search(option):
+            options.append(option)
+    # Choices are short (a method, a channel, a title); longer alternatives are clauses ("were
+    # they reached because of the pandemic, or in spite of it?") that passages answer in
+    # other words.
+    if any(_too_long_for_an_option(option) for option in options):
+        return []
+    return options if len(options) >= 2 else []
+
+
+def _too_long_for_an_option(option: str) -> bool:
+    if has_cjk(option):
+        return len(re.sub(r"\s", "", option)) > MOST_OPTION_CHARACTERS
+    return len(option.split()) > MOST_OPTION_WORDS

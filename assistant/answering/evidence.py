@@ -5,6 +5,7 @@ that combine them (thresholds chosen by ``benchmarks/calibrate_abstention.py``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -17,6 +18,7 @@ from assistant.answering.asked_specifics import (
     has_counted_figure,
     longest_enumeration,
     missing_years,
+    offered_options,
     without_shares_or_years,
 )
 from assistant.answering.extractive import Selection
@@ -42,6 +44,7 @@ from assistant.answering.unknown_names import (
 from assistant.index.knowledge_index import chunk_fields
 from assistant.index.lexical_index import LexicalIndex, LexicalRecord
 from assistant.text.language import has_cjk
+from assistant.text.tokens import STOPWORDS, index_term, lexical_tokens
 from assistant.text.translation import TermTranslator
 
 if TYPE_CHECKING:
@@ -67,6 +70,9 @@ class Evidence:
     # or asks what a person said, and the passages only list that person among others
     name_missing: bool = False
     count_missing: bool = False  # asks how many of a thing; the evidence counts no such thing
+    # offers answers to choose from ("a survey, a ranking, something else?"); the passages the
+    # answer quotes mention none of them
+    options_missing: bool = False
 
 
 class Thresholds(Protocol):
@@ -159,7 +165,7 @@ class AbstentionJudge:
             count_missing=self._count_missing(question, kinds, selection),
             best_semantic=selection.best_semantic,
             best_lexical=selection.best_lexical,
-            unknown_terms=tuple(checker.unknown_terms(question)),
+            unknown_terms=tuple(checker.unknown_terms(asking_part(question))),
             wants_figure=asks_for_a_figure(question),
             has_figure=holds_figures([c.text for c in strongest], question, kinds),
             covered=terms.covered,
@@ -180,7 +186,53 @@ class AbstentionJudge:
                 and not any(has_place(text, question, self._places) for text in named)
             )
             or _words_not_held(question, texts),
+            options_missing=self._options_missing(question, [texts[i] for i in sorted(quoted)]),
         )
+
+    def _options_missing(self, question: str, texts: Sequence[str]) -> bool:
+        """The question offers answers to choose from, and the quoted passages mention none
+        of them, in either language. An option is mentioned when half its words are there (a
+        word, its English forms, or its dictionary translation); an option with no word to
+        judge by ("1 to 5") counts as mentioned."""
+        options = offered_options(question)
+        if not options or not texts:
+            return False
+        joined = "\n".join(texts).lower()
+        stems = {index_term(t) for t in lexical_tokens(joined)}
+        for option in options:
+            words = self._option_words(option)
+            if not words:
+                return False
+            found = sum(self._word_present(word, joined, stems) for word in words)
+            if 2 * found >= len(words):
+                return False
+        return True
+
+    def _option_words(self, option: str) -> list[str]:
+        dictionary = self._translator.dictionary if self._translator is not None else None
+        words = [
+            t
+            for t in lexical_tokens(option)
+            if not has_cjk(t) and len(t) > 1 and not t.isdigit() and t not in STOPWORDS
+        ]
+        if has_cjk(option) and dictionary is not None:
+            words += dictionary.chinese_words(option.lower())
+        return list(dict.fromkeys(words))
+
+    def _word_present(self, word: str, joined: str, stems: set[str]) -> bool:
+        if (has_cjk(word) and word in joined) or index_term(word) in stems:
+            return True
+        if self._translator is None:
+            return False
+        for _, others in self._translator.matches(word):
+            for other in others:
+                other = other.lower()
+                if has_cjk(other) and other in joined:
+                    return True
+                tokens = lexical_tokens(other)
+                if tokens and all(index_term(t) in stems for t in tokens):
+                    return True
+        return False
 
     def _count_missing(self, question: str, kinds: tuple[str, ...], selection: Selection) -> bool:
         """A count question ("how many M&A deals", "幾頁") that nothing the answer would
@@ -235,6 +287,7 @@ class AbstentionJudge:
             or evidence.years_missing
             or evidence.name_missing
             or evidence.count_missing
+            or evidence.options_missing
             or evidence.best_lexical < s.abstain_lexical_floor
         ):
             return True
@@ -249,6 +302,18 @@ class AbstentionJudge:
             and evidence.best_lexical < s.abstain_lexical
             and evidence.covered < s.abstain_coverage
         )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
+
+
+def asking_part(question: str) -> str:
+    """The sentences that ask ("...?"), without the asker's context before them ("I'm running
+    a RACI workshop next month."): a name the asker uses only to say where they stand is no
+    subject the knowledge base must know. The whole question when no sentence asks."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith(("?", "？"))]
+    return " ".join(asking) if asking else question
 
 
 def _words_not_held(question: str, texts: Sequence[str]) -> bool:

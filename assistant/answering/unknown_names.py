@@ -302,8 +302,14 @@ _VERBS_OF_SAYING = (
     r"say|says|said|tell|tells|told|recommend\w*|suggest\w*|argue\w*|propose\w*|think|thinks|"
     r"believe\w*|advise\w*"
 )
+# Between the name and the verb: whom they work for ("of Takeda", "from Qdem"), a short
+# description between commas (", the GSK national account manager on the panel,") and an
+# adverb ("actually tell").
 _PERSON_SAID = re.compile(
-    rf"\b([A-Z][a-z]+ [A-Z][a-z]+)(?:'s)?(?: of [A-Z][\w&.-]*(?: [A-Z][\w&.-]*){{0,3}})?,? "
+    r"\b([A-Z][a-z]+ [A-Z][a-z]+)(?:'s)?"
+    r"(?: (?:of|from|at) [A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})?"
+    r"(?:, (?:[\w&.'-]+ ){1,10}?[\w&.'-]+,)?,? (?:(?:actually|really|personally|exactly|"
+    r"specifically|ever|once) )?"
     rf"(?:{_VERBS_OF_SAYING})\b"
     r"|\b([A-Z][a-z]+ [A-Z][a-z]+)\s*(?:說|表示|建議|認為|提到|講)"
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.evidence import asking_part
 from assistant.answering.extractive import Candidate, Selection
 from assistant.answering.service import AnswerSettings, Evidence
 from assistant.answering.term_coverage import QuestionTerms, TermCoverageMeter
@@ -144,6 +145,14 @@ def test_a_person_only_listed_among_others_said_nothing_the_passages_hold() -> N
     assert not only_listed("Chris Morgan", ["Chris Morgan is a principal at ZS Associates"])
     assert not only_listed("Kelly Sandahl", [panel])  # not named at all: other checks judge
     assert person_whose_words_are_asked("Who sat on the FirstWord expert panel?") is None
+    # Whom they work for, a description between commas, an adverb before the verb.
+    for asked in (
+        "What did Scott Symes from Sanofi actually tell FirstWord about NHS metrics?",
+        "What did Scott Symes, the NHS KAM director on the FirstWord panel, actually say?",
+        "What did Scott Symes at Sanofi UK say about metrics?",
+    ):
+        assert person_whose_words_are_asked(asked) == "Scott Symes", asked
+    assert person_whose_words_are_asked("What does Synchronising KAM say about budgets?") is None
 
 
 def test_chinese_place_names_the_knowledge_base_never_mentions_are_unknown() -> None:
@@ -498,6 +507,8 @@ def test_calibration_script_decides_exactly_like_the_service(answers) -> None:
             {"items_missing": True},
             {"years_missing": ("2031",)},
             {"name_missing": True},
+            {"count_missing": True},
+            {"options_missing": True},
         )
     ]
     rows = [{**e.__dict__, "empty": False, "unknown_terms": list(e.unknown_terms)} for e in grid]
@@ -524,6 +535,40 @@ def test_the_items_asked_for_must_be_in_a_passage_the_answer_quotes(answers) -> 
     assert answers.evidence(question, quoted, [announced, contents]).items_missing
     listing = Selection([Candidate(1, 0, contents.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
     assert not answers.evidence(question, listing, [announced, contents]).items_missing
+
+
+def test_a_name_the_asker_uses_only_to_set_the_scene_is_not_judged() -> None:
+    check = checker()
+    question = "I'm running a RACI workshop next month. What do payers care about?"
+    assert asking_part(question) == "What do payers care about?"
+    assert check.unknown_terms(asking_part(question)) == []
+    # A name in the sentence that asks is judged; a question without "?" is read whole.
+    asked = "I'm running a workshop. What does RACI say about payers?"
+    assert check.unknown_terms(asking_part(asked)) == ["RACI"]
+    assert asking_part("Tell me about RACI. List the payers") == (
+        "Tell me about RACI. List the payers"
+    )
+
+
+def test_answers_offered_to_choose_from_must_be_in_what_is_quoted(answers) -> None:
+    def passage(number: int, text: str) -> Passage:
+        return Passage(f"p{number}", text, 1.0, f"doc{number}.md", "", "", None, "en", "", "public")
+
+    method = passage(0, "The pilot team ran a claims data analysis with the payer's analysts.")
+    other = passage(1, "The brand team built a budget impact model for the committee.")
+    question = "How did the pilot team work out the savings - a patient survey or a Delphi panel?"
+    quoted = Selection([Candidate(0, 0, method.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    assert answers.evidence(question, quoted, [method, other]).options_missing
+    offered = "How did the pilot team work out the savings - claims data analysis or a model?"
+    assert not answers.evidence(offered, quoted, [method, other]).options_missing
+    # The options are read in the other language through the dictionary as well.
+    chinese = "試點團隊是怎麼算出節省的？是問卷調查還是專家小組？"
+    assert answers.evidence(chinese, quoted, [method, other]).options_missing
+    in_chinese = passage(2, "試點團隊用理賠資料分析算出整體節省。")
+    quoted_zh = Selection([Candidate(0, 0, in_chinese.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    claims = "試點團隊是怎麼算出節省的？是理賠資料分析還是問卷調查？"
+    assert not answers.evidence(claims, quoted_zh, [in_chinese]).options_missing
+    assert answers.too_weak(evidence(options_missing=True), selection())
 
 
 def test_unknown_subject_is_declined_end_to_end(tmp_path: Path, small_corpus: Path) -> None:

@@ -6,6 +6,7 @@ from assistant.answering.asked_specifics import (
     asked_item_count,
     longest_enumeration,
     missing_years,
+    offered_options,
 )
 
 STEPS_ANNOUNCED = (
@@ -69,3 +70,44 @@ def test_an_ordinal_announces_no_list() -> None:
 
     assert announced_count("第二級客戶重視服務與教育。") is None
     assert announced_count("客戶可分為三種類型。") == 3
+
+
+def test_answers_a_question_offers_to_choose_from() -> None:
+    assert offered_options(
+        "How did they calculate the savings - claims data analysis, a budget impact model, "
+        "something else?"
+    ) == ["claims data analysis", "budget impact model"]
+    assert offered_options("What horizon does it recommend: one year, three years or five?") == [
+        "one year",
+        "three years",
+        "five",
+    ]
+    assert offered_options("訪談是用電話、視訊還是面對面進行的？") == [
+        "訪談是用電話",
+        "視訊",
+        "面對面進行",
+    ]
+    assert offered_options("雙方簽了什麼合約？是風險分擔還是按成果付費？") == [
+        "風險分擔",
+        "按成果付費",
+    ]
+    assert offered_options("SAMA負責哪一塊？是提供名單、設計問卷，還是分析資料？") == [
+        "提供名單",
+        "設計問卷",
+        "分析資料",
+    ]
+
+
+def test_alternatives_that_are_clauses_or_a_lone_or_offer_no_choice() -> None:
+    assert offered_options("Were they reached because of the pandemic, or in spite of it?") == []
+    assert (
+        offered_options(
+            "Is that from the survey - the State of KAM survey itself or from somewhere else?"
+        )
+        == []
+    )
+    assert offered_options("Which CRM or account-planning software does Actando recommend?") == []
+    assert (
+        offered_options("標準是什麼？要全部受訪者都說好，還是只要有人說自己公司表現好就算？") == []
+    )
+    assert offered_options("What do payers value?") == []
