@@ -298,3 +298,61 @@ def test_admin_uploads_deletes_and_runs_an_evaluation(browser, app, shots, langu
     expect(metrics).to_contain_text(label("not_gated", language))
     check(page, shots, language, "evaluation")
     page.context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_trainer_saves_a_scenario_a_kam_then_picks(browser, app, shots, language):
+    """The scenario editor: a bundled scenario opens as YAML, a copy with its own id and title
+    is saved (the id list and a KAM's scenario picker show it), and a broken one is refused
+    with a message in the page's language; nothing is saved then."""
+    from playwright.sync_api import expect
+
+    new_id, new_title = {
+        "en": ("cfo-review-en", "CFO budget review drill"),
+        "zh-Hant": ("cfo-review-zh", "財務長預算審查演練"),
+    }[language]
+    bundled = (ROOT / "prompts" / "scenarios" / "hospital-cfo-budget-impact.yaml").read_text(
+        encoding="utf-8"
+    )
+    copy = re.sub(r"(?m)^id: .*$", f"id: {new_id}", bundled, count=1)
+    copy = re.sub(r"(?m)^title: .*$", f"title: {new_title}", copy, count=1)
+    assert copy != bundled
+
+    trainer = sign_in(browser, app, "tom", language=language)
+    tab(trainer, "tab_trainer", language)
+    trainer.get_by_text(label("scenario_editor", language), exact=True).click()
+    trainer.locator("#kam-scenario-id input").click()
+    trainer.get_by_role("option", name="hospital-cfo-budget-impact", exact=True).click()
+    editor = trainer.locator("#kam-scenario-source .cm-content")
+    expect(editor).to_contain_text("hospital-cfo-budget-impact")
+    check(trainer, shots, language, "scenario-editor-open")
+
+    def write(text: str) -> None:
+        editor.click()
+        trainer.keyboard.press("Control+A")
+        trainer.keyboard.insert_text(text)  # as pasted: no indentation added
+
+    write(copy)
+    trainer.locator("#kam-scenario-save").click()
+    saved = label("scenario_saved", language).replace("{id}", new_id)
+    expect(trainer.locator("[data-testid=toast-body].info").last).to_contain_text(saved)
+    trainer.locator("#kam-scenario-id input").click()
+    expect(trainer.get_by_role("option", name=new_id, exact=True)).to_be_visible()
+    trainer.keyboard.press("Escape")
+    check(trainer, shots, language, "scenario-editor-saved")
+
+    write("id: Not A Valid Id!\ntitle: broken\n")
+    trainer.locator("#kam-scenario-save").click()
+    refused = trainer.locator("[data-testid=toast-body].error")
+    expect(refused).to_contain_text(label("scenario_not_saved", language).split("{")[0])
+    shots.take(trainer, f"{language}-scenario-editor-refused")
+    trainer.context.close()
+
+    kam = sign_in(browser, app, "mei", language=language)
+    tab(kam, "tab_coach", language)
+    tab(kam, "roleplay_heading", language)
+    kam.locator("#kam-scenario input").click()
+    expect(kam.get_by_role("option", name=re.compile(re.escape(new_title)))).to_be_visible()
+    expect(kam.get_by_role("option", name=re.compile("broken"))).to_have_count(0)
+    check(kam, shots, language, "scenario-picked-by-kam")
+    kam.context.close()

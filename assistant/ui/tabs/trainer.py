@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
+from assistant.coaching.roleplay import ScenarioError
 from assistant.ui import widgets
 from assistant.ui.api import coach as coach_api
 from assistant.ui.context import AppContext
@@ -124,9 +125,9 @@ def _progress_chart(labels: Labels) -> gr.BarPlot:
 def _scenario_editor(labels: Labels) -> ScenarioEditor:
     with widgets.labelled(labels, gr.Accordion, "scenario_editor", open=False):
         return ScenarioEditor(
-            editable=gr.Dropdown([], label="id"),
-            source=gr.Code(language="yaml", lines=18),
-            store=widgets.button(labels, "save_scenario"),
+            editable=gr.Dropdown([], label="id", elem_id="kam-scenario-id"),
+            source=gr.Code(language="yaml", lines=18, elem_id="kam-scenario-source"),
+            store=widgets.button(labels, "save_scenario", elem_id="kam-scenario-save"),
         )
 
 
@@ -244,7 +245,10 @@ def _wire_scenario_editor(ctx: AppContext, editor: ScenarioEditor):
 
     @ctx.friendly
     def save_scenario(text, request: gr.Request):
-        saved = coach_api.save_scenario(ctx, ctx.user(request), text)
+        try:
+            saved = coach_api.save_scenario(ctx, ctx.user(request), text)
+        except ScenarioError as exc:  # the field at fault, named in YAML's words
+            raise gr.Error(ctx.say(request, "scenario_not_saved", reason=exc)) from None
         gr.Info(ctx.say(request, "scenario_saved", id=saved["id"]))
 
     private = {"api_visibility": "private"}
