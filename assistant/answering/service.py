@@ -385,9 +385,9 @@ class AnswerService:
                 pieces.append(delta)
                 yield AnswerEvent("delta", delta)
         except Exception as exc:  # unreachable, timed out, or broke off midway
-            from assistant.llm import friendly_llm_error
+            from assistant.llm import reason_for_users
 
-            reason = friendly_llm_error(exc)
+            reason = reason_for_users(exc)
             notice = self._messages.get("llm_unavailable", answer.language, reason=reason)
             self._compose_extractive(answer, selection, notice)
             yield from self._finish(answer, started)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import ssl
 from urllib.parse import urlsplit
@@ -10,19 +11,26 @@ import httpx
 
 from assistant.errors import KamError
 
+log = logging.getLogger(__name__)
+
 
 class LLMError(KamError):
     """The language model is misconfigured, cannot start, or cannot be reached."""
 
 
-def friendly_llm_error(exc: BaseException, base_url: str | None = None) -> str:
-    """A short user-facing reason for a failed model call; never includes the API key."""
+def friendly_llm_error(
+    exc: BaseException, base_url: str | None = None, with_host: bool = True
+) -> str:
+    """A short reason for a failed model call; never includes the API key. ``with_host``:
+    name where the model is served (for admins and the operator's log)."""
     import openai
     from langchain_core.exceptions import ContextOverflowError
 
     if isinstance(exc, KamError):
         return str(exc)
-    where = f"The language model at {_exception_host(exc) or host_of(base_url) or 'its address'}"
+    where = "The language model"
+    if with_host:
+        where += f" at {_exception_host(exc) or host_of(base_url) or 'its address'}"
     if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException | TimeoutError):
         return f"{where} did not answer in time (timed out)"
     if isinstance(exc, openai.APIConnectionError | httpx.TransportError | ConnectionError):
@@ -38,6 +46,14 @@ def friendly_llm_error(exc: BaseException, base_url: str | None = None) -> str:
     if isinstance(exc, openai.APIStatusError):
         return f"{where} answered with an error (HTTP {exc.status_code})"
     return f"{where} failed ({type(exc).__name__})"
+
+
+def reason_for_users(exc: BaseException) -> str:
+    """What a user is told when a model call fails: the reason without the endpoint's host
+    (a user who is no admin does not learn where the model is served); the operator's log
+    gets the reason with it."""
+    log.warning("language model call failed: %s", friendly_llm_error(exc))
+    return friendly_llm_error(exc, with_host=False)
 
 
 def _connection_reason(exc: BaseException) -> str:

@@ -204,6 +204,10 @@ def test_friendly_error_without_request_uses_the_given_url() -> None:
     message = friendly_llm_error(ConnectionRefusedError(), "http://u:p@10.0.0.5:8000/v1")
     assert message == "The language model at 10.0.0.5:8000 is not reachable (connection refused)"
     assert friendly_llm_error(LLMError("as it is")) == "as it is"
+    refused = ConnectionRefusedError()
+    assert friendly_llm_error(refused, "http://10.0.0.5:8000/v1", with_host=False) == (
+        "The language model is not reachable (connection refused)"
+    )
     assert "ValueError" in friendly_llm_error(ValueError("x"))
 
 

@@ -60,10 +60,10 @@ def comment(
     try:
         raw = chat_model.invoke(prompt).content
     except Exception as exc:  # noqa: BLE001 - any model failure falls back to the offline review
-        from assistant.llm import friendly_llm_error
+        from assistant.llm import reason_for_users
 
         return Commentary(
-            None, messages.get("notices.llm_unavailable", language, reason=friendly_llm_error(exc))
+            None, messages.get("notices.llm_unavailable", language, reason=reason_for_users(exc))
         )
     text = _clean(raw if isinstance(raw, str) else str(raw))
     if not _usable(text, language, prompt[1].content):

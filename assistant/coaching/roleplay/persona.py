@@ -71,9 +71,9 @@ class LLMPersona:
         try:
             raw = self._model.invoke(messages)
         except Exception as exc:  # unreachable, timed out, refused: the session goes on
-            from assistant.llm import friendly_llm_error
+            from assistant.llm import reason_for_users
 
-            return PersonaReply(move.line, "scripted", friendly_llm_error(exc))
+            return PersonaReply(move.line, "scripted", reason_for_users(exc))
         text = clean_reply(str(raw.content or ""), scenario)
         problem = self.problem(text, scenario, state, move, history)
         if problem:

@@ -92,14 +92,14 @@ def rewrite_prompt(
 
 def call_model(chat_model: BaseChatModel, messages: list[BaseMessage]) -> str:
     """Invoke the model; failures become a ``RewriteError`` worded for the user."""
-    from assistant.llm import friendly_llm_error
+    from assistant.llm import reason_for_users
 
     try:
         reply = chat_model.invoke(messages)
     except KamError:
         raise
     except Exception as exc:  # noqa: BLE001 - any client failure is reported, never a traceback
-        raise RewriteError(f"The rewrite failed: {friendly_llm_error(exc)}") from None
+        raise RewriteError(f"The rewrite failed: {reason_for_users(exc)}") from None
     content = reply.content if isinstance(reply.content, str) else str(reply.content)
     text = clean_rewrite(content)
     if not text:
