@@ -45,6 +45,7 @@ class LexicalIndex:
     ) -> None:
         self.ids = list(ids)
         self._lengths = np.asarray(lengths, dtype=np.float32)
+        self._mean_length = max(float(self._lengths.mean()), 1e-6) if len(ids) else 1.0
         self._k1, self._b = k1, b
         self._weights = weights
         self._vocabulary = vocabulary
@@ -148,8 +149,7 @@ class LexicalIndex:
         """BM25 as if the index held the visible passages only. Term counts are read back from
         the stored weights (w = idf * tf (k1 + 1) / (tf + norm) is solved for tf)."""
         k1, b = self._k1, self._b
-        n_all = len(self.ids)
-        avg_all = max(float(self._lengths.mean()), 1e-6)
+        n_all, avg_all = len(self.ids), self._mean_length
         n_visible = int(visible.sum())
         avg_visible = max(float(self._lengths[visible].mean()), 1e-6) if n_visible else 1.0
         rows = self._weights[term_ids].tocoo()
@@ -170,9 +170,13 @@ class LexicalIndex:
     def search(
         self, query: str, k: int, filters: dict[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]:
-        access = (filters or {}).get("access")
-        scores = self.scores(query, self.mask({"access": access}) if access is not None else None)
+        filters = dict(filters or {})
+        access = filters.pop("access", None)
+        visible = self.mask({"access": access}) if access is not None else None
+        scores = self.scores(query, visible)
         keep = self.mask(filters)
+        if visible is not None:
+            keep = visible if keep is None else keep & visible
         if keep is not None:
             scores = np.where(keep, scores, 0.0)
         positive = np.flatnonzero(scores > 0)

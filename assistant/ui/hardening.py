@@ -187,8 +187,8 @@ async def _named_sessions(
     named: set[str] = set()
     if match := _SESSION_IN_PATH.search(path):
         named.add(match.group(1) or match.group(2))
-    event = _EVENT_IN_PATH.search(path) if event_session is not None else None
-    session = event_session(event.group(1)) if event and event_session else None
+    event = _EVENT_IN_PATH.search(path)
+    session = event_session(event.group(1)) if event and event_session is not None else None
     if session is not None:
         named.add(session)
     named.update(request.query_params.getlist("session_hash"))

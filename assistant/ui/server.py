@@ -88,17 +88,17 @@ def create_server(ctx: AppContext) -> FastAPI:
     # Gradio's monitoring summary (request counts of every endpoint, all users) is served to
     # any signed-in user unless monitoring is switched off explicitly; this app does not use it.
     blocks.enable_monitoring = False
-    if users.login_required:
-        hardening.install(
-            mounted,
-            ctx.login_throttle,
-            lambda: len(blocks.fns),
-            owners=hardening.SessionOwners(),
-            user_of=lambda request: signed_in_user(mounted, request),
-            event_session=lambda event_id: _event_session(blocks, event_id),
-        )
-    else:
-        hardening.install(mounted, ctx.login_throttle, lambda: len(blocks.fns))
+    # With sign-in on, a page session is held by the user who opened it.
+    sessions = (
+        {
+            "owners": hardening.SessionOwners(),
+            "user_of": lambda request: signed_in_user(mounted, request),
+            "event_session": lambda event_id: _event_session(blocks, event_id),
+        }
+        if users.login_required
+        else {}
+    )
+    hardening.install(mounted, ctx.login_throttle, lambda: len(blocks.fns), **sessions)
     return mounted
 
 

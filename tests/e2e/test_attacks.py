@@ -425,24 +425,17 @@ def test_a_page_session_is_held_by_the_user_who_opened_it(app) -> None:
     mei, tom, anonymous = app.session("mei"), app.session("tom"), app.session(None)
     handler = next(h for h in handler_index(config(mei)) if h["api_name"] == "respond")
     page = uuid.uuid4().hex[:11]
-    asked = call(
-        mei,
-        handler["fn_index"],
-        ["What do payers value?", [], [], [], []],
-        trigger_id=handler["trigger_id"],
-        session_hash=page,
-    )
+
+    def ask(session, question: str) -> list[dict]:
+        data = [question, [], [], [], []]
+        return call(session, handler["fn_index"], data, handler["trigger_id"], session_hash=page)
+
+    asked = ask(mei, "What do payers value?")
     assert asked[-1]["msg"] == "process_completed" and asked[-1]["success"], asked[-1]
     assert mei.get("gradio_api/deep_link", params={"session_hash": page}).status_code == 200
     stolen = tom.get("gradio_api/deep_link", params={"session_hash": page})
     assert stolen.status_code == 403 and "payers" not in stolen.text
-    joined = call(
-        tom,
-        handler["fn_index"],
-        ["hello", [], [], [], []],
-        trigger_id=handler["trigger_id"],
-        session_hash=page,
-    )
+    joined = ask(tom, "hello")
     assert joined == [{"msg": "join_refused", "status": 403, "text": joined[0]["text"]}]
     with tom.stream("GET", "gradio_api/queue/data", params={"session_hash": page}) as read:
         assert read.status_code == 403
@@ -453,11 +446,5 @@ def test_a_page_session_is_held_by_the_user_who_opened_it(app) -> None:
     cancel = {"session_hash": page, "event_id": asked[-1]["event_id"], "fn_index": 0}
     assert anonymous.post("gradio_api/cancel", json=cancel).status_code == 401
     assert tom.post("gradio_api/cancel", json=cancel).status_code == 403
-    again = call(
-        mei,
-        handler["fn_index"],
-        ["And hospitals?", [], [], [], []],
-        trigger_id=handler["trigger_id"],
-        session_hash=page,
-    )
+    again = ask(mei, "And hospitals?")
     assert again[-1]["msg"] == "process_completed" and again[-1]["success"], again[-1]
