@@ -21,7 +21,7 @@ from assistant.answering.asked_specifics import (
     offered_options,
     without_shares_or_years,
 )
-from assistant.answering.extractive import Selection
+from assistant.answering.extractive import Selection, own_text
 from assistant.answering.term_coverage import TermCoverageMeter
 from assistant.answering.unknown_names import (
     CoverageChecker,
@@ -154,7 +154,7 @@ class AbstentionJudge:
         named = [c.text for c in strongest] + [
             item for c in strongest for item in following.get((c.passage_index, c.position), [])
         ]
-        texts = [f"{p.title}\n{p.section}\n{p.text}" for p in passages]
+        texts = [f"{p.title}\n{p.section}\n{own_text(p)}" for p in passages]
         terms = meter.measure(question, texts)
         asked = asked_item_count(question)
         # The items asked for must be in a passage the answer quotes: another passage's list

@@ -163,6 +163,17 @@ TITLE_WEIGHT = 0.6
 # The rest of a passage that carried text addressed to the assistant (left out of it) weighs
 # this much: the document is not trusted to lead an answer (its clean passages weigh 1).
 ADDRESSED_ASSISTANT = "addressed_assistant"
+# A passage's text from this character on only completes a list its borrowed sentences opened
+# (``list_tail.with_borrowed_list``): it is quoted as that list's items, never chosen on its
+# own, so it neither takes the answer's sentences nor moves the other candidates' scores.
+LIST_ONLY_FROM = "list_only_from"
+
+
+def own_text(passage: Passage) -> str:
+    """The passage's text without the list lines only joined to complete a list."""
+    return passage.text[: passage.meta.get(LIST_ONLY_FROM, len(passage.text))]
+
+
 UNTRUSTED_WEIGHT = 0.5
 # A sentence of a document the question names ("Actando 認為 ...") weighs this much more, in
 # either language (answering/named_sources.py): a Chinese question about an English article
@@ -276,7 +287,7 @@ class ExtractiveComposer:
         # sentences compete to be chosen.
         by_passage = [passage_units(passage.text, keep_items=True) for passage in passages]
         informative = [
-            {sentence for sentence, _ in passage_units(passage.text)} for passage in passages
+            {sentence for sentence, _ in passage_units(own_text(passage))} for passage in passages
         ]
         candidates: list[tuple[int, int, str]] = [
             (i, j, sentence)

@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from assistant.answering.extractive import ITEM_BODY_GAP, MAX_LIST_ITEMS, announced_count
+from assistant.answering.extractive import (
+    ITEM_BODY_GAP,
+    LIST_ONLY_FROM,
+    MAX_LIST_ITEMS,
+    announced_count,
+)
 from assistant.answering.support import LIST_INTRO_ENDS, LIST_ITEM, is_heading, passage_units
 from assistant.index.manifest import ChunkRecord
+from assistant.ingest.chunking import split_sentences
 from assistant.retrieval.search import Passage
 
 
@@ -90,3 +96,71 @@ def with_list_tail(passage: Passage, following: Callable[[str], ChunkRecord | No
         return passage
     text = passage.text.rstrip() + "\n" + "\n".join(tail[:MAX_LIST_ITEMS])
     return replace(passage, text=text)
+
+
+def with_borrowed_list(
+    extended: Passage, original: Passage, following: Callable[[str], ChunkRecord | None]
+) -> Passage:
+    """``extended`` is ``original`` with the first sentences of the document's next passage
+    (``passage_context``). When those sentences open a list (its introduction, then its first
+    item), the rest of the list comes too: the next passage's lines that go on with it and,
+    when the list runs to that passage's end, the items opening the passages after it. Else
+    ``extended`` unchanged. The lines added are marked (``LIST_ONLY_FROM``): they are quoted as
+    the list's items, never chosen as sentences of their own."""
+    if extended is original or not cut_list(extended):
+        return extended
+    record = following(original.id)
+    if record is None:
+        return extended
+    rest = _unheld_lines(record.text, extended.text)
+    after = following(record.id)
+    next_opens = (
+        after is not None
+        and after.meta.get("page") == original.page
+        and bool(list_opening(after.text))
+    )
+    taken = _list_goes_on(rest, next_opens)
+    if not taken:
+        return extended
+    held = extended.text.rstrip()
+    joined = replace(
+        extended,
+        text=held + "\n" + "\n".join(taken),
+        meta={**extended.meta, LIST_ONLY_FROM: len(held)},
+    )
+    if len(taken) < len(rest):
+        return joined
+    # the list runs to the end of the borrowed passage: go on from there
+    return replace(with_list_tail(replace(joined, id=record.id), following), id=original.id)
+
+
+def _unheld_lines(text: str, held: str) -> list[str]:
+    """The lines of ``text`` after the last one whose sentences ``held`` shows (a line shown in
+    part keeps its remaining sentences)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    last = -1
+    for index, line in enumerate(lines):
+        if any(s.strip() in held for s in split_sentences(line) if s.strip()):
+            last = index
+    if last < 0:
+        return lines
+    remaining = [s for s in split_sentences(lines[last]) if s.strip() and s.strip() not in held]
+    return ([" ".join(remaining)] if remaining else []) + lines[last + 1 :]
+
+
+def _list_goes_on(lines: list[str], next_opens_list: bool) -> list[str]:
+    """The first lines that go on with a list: items, and the lines that continue an item (at
+    most ``ITEM_BODY_GAP``) before the next item, or before the passage's end when the next
+    passage opens with the list's further items."""
+    taken: list[str] = []
+    for index, line in enumerate(lines):
+        ahead = lines[index + 1 : index + 1 + ITEM_BODY_GAP]
+        if (
+            _continues_list(line)
+            or any(_continues_list(n) for n in ahead)
+            or (next_opens_list and len(lines) - index <= ITEM_BODY_GAP)
+        ):
+            taken.append(line)
+            continue
+        break
+    return taken

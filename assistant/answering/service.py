@@ -21,7 +21,7 @@ from assistant.answering.extractive import (
     Selection,
 )
 from assistant.answering.followup import FollowUpRewriter
-from assistant.answering.list_tail import with_list_tail
+from assistant.answering.list_tail import with_borrowed_list, with_list_tail
 from assistant.answering.model import Answer, AnswerSentence, Citation
 from assistant.answering.model_check import ModelCheck
 from assistant.answering.named_sources import named_sources, sources_first
@@ -277,7 +277,10 @@ class AnswerService:
         following = self._searcher.index.following_chunk
         passages = [with_list_tail(p, following) for p in passages]
         # ... and the run around the best sentence can go on into the next passage.
-        passages = [with_following_sentences(p, following) for p in passages]
+        passages = [
+            with_borrowed_list(with_following_sentences(p, following), p, following)
+            for p in passages
+        ]
         selection = self._composer.select(
             standalone, passages, self._terms(standalone, passages), named
         )

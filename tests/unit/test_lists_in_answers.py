@@ -13,8 +13,10 @@ from assistant.answering.extractive import (
     ExtractiveComposer,
     announced_count,
     list_after,
+    own_text,
 )
-from assistant.answering.list_tail import with_list_tail
+from assistant.answering.list_tail import with_borrowed_list, with_list_tail
+from assistant.answering.passage_context import with_following_sentences
 from assistant.answering.support import passage_units
 from assistant.embeddings.encoders import HashEmbeddings
 from assistant.index.manifest import ChunkRecord
@@ -188,6 +190,52 @@ def test_a_list_cut_by_the_chunking_is_completed_from_the_next_passage() -> None
     units = passage_units(whole.text, keep_items=True)
     assert list_after(units, 0, units[0][0])[-1] == "Direct support from top management"
     assert "another matter" not in whole.text  # prose after the list stays in its passage
+
+
+def test_a_list_opened_by_borrowed_sentences_comes_whole() -> None:
+    """The passage boundary falls before a list's introduction: the sentences borrowed from
+    the next passage bring the introduction and the first item, and the items after them
+    (there, with the lines that go on from each, and in the passage after) come too."""
+    records = {
+        "doc-00007": ChunkRecord(
+            "doc-00008",
+            "doc",
+            8,
+            "The study was driven by trends such as:\n"
+            "• Consolidation: deals stayed strong in the third quarter.\n"
+            "Committees also gained influence.\n"
+            "In a recent survey, 86% expected more central decisions.",
+            "",
+            {},
+        ),
+        "doc-00008": ChunkRecord(
+            "doc-00009",
+            "doc",
+            9,
+            "· Cost management: margins turned negative.\n"
+            "Scorecards will go on shaping prescriptions.\n"
+            "· Business model innovation: new channels opened.\n"
+            "Leaders now call KAM a strategic imperative.",
+            "",
+            {},
+        ),
+    }
+    original = _cut_passage("Health systems are gaining weight in care.")
+    borrowed = with_following_sentences(original, records.get, count=2)
+    assert borrowed.text.endswith("deals stayed strong in the third quarter.")
+    whole = with_borrowed_list(borrowed, original, records.get)
+    assert whole.id == original.id
+    for kept in ("86% expected", "· Cost management", "Scorecards", "· Business model innovation"):
+        assert kept in whole.text
+    assert "strategic imperative" not in whole.text  # prose after the list stays out
+    # the lines added are quoted as the list's items, never chosen as sentences of their own
+    assert own_text(whole) == borrowed.text.rstrip()
+    # borrowed prose that opens no list brings nothing more
+    prose = {"doc-00007": ChunkRecord("doc-00008", "doc", 8, "One. Two. Three. Four.", "", {})}
+    borrowed_prose = with_following_sentences(original, prose.get, count=2)
+    assert with_borrowed_list(borrowed_prose, original, prose.get) is borrowed_prose
+    # nothing borrowed, nothing added
+    assert with_borrowed_list(original, original, records.get) is original
 
 
 def test_no_tail_from_another_page_or_after_finished_prose() -> None:
