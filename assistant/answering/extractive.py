@@ -491,14 +491,16 @@ class ExtractiveComposer:
 
 
 # A sentence that opens on a connective or a word pointing back ("Still, ...", "It becomes
-# clear ...", "此外，...") carries on the one before it.
+# clear ...", "此外，..."), or on the author's verdict on what was just said ("I would argue
+# that this ...", "我認為..."), carries on the one before it.
 _CARRIES_ON = re.compile(
     r"^(?:(?:still|however|but|and|yet|so|thus|therefore|hence|also|moreover|furthermore|"
     r"in addition|indeed|instead|otherwise|this|these|that|those|it|its|they|their|such|both|"
     r"then|as a result|for example|for instance|consequently|nevertheless|nonetheless|"
-    r"likewise|similarly|meanwhile|in fact|even so|in other words|above all)\b"
+    r"likewise|similarly|meanwhile|in fact|even so|in other words|above all|"
+    r"(?:i|we) (?:would |do |)(?:argue|believe|think|suggest|contend|say))\b"
     r"|此外|但|然而|因此|所以|而且|並且|同時|另外|這|其|它|他們|也|甚至|例如|不過|只是|否則|"
-    r"相反|結果|於是|總之|換句話說|尤其|特別是)",
+    r"相反|結果|於是|總之|換句話說|尤其|特別是|我認為|我們認為|筆者認為|我相信)",
     re.IGNORECASE,
 )
 

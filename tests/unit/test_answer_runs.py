@@ -113,6 +113,10 @@ def test_a_run_that_ends_at_its_best_sentence_goes_on_by_one() -> None:
     assert _with_next_sentence([scored[2]], scored, [PARAGRAPH], most=7) == [scored[2]]
     assert carries_on("此外，大多數人表示") and carries_on("It becomes clear who the experts are")
     assert not carries_on("Itemised budgets were compared") and not carries_on("製藥企業客戶")
+    # the author's verdict on the sentence before it
+    assert carries_on("I would argue that this is the critical component which needs to change.")
+    assert carries_on("We believe the shift is overdue.") and carries_on("我認為這是關鍵")
+    assert not carries_on("I met the hospital's pharmacy director last spring.")
 
 
 def test_a_run_does_not_go_on_into_a_list() -> None:
