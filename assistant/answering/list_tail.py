@@ -135,17 +135,16 @@ def with_borrowed_list(
 
 
 def _unheld_lines(text: str, held: str) -> list[str]:
-    """The lines of ``text`` after the last one whose sentences ``held`` shows (a line shown in
-    part keeps its remaining sentences)."""
+    """The lines of ``text`` after its opening sentences that ``held`` shows already (the
+    sentences borrowed from it); a line shown in part keeps its remaining sentences."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    last = -1
     for index, line in enumerate(lines):
-        if any(s.strip() in held for s in split_sentences(line) if s.strip()):
-            last = index
-    if last < 0:
-        return lines
-    remaining = [s for s in split_sentences(lines[last]) if s.strip() and s.strip() not in held]
-    return ([" ".join(remaining)] if remaining else []) + lines[last + 1 :]
+        sentences = [s.strip() for s in split_sentences(line) if s.strip()]
+        remaining = [s for s in sentences if s not in held]
+        if remaining:
+            first = line if len(remaining) == len(sentences) else " ".join(remaining)
+            return [first, *lines[index + 1 :]]
+    return []
 
 
 def _list_goes_on(lines: list[str], next_opens_list: bool) -> list[str]:
