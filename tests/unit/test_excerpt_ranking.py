@@ -4,7 +4,15 @@ question asks for first, a question in the text last."""
 
 from __future__ import annotations
 
-from assistant.answering.extractive import NAMED_WEIGHT, ExtractiveComposer, concept_overlap
+import pytest
+
+from assistant.answering import extractive
+from assistant.answering.extractive import (
+    NAMED_WEIGHT,
+    ExtractiveComposer,
+    concept_overlap,
+    is_page_chrome,
+)
 from assistant.embeddings.encoders import HashEmbeddings
 from assistant.retrieval.search import Passage
 from assistant.text.tokens import lexical_tokens
@@ -124,3 +132,26 @@ def test_a_sentence_of_the_document_the_question_names_weighs_more() -> None:
     assert set(plain) == set(named) == {0, 1}
     assert NAMED_WEIGHT > 1 and abs(named[1] - NAMED_WEIGHT * plain[1]) < 1e-6
     assert named[0] == plain[0]
+
+
+def test_a_web_pages_controls_weigh_less_in_the_quote(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page saved as text keeps its buttons ("press the inquiry button ..."): sharing the
+    question's words, they would lead the quote over what the page says."""
+    chrome = (
+        "For the report price for your team, please press the inquiry button and send us a request."
+    )
+    content = "The report price depends on the number of users the licence covers."
+    question = "What is the report price for our team?"
+    assert is_page_chrome(chrome) and not is_page_chrome(content)
+    assert is_page_chrome("如有價格方面的疑問請按下「詢問」鍵來信查詢")
+    assert is_page_chrome("Subscribe to our email news alerts")
+
+    def first_quoted() -> str:
+        composer = ExtractiveComposer(HashEmbeddings(), max_passages=1)
+        selection = composer.select(question, [_passage(chrome, 0), _passage(content, 1)])
+        return selection.sentences[0].text
+
+    monkeypatch.setattr(extractive, "PAGE_CHROME_WEIGHT", 1.0)
+    assert first_quoted() == chrome  # the control matches the question's words best ...
+    monkeypatch.setattr(extractive, "PAGE_CHROME_WEIGHT", 0.5)
+    assert first_quoted() == content  # ... and what the page says leads once it weighs less
