@@ -163,6 +163,14 @@ TITLE_WEIGHT = 0.6
 # The rest of a passage that carried text addressed to the assistant (left out of it) weighs
 # this much: the document is not trusted to lead an answer (its clean passages weigh 1).
 ADDRESSED_ASSISTANT = "addressed_assistant"
+UNTRUSTED_WEIGHT = 0.5
+# A sentence of a document the question names ("Actando 認為 ...") weighs this much more, in
+# either language (answering/named_sources.py): a Chinese question about an English article
+# gets that article's sentences, not similar Chinese ones from elsewhere. Eighteen seed sets:
+# key facts 0.684 -> 0.689 (1.3: fewer gains, and a near miss answered).
+NAMED_WEIGHT = 1.15
+_TITLE_MOST_CJK = 30
+
 # A passage's text from this character on only completes a list its borrowed sentences opened
 # (``list_tail.with_borrowed_list``): it is quoted as that list's items, never chosen on its
 # own, so it neither takes the answer's sentences nor moves the other candidates' scores.
@@ -172,15 +180,6 @@ LIST_ONLY_FROM = "list_only_from"
 def own_text(passage: Passage) -> str:
     """The passage's text without the list lines only joined to complete a list."""
     return passage.text[: passage.meta.get(LIST_ONLY_FROM, len(passage.text))]
-
-
-UNTRUSTED_WEIGHT = 0.5
-# A sentence of a document the question names ("Actando 認為 ...") weighs this much more, in
-# either language (answering/named_sources.py): a Chinese question about an English article
-# gets that article's sentences, not similar Chinese ones from elsewhere. Eighteen seed sets:
-# key facts 0.684 -> 0.689 (1.3: fewer gains, and a near miss answered).
-NAMED_WEIGHT = 1.15
-_TITLE_MOST_CJK = 30
 
 
 def is_title(sentence: str) -> bool:

@@ -4,6 +4,7 @@ answers, and citations assigned by the app. One service for the CLI, the UI and 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 import time
@@ -274,7 +275,8 @@ class AnswerService:
         cleaned = [(self._without_planted(p), p) for p in passages]
         passages = [c for c, p in cleaned if c is p] + [c for c, p in cleaned if c is not p]
         # A list the chunking cut is completed from the document's next passages.
-        following = self._searcher.index.following_chunk
+        # one lookup per chunk: completing lists and borrowing sentences ask for the same ones
+        following = functools.lru_cache(maxsize=None)(self._searcher.index.following_chunk)
         passages = [with_list_tail(p, following) for p in passages]
         # ... and the run around the best sentence can go on into the next passage.
         passages = [
