@@ -146,6 +146,9 @@ class AbstentionJudge:
         access: tuple[str, ...] = (),
     ) -> Evidence:
         checker, meter = self._coverage(access)
+        # What the question asks, without the asker's context: "Ninety percent of our
+        # scorecard is revenue. What would the author say about ...?" asks for no figure.
+        asking = asking_part(question)
         kinds = figure_kinds(question)
         # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
         strongest = sorted(selection.evidence, key=lambda c: -c.relevance)[:4]
@@ -165,9 +168,9 @@ class AbstentionJudge:
             count_missing=self._count_missing(question, kinds, selection),
             best_semantic=selection.best_semantic,
             best_lexical=selection.best_lexical,
-            unknown_terms=tuple(checker.unknown_terms(asking_part(question))),
-            wants_figure=asks_for_a_figure(question),
-            has_figure=holds_figures([c.text for c in strongest], question, kinds),
+            unknown_terms=tuple(checker.unknown_terms(asking)),
+            wants_figure=asks_for_a_figure(asking),
+            has_figure=holds_figures([c.text for c in strongest], question, figure_kinds(asking)),
             covered=terms.covered,
             absent=terms.absent,
             content_terms=terms.terms,
@@ -305,6 +308,13 @@ class AbstentionJudge:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
+# A sentence that asks without a question mark: a request ("Give me the percentages.",
+# "List the five factors.", "請列出公司名稱。").
+_REQUEST = re.compile(
+    r"\s*(please\s+)?(give|list|tell|show|name|quote|explain|describe|summari[sz]e|spell out|"
+    r"cite|compare|outline)\b|\s*(請|麻煩)?(給我|告訴我|列出|說明|解釋|描述|摘要|整理|比較|引用)",
+    re.IGNORECASE,
+)
 
 
 def asking_part(question: str) -> str:
@@ -312,7 +322,7 @@ def asking_part(question: str) -> str:
     a RACI workshop next month."): a name the asker uses only to say where they stand is no
     subject the knowledge base must know. The whole question when no sentence asks."""
     sentences = [s for s in _SENTENCE_END.split(question.strip()) if s.strip()]
-    asking = [s for s in sentences if s.rstrip().endswith(("?", "？"))]
+    asking = [s for s in sentences if s.rstrip().endswith(("?", "？")) or _REQUEST.match(s)]
     return " ".join(asking) if asking else question
 
 

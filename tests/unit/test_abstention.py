@@ -550,6 +550,24 @@ def test_a_name_the_asker_uses_only_to_set_the_scene_is_not_judged() -> None:
     )
 
 
+def test_a_request_asks_too_and_a_figure_in_the_askers_context_is_not_asked_for(answers) -> None:
+    assert asking_part("How do KAMs split their time? Give me the percentages.") == (
+        "How do KAMs split their time? Give me the percentages."
+    )
+    assert asking_part("我想做簡報。請列出公司名稱。") == "請列出公司名稱。"
+    passage = Passage(
+        "p0", "Selling is only part of the job.", 1.0, "doc.md", "", "", None, "en", "", "public"
+    )
+    quoted = Selection([Candidate(0, 0, passage.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    context = "Ninety percent of our scorecard is revenue. What does the author say about selling?"
+    assert not answers.evidence(context, quoted, [passage]).wants_figure
+    asked = "Our scorecard is mostly revenue. What percentage should be revenue?"
+    evidence = answers.evidence(asked, quoted, [passage])
+    assert evidence.wants_figure and not evidence.has_figure
+    request = "Our scorecard is mostly revenue. Give me the percentage Actando recommends."
+    assert answers.evidence(request, quoted, [passage]).wants_figure
+
+
 def test_answers_offered_to_choose_from_must_be_in_what_is_quoted(answers) -> None:
     def passage(number: int, text: str) -> Passage:
         return Passage(f"p{number}", text, 1.0, f"doc{number}.md", "", "", None, "en", "", "public")
