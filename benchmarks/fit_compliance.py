@@ -38,7 +38,7 @@ from assistant.rules.compliance_classifier import NONE, ClassifierFile, Complian
 
 ROOT = Path(__file__).resolve().parent.parent
 # Scored once, at the end of the session that wrote them: never training data.
-HELD_OUT = ("seeds_holdout", "seeds_holdout20", "compliance_blind3_holdout")
+HELD_OUT = ("seeds_holdout", "seeds_holdout23", "compliance_blind3_holdout")
 # Labels of the question sets that name a guard rule differently.
 SAME_RULE = {"kickback-disguised": "inducement", "guarantee": "guaranteed-outcome"}
 REGULARISATION = (3.0, 10.0, 30.0)
