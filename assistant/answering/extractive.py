@@ -85,7 +85,10 @@ UNTRANSLATED_WEIGHT = 0.5
 
 
 def concept_overlap(
-    question: str, terms: Sequence[tuple[str, Sequence[str]]], held: Sequence[set[str]]
+    question: str,
+    terms: Sequence[tuple[str, Sequence[str]]],
+    held: Sequence[set[str]],
+    ignored: frozenset[str] = frozenset(),
 ) -> np.ndarray:
     """Per text (``held``: each text's ``lexical_tokens``), the share of the question's
     concepts it holds, each concept weighted by its rarity among the texts (inverse document
@@ -93,14 +96,18 @@ def concept_overlap(
     translated term ("KAM" or 關鍵客戶管理) or a remaining word of the question. A text in the
     other language is measured against the translated concepts alone, so the question's
     untranslated words do not dilute it. A sentence that shares only the ubiquitous "KAM", in
-    either language, is no match."""
+    either language, is no match. ``ignored``: tokens that are no concept (the names the
+    question uses to point at a document)."""
     own: list[set[str]] = []  # each concept as the question writes it
     translated: list[list[set[str]]] = []  # its other-language forms (none for plain words)
     for term, others in terms:
-        own.append(set(lexical_tokens(term)))
+        tokens = set(lexical_tokens(term))
+        if tokens and tokens <= ignored:
+            continue
+        own.append(tokens)
         translated.append([f for f in (set(lexical_tokens(o)) for o in others) if f])
     claimed = set().union(*own) if own else set()
-    for token in set(lexical_tokens(question)) - claimed:
+    for token in set(lexical_tokens(question)) - claimed - ignored:
         own.append({token})
         translated.append([])
     if not own or not held:
@@ -295,9 +302,11 @@ class ExtractiveComposer:
         passages: list[Passage],
         terms: Sequence[tuple[str, Sequence[str]]] = (),
         named: frozenset[str] = frozenset(),
+        naming: frozenset[str] = frozenset(),
     ) -> Selection:
         """``terms``: the question's terms with their other-language words, as far as the
-        passages use them; ``named``: the documents (sources) the question names."""
+        passages use them; ``named``: the documents (sources) the question names;
+        ``naming``: the names it names them by."""
         expansion = " ".join(other for _, others in terms for other in others)
         # Every unit, short list items included (a list is quoted whole); only informative
         # sentences compete to be chosen.
@@ -363,16 +372,23 @@ class ExtractiveComposer:
         )
         # For ranking, words count by how rare they are among the candidates: a sentence that
         # shares only the ubiquitous "KAM" (or its translation) with the question is no match.
-        weighted = concept_overlap(question, terms, held)
-        words = 0.35 * np.minimum(weighted * 2.0, 1.0)
-        base = (
-            (0.65 * _level_languages(semantic, own) + words)
-            * np.where(own, 1.0, OTHER_LANGUAGE)
-            * meta
-            * figure
-        )
+        levelled = _level_languages(semantic, own)
+        other = np.where(own, 1.0, OTHER_LANGUAGE)
 
-        def scored_with(weights: np.ndarray) -> list[Candidate]:
+        def based(ignored: frozenset[str]) -> np.ndarray:
+            weighted = concept_overlap(question, terms, held, ignored)
+            words = 0.35 * np.minimum(weighted * 2.0, 1.0)
+            return (0.65 * levelled + words) * other * meta * figure
+
+        base = based(frozenset())
+        # A name that points at a document ("the ZS study", "Actando's article") says which
+        # document answers, not which of its sentences: what the answer quotes is ranked
+        # without it (else the sentence that introduces the study leads every answer about
+        # it). The decline checks read the question whole.
+        naming_tokens = frozenset(t for w in naming for t in lexical_tokens(w))
+        quote_base = based(naming_tokens) if naming_tokens else base
+
+        def scored_with(weights: np.ndarray, base: np.ndarray = base) -> list[Candidate]:
             return [
                 Candidate(i, j, t, float(r), float(s), float(lx), by_passage[i][j][1])
                 for (i, j, t), r, s, lx in zip(
@@ -381,7 +397,7 @@ class ExtractiveComposer:
             ]
 
         scored = scored_with(prior)
-        quoted_from = scored_with(quote_prior)
+        quoted_from = scored_with(quote_prior, quote_base)
         chosen = self._pick(
             quoted_from, vectors, self._passage_bar, self._max, self._bridge_bar, self._run_floor
         )

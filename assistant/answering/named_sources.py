@@ -17,15 +17,15 @@ MOST_NAMED = 2
 SourcesUsing = Callable[[str], "frozenset[str] | None"]
 
 
-def named_sources(question: str, sources_using: SourcesUsing) -> frozenset[str]:
-    """The documents the question's names point at: for each name or acronym it uses, the
-    documents using it, when there are one or two of them."""
-    named: set[str] = set()
+def names_pointing(question: str, sources_using: SourcesUsing) -> dict[str, frozenset[str]]:
+    """The question's names or acronyms that point at documents, each with the documents
+    using it, when there are one or two of them ("ZS" -> the ZS article)."""
+    pointing: dict[str, frozenset[str]] = {}
     for word in name_words(question):
         sources = sources_using(word)
         if sources and len(sources) <= MOST_NAMED:
-            named |= sources
-    return frozenset(named)
+            pointing[word] = frozenset(sources)
+    return pointing
 
 
 def sources_first(passages: Sequence[Passage], named: frozenset[str]) -> list[Passage]:

@@ -25,7 +25,7 @@ from assistant.answering.followup import FollowUpRewriter
 from assistant.answering.list_tail import with_borrowed_list, with_list_tail
 from assistant.answering.model import Answer, AnswerSentence, Citation
 from assistant.answering.model_check import ModelCheck
-from assistant.answering.named_sources import named_sources, sources_first
+from assistant.answering.named_sources import names_pointing, sources_first
 from assistant.answering.passage_context import with_following_sentences
 from assistant.answering.render import as_list_line, render_answer, render_closest, render_prose
 from assistant.answering.support import (
@@ -267,7 +267,10 @@ class AnswerService:
         )
         degraded = bool(getattr(passages, "dense_unavailable", False))
         # A document the question names ("the ZS piece", "Actando 認為") leads the answer.
-        named = named_sources(standalone, lambda word: self._searcher.sources_using(word, filters))
+        pointing = names_pointing(
+            standalone, lambda word: self._searcher.sources_using(word, filters)
+        )
+        named = frozenset().union(*pointing.values())
         passages = sources_first(passages, named)
         # Text addressed to the assistant is no evidence and is never shown or quoted; the rest
         # of a passage that carried it ranks after every clean passage (a document that talks
@@ -284,7 +287,7 @@ class AnswerService:
             for p in passages
         ]
         selection = self._composer.select(
-            standalone, passages, self._terms(standalone, passages), named
+            standalone, passages, self._terms(standalone, passages), named, frozenset(pointing)
         )
         access = filters.access if filters is not None else ()
         evidence = self.evidence(standalone, selection, passages, access)

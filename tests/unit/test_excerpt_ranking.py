@@ -155,3 +155,27 @@ def test_a_web_pages_controls_weigh_less_in_the_quote(monkeypatch: pytest.Monkey
     assert first_quoted() == chrome  # the control matches the question's words best ...
     monkeypatch.setattr(extractive, "PAGE_CHROME_WEIGHT", 0.5)
     assert first_quoted() == content  # ... and what the page says leads once it weighs less
+
+
+def test_a_name_that_points_at_the_document_does_not_pick_the_quote() -> None:
+    """ "ZS" says which document answers; the sentence that merely introduces the ZS study
+    must not lead the quote for sharing it."""
+    question = "Does the ZS study say top executives treat KAM as a strategic imperative?"
+    intro = "ZS ran a study of KAM leaders at ten companies."
+    answer = "Top executives treat KAM as a strategic imperative, leaders said."
+    texts = [intro, answer, *OTHERS]
+    held = [set(lexical_tokens(t)) for t in texts]
+    plain = concept_overlap(question, [], held)
+    ignored = concept_overlap(question, [], held, frozenset({"zs"}))
+    assert ignored[0] < plain[0]
+    assert ignored[1] > plain[1]
+    # through the composer: the decline evidence reads the question whole, the quote not
+    passages = [_passage(intro, 0), _passage(answer, 1)]
+    composer = ExtractiveComposer(HashEmbeddings())
+    named = frozenset({"0.txt"})
+    whole = composer.select(question, passages, named=named)
+    pointed = composer.select(question, passages, named=named, naming=frozenset({"ZS"}))
+    lead = {c.passage_index: c.relevance for c in pointed.sentences}
+    before = {c.passage_index: c.relevance for c in whole.sentences}
+    assert lead[0] < before[0]
+    assert [c.relevance for c in pointed.evidence] == [c.relevance for c in whole.evidence]

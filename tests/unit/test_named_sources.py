@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.answering.named_sources import named_sources, sources_first
+from assistant.answering.named_sources import names_pointing, sources_first
 from assistant.answering.unknown_names import name_words
 from assistant.retrieval.search import Passage, SearchFilters
 from tests.support.factories import write
@@ -44,10 +44,12 @@ def test_a_name_one_or_two_documents_use_points_at_them() -> None:
         "GSK": None,  # used by too many passages to point anywhere
     }
     look = using.get
-    assert named_sources("What does Actando say about KAM?", look) == {"actando.txt", "news.txt"}
-    assert named_sources("Does the ZS piece define KAM?", look) == {"zs.txt"}
-    assert named_sources("What did GSK and the KAM team do?", look) == frozenset()
-    assert named_sources("Which names does Unknownia use?", look) == frozenset()
+    assert names_pointing("What does Actando say about KAM?", look) == {
+        "Actando": {"actando.txt", "news.txt"}
+    }
+    assert names_pointing("Does the ZS piece define KAM?", look) == {"ZS": {"zs.txt"}}
+    assert names_pointing("What did GSK and the KAM team do?", look) == {}
+    assert names_pointing("Which names does Unknownia use?", look) == {}
 
 
 def test_the_named_documents_passages_lead_in_the_retrievers_order() -> None:
