@@ -74,7 +74,7 @@ class Searcher(Protocol):
 
     def sources_using(
         self, word: str, filters: SearchFilters | None = None, most: int = 50
-    ) -> frozenset[str] | None:
-        """The documents whose passages (within the filters) use the word; None when more
-        than ``most`` passages do."""
+    ) -> dict[str, int] | None:
+        """The documents whose passages (within the filters) use the word, each with how many
+        of its passages do; None when more than ``most`` passages do."""
         ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -206,17 +207,17 @@ class HybridSearcher:
 
     def sources_using(
         self, word: str, filters: SearchFilters | None = None, most: int = 50
-    ) -> frozenset[str] | None:
+    ) -> dict[str, int] | None:
         """The documents (sources) whose passages use ``word`` in any of its forms, among the
-        passages ``filters`` lets through; None when more than ``most`` passages use it (a
-        common word singles out no document)."""
+        passages ``filters`` lets through, each with how many of its passages do; None when
+        more than ``most`` passages use it (a common word singles out no document)."""
         found = self._index.lexical().search(
             word, most + 1, (filters or SearchFilters()).as_fields()
         )
         if len(found) > most:
             return None
         chunks = self._index.chunks([chunk_id for chunk_id, _ in found])
-        return frozenset(str(c.meta.get("source", "")) for c in chunks)
+        return dict(Counter(str(c.meta.get("source", "")) for c in chunks))
 
     def _lexical(
         self, query: str, query_chinese: bool, pool: int, filters: SearchFilters

@@ -38,9 +38,9 @@ def test_name_words_are_names_and_acronyms_not_the_questions_scene() -> None:
 
 def test_a_name_one_or_two_documents_use_points_at_them() -> None:
     using = {
-        "Actando": frozenset({"actando.txt", "news.txt"}),
-        "KAM": frozenset({"a.txt", "b.txt", "c.txt"}),  # shared vocabulary
-        "ZS": frozenset({"zs.txt"}),
+        "Actando": {"actando.txt": 1, "news.txt": 1},
+        "KAM": {"a.txt": 4, "b.txt": 1, "c.txt": 1},  # shared vocabulary
+        "ZS": {"zs.txt": 3},
         "GSK": None,  # used by too many passages to point anywhere
     }
     look = using.get
@@ -50,6 +50,12 @@ def test_a_name_one_or_two_documents_use_points_at_them() -> None:
     assert names_pointing("Does the ZS piece define KAM?", look) == {"ZS": {"zs.txt"}}
     assert names_pointing("What did GSK and the KAM team do?", look) == {}
     assert names_pointing("Which names does Unknownia use?", look) == {}
+    # of two documents, one using the name far more often is the one it names (the ZS study,
+    # not the piece whose author is "a principal at ZS Associates")
+    using["ZS"] = {"zs.txt": 4, "pmlive.txt": 1}
+    assert names_pointing("Does the ZS piece define KAM?", look) == {"ZS": {"zs.txt"}}
+    using["ZS"] = {"zs.txt": 3, "pmlive.txt": 2}
+    assert names_pointing("Does the ZS piece define KAM?", look) == {"ZS": {"zs.txt", "pmlive.txt"}}
 
 
 def test_the_named_documents_passages_lead_in_the_retrievers_order() -> None:
@@ -89,9 +95,9 @@ def test_a_named_document_leads_the_answer_and_access_still_holds(services, tmp_
     write(docs / "partner.md", INTERNAL_TXT)
     services.ingestor.ingest([docs], "kb")
     searcher = services.searcher
-    assert searcher.sources_using("Actando") == {"actando.txt", "partner.md"}
+    assert searcher.sources_using("Actando") == {"actando.txt": 1, "partner.md": 1}
     public = SearchFilters(access=("public",))
-    assert searcher.sources_using("Actando", public) == {"actando.txt"}
+    assert searcher.sources_using("Actando", public) == {"actando.txt": 1}
     assert searcher.sources_using("account", public, most=1) is None  # a common word
 
     question = "Our hospital group account plans have budgets: what level does Actando describe?"
@@ -103,5 +109,5 @@ def test_a_named_document_leads_the_answer_and_access_still_holds(services, tmp_
 def test_sources_using_reads_the_committed_passages(services, tmp_path: Path) -> None:
     write(tmp_path / "docs" / "zs.txt", "The ZS study surveyed seventeen KAM leaders.\n")
     services.ingestor.ingest([tmp_path / "docs"], "kb")
-    assert services.searcher.sources_using("ZS") == {"zs.txt"}
-    assert services.searcher.sources_using("Unknownia") == frozenset()
+    assert services.searcher.sources_using("ZS") == {"zs.txt": 1}
+    assert services.searcher.sources_using("Unknownia") == {}
