@@ -159,6 +159,10 @@ class AbstentionJudge:
         ]
         texts = [f"{p.title}\n{p.section}\n{own_text(p)}" for p in passages]
         terms = meter.measure(question, texts)
+        # Much of a long question can be the asker's situation ("My affiliate GM wants to give
+        # the reps a new title ..."): how much of the subject the knowledge base never mentions
+        # is judged on the whole question and on what it asks, and the lower share counts.
+        asked_terms = meter.measure(asking, texts) if asking != question else terms
         asked = asked_item_count(question)
         # The items asked for must be in a passage the answer quotes: another passage's list
         # (a report's table of contents) does not answer "which are the 16 drivers?".
@@ -172,7 +176,7 @@ class AbstentionJudge:
             wants_figure=asks_for_a_figure(asking),
             has_figure=holds_figures([c.text for c in strongest], question, figure_kinds(asking)),
             covered=terms.covered,
-            absent=terms.absent,
+            absent=min(terms.absent, asked_terms.absent),
             content_terms=terms.terms,
             items_missing=asked is not None and listed < asked,
             years_missing=missing_years(question, texts),

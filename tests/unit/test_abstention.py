@@ -550,6 +550,29 @@ def test_a_name_the_asker_uses_only_to_set_the_scene_is_not_judged() -> None:
     )
 
 
+def test_words_of_the_askers_context_alone_do_not_make_the_subject_absent(answers) -> None:
+    passage = Passage(
+        "p0",
+        "Payers care about total cost of care and budget impact.",
+        1.0,
+        "doc.md",
+        "",
+        "",
+        None,
+        "en",
+        "",
+        "public",
+    )
+    quoted = Selection([Candidate(0, 0, passage.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    # The same unknown words, once as the asker's situation and once in what is asked.
+    context = (
+        "Glorbish fjordwalk snarfles keep blarfing zorbing quixotry. What do payers care about?"
+    )
+    asked = "What do payers care about with glorbish fjordwalk snarfles blarfing zorbing quixotry?"
+    assert answers.evidence(context, quoted, [passage]).absent == 0.0
+    assert answers.evidence(asked, quoted, [passage]).absent > 0.3
+
+
 def test_a_request_asks_too_and_a_figure_in_the_askers_context_is_not_asked_for(answers) -> None:
     assert asking_part("How do KAMs split their time? Give me the percentages.") == (
         "How do KAMs split their time? Give me the percentages."
