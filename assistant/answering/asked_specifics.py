@@ -139,8 +139,8 @@ _SAME_MEASURE = {
 
 
 # The noun after 多少 without a measure word: the characters up to a verb-like character
-# ("多少會員公司" -> 會員公司, "多少人說" -> 人).
-_NOUN_ZH = re.compile(r"[^說是有在被認覺表為和及與的了嗎呢？?、，]{1,4}")
+# ("多少會員公司" -> 會員公司, "多少人說" -> 人, "多少團隊也說" -> 團隊).
+_NOUN_ZH = re.compile(r"[^說是有在被認覺表為和及與的了嗎呢也把都？?、，]{1,4}")
 
 
 @dataclass(frozen=True)

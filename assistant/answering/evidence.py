@@ -149,7 +149,6 @@ class AbstentionJudge:
         # What the question asks, without the asker's context: "Ninety percent of our
         # scorecard is revenue. What would the author say about ...?" asks for no figure.
         asking = asking_part(question)
-        kinds = figure_kinds(question)
         # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
         strongest = sorted(selection.evidence, key=lambda c: -c.relevance)[:4]
         # ... and the list items the answer quotes after them (a heading, then the panel)
@@ -169,7 +168,8 @@ class AbstentionJudge:
         quoted = {c.passage_index for c in selection.evidence}  # indexes into ``passages``
         listed = longest_enumeration([texts[i] for i in sorted(quoted)])
         return Evidence(
-            count_missing=self._count_missing(question, kinds, selection),
+            # counted in what is asked: "幾家醫學中心" in the asker's situation counts nothing
+            count_missing=self._count_missing(asking, figure_kinds(asking), selection),
             best_semantic=selection.best_semantic,
             best_lexical=selection.best_lexical,
             unknown_terms=tuple(checker.unknown_terms(asking)),

@@ -573,6 +573,17 @@ def test_words_of_the_askers_context_alone_do_not_make_the_subject_absent(answer
     assert answers.evidence(asked, quoted, [passage]).absent > 0.3
 
 
+def test_a_count_in_the_askers_context_is_not_asked_for(answers) -> None:
+    passage = Passage(
+        "p0", "研究包括24個團隊。", 1.0, "doc.md", "", "", None, "zh-Hant", "", "public"
+    )
+    quoted = Selection([Candidate(0, 0, passage.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    # "幾家醫學中心" is where the asker stands; what is asked counts teams
+    question = "我們要跑幾家醫學中心。研究裡總共有幾個團隊？"
+    assert not answers.evidence(question, quoted, [passage]).count_missing
+    assert answers.evidence("研究裡總共有幾家醫學中心？", quoted, [passage]).count_missing
+
+
 def test_a_request_asks_too_and_a_figure_in_the_askers_context_is_not_asked_for(answers) -> None:
     assert asking_part("How do KAMs split their time? Give me the percentages.") == (
         "How do KAMs split their time? Give me the percentages."

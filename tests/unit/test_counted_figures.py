@@ -10,6 +10,9 @@ def test_what_a_question_counts() -> None:
     assert counted_thing("FirstWord 的 KAM 指標報告總共有幾頁？") == CountedThing(measure="頁")
     assert counted_thing("SAMA 目前有多少會員公司？") == CountedThing(noun="會員公司")
     assert counted_thing("訪了幾個人、用什麼方式？") == CountedThing(measure="人")
+    # the noun ends where the verb's adverb or object marker begins
+    assert counted_thing("有多少團隊也說缺少B2B方案？") == CountedThing(noun="團隊")
+    assert counted_thing("有多少受訪者把角色不清視為障礙？") == CountedThing(noun="受訪者")
     assert counted_thing("How many M&A deals were announced in Q4 2020?") == CountedThing(
         words=("m&a", "deals")
     )
