@@ -147,7 +147,9 @@ class AbstentionJudge:
     ) -> Evidence:
         checker, meter = self._coverage(access)
         # What the question asks, without the asker's context: "Ninety percent of our
-        # scorecard is revenue. What would the author say about ...?" asks for no figure.
+        # scorecard is revenue. What would the author say about ...?" asks for no figure, and
+        # "I'm building our 2027 plan." asks for no year. Figures, counts, years, items and
+        # names are looked for only where the question asks for them.
         asking = asking_part(question)
         # The figure must be in the strongest evidence (calibrated: the 4 best sentences).
         strongest = sorted(selection.evidence, key=lambda c: -c.relevance)[:4]
@@ -162,7 +164,7 @@ class AbstentionJudge:
         # the reps a new title ..."): how much of the subject the knowledge base never mentions
         # is judged on the whole question and on what it asks, and the lower share counts.
         asked_terms = meter.measure(asking, texts) if asking != question else terms
-        asked = asked_item_count(question)
+        asked = asked_item_count(asking)
         # The items asked for must be in a passage the answer quotes: another passage's list
         # (a report's table of contents) does not answer "which are the 16 drivers?".
         quoted = {c.passage_index for c in selection.evidence}  # indexes into ``passages``
@@ -179,17 +181,17 @@ class AbstentionJudge:
             absent=min(terms.absent, asked_terms.absent),
             content_terms=terms.terms,
             items_missing=asked is not None and listed < asked,
-            years_missing=missing_years(question, texts),
+            years_missing=missing_years(asking, texts),
             name_missing=(
-                asks_for_a_name(question)
+                asks_for_a_name(asking)
                 and not any(has_name(text, question, self._is_term) for text in named)
             )
             or (
-                asks_for_a_person(question)
+                asks_for_a_person(asking)
                 and not any(has_person(text, question, self._is_term) for text in named)
             )
             or (
-                asks_for_a_place(question)
+                asks_for_a_place(asking)
                 and not any(has_place(text, question, self._places) for text in named)
             )
             or _words_not_held(question, texts),

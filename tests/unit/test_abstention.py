@@ -584,6 +584,28 @@ def test_a_count_in_the_askers_context_is_not_asked_for(answers) -> None:
     assert answers.evidence("研究裡總共有幾家醫學中心？", quoted, [passage]).count_missing
 
 
+def test_years_and_items_in_the_askers_context_are_not_asked_for(answers) -> None:
+    passage = Passage(
+        "p0",
+        "Payers care about total cost of care.",
+        1.0,
+        "doc.md",
+        "",
+        "",
+        None,
+        "en",
+        "",
+        "public",
+    )
+    quoted = Selection([Candidate(0, 0, passage.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    context = "I'm drafting our 2027 plan for five regions. What do payers care about?"
+    evidence = answers.evidence(context, quoted, [passage])
+    assert evidence.years_missing == () and not evidence.items_missing
+    asked = "What are the five things payers will care about in 2027?"
+    evidence = answers.evidence(asked, quoted, [passage])
+    assert evidence.years_missing == ("2027",) and evidence.items_missing
+
+
 def test_a_request_asks_too_and_a_figure_in_the_askers_context_is_not_asked_for(answers) -> None:
     assert asking_part("How do KAMs split their time? Give me the percentages.") == (
         "How do KAMs split their time? Give me the percentages."
