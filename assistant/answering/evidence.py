@@ -163,7 +163,10 @@ class AbstentionJudge:
         # Much of a long question can be the asker's situation ("My affiliate GM wants to give
         # the reps a new title ..."): how much of the subject the knowledge base never mentions
         # is judged on the whole question and on what it asks, and the lower share counts.
-        asked_terms = meter.measure(asking, texts) if asking != question else terms
+        absent = terms.absent
+        if asking != question and absent > 0:
+            absent = min(absent, meter.measure(asking, texts).absent)
+        kinds = figure_kinds(asking)
         asked = asked_item_count(asking)
         # The items asked for must be in a passage the answer quotes: another passage's list
         # (a report's table of contents) does not answer "which are the 16 drivers?".
@@ -171,14 +174,14 @@ class AbstentionJudge:
         listed = longest_enumeration([texts[i] for i in sorted(quoted)])
         return Evidence(
             # counted in what is asked: "幾家醫學中心" in the asker's situation counts nothing
-            count_missing=self._count_missing(asking, figure_kinds(asking), selection),
+            count_missing=self._count_missing(asking, kinds, selection),
             best_semantic=selection.best_semantic,
             best_lexical=selection.best_lexical,
             unknown_terms=tuple(checker.unknown_terms(asking)),
             wants_figure=asks_for_a_figure(asking),
-            has_figure=holds_figures([c.text for c in strongest], question, figure_kinds(asking)),
+            has_figure=holds_figures([c.text for c in strongest], question, kinds),
             covered=terms.covered,
-            absent=min(terms.absent, asked_terms.absent),
+            absent=absent,
             content_terms=terms.terms,
             items_missing=asked is not None and listed < asked,
             years_missing=missing_years(asking, texts),

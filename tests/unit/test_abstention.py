@@ -524,16 +524,22 @@ def test_calibration_script_decides_exactly_like_the_service(answers) -> None:
     assert script.tolist() == service
 
 
-def test_the_items_asked_for_must_be_in_a_passage_the_answer_quotes(answers) -> None:
-    def passage(number: int, text: str) -> Passage:
-        return Passage(f"p{number}", text, 1.0, f"doc{number}.md", "", "", None, "en", "", "public")
+def passage(number: int, text: str, language: str = "en") -> Passage:
+    return Passage(f"p{number}", text, 1.0, f"doc{number}.md", "", "", None, language, "", "public")
 
+
+def quoting(number: int, text: str) -> Selection:
+    """The answer quotes ``text``, the first sentence of passage ``number``."""
+    return Selection([Candidate(number, 0, text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+
+
+def test_the_items_asked_for_must_be_in_a_passage_the_answer_quotes(answers) -> None:
     announced = passage(0, "The KAM 360 framework defines 16 key drivers of KAM performance.")
     contents = passage(1, ", ".join(f"chapter {n}" for n in range(1, 18)) + ".")
     question = "Which are the 16 key drivers of the KAM 360 framework?"
-    quoted = Selection([Candidate(0, 0, announced.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    quoted = quoting(0, announced.text)
     assert answers.evidence(question, quoted, [announced, contents]).items_missing
-    listing = Selection([Candidate(1, 0, contents.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    listing = quoting(1, contents.text)
     assert not answers.evidence(question, listing, [announced, contents]).items_missing
 
 
@@ -551,58 +557,34 @@ def test_a_name_the_asker_uses_only_to_set_the_scene_is_not_judged() -> None:
 
 
 def test_words_of_the_askers_context_alone_do_not_make_the_subject_absent(answers) -> None:
-    passage = Passage(
-        "p0",
-        "Payers care about total cost of care and budget impact.",
-        1.0,
-        "doc.md",
-        "",
-        "",
-        None,
-        "en",
-        "",
-        "public",
-    )
-    quoted = Selection([Candidate(0, 0, passage.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    only = passage(0, "Payers care about total cost of care and budget impact.")
+    quoted = quoting(0, only.text)
     # The same unknown words, once as the asker's situation and once in what is asked.
     context = (
         "Glorbish fjordwalk snarfles keep blarfing zorbing quixotry. What do payers care about?"
     )
     asked = "What do payers care about with glorbish fjordwalk snarfles blarfing zorbing quixotry?"
-    assert answers.evidence(context, quoted, [passage]).absent == 0.0
-    assert answers.evidence(asked, quoted, [passage]).absent > 0.3
+    assert answers.evidence(context, quoted, [only]).absent == 0.0
+    assert answers.evidence(asked, quoted, [only]).absent > 0.3
 
 
 def test_a_count_in_the_askers_context_is_not_asked_for(answers) -> None:
-    passage = Passage(
-        "p0", "研究包括24個團隊。", 1.0, "doc.md", "", "", None, "zh-Hant", "", "public"
-    )
-    quoted = Selection([Candidate(0, 0, passage.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    only = passage(0, "研究包括24個團隊。", "zh-Hant")
+    quoted = quoting(0, only.text)
     # "幾家醫學中心" is where the asker stands; what is asked counts teams
     question = "我們要跑幾家醫學中心。研究裡總共有幾個團隊？"
-    assert not answers.evidence(question, quoted, [passage]).count_missing
-    assert answers.evidence("研究裡總共有幾家醫學中心？", quoted, [passage]).count_missing
+    assert not answers.evidence(question, quoted, [only]).count_missing
+    assert answers.evidence("研究裡總共有幾家醫學中心？", quoted, [only]).count_missing
 
 
 def test_years_and_items_in_the_askers_context_are_not_asked_for(answers) -> None:
-    passage = Passage(
-        "p0",
-        "Payers care about total cost of care.",
-        1.0,
-        "doc.md",
-        "",
-        "",
-        None,
-        "en",
-        "",
-        "public",
-    )
-    quoted = Selection([Candidate(0, 0, passage.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    only = passage(0, "Payers care about total cost of care.")
+    quoted = quoting(0, only.text)
     context = "I'm drafting our 2027 plan for five regions. What do payers care about?"
-    evidence = answers.evidence(context, quoted, [passage])
+    evidence = answers.evidence(context, quoted, [only])
     assert evidence.years_missing == () and not evidence.items_missing
     asked = "What are the five things payers will care about in 2027?"
-    evidence = answers.evidence(asked, quoted, [passage])
+    evidence = answers.evidence(asked, quoted, [only])
     assert evidence.years_missing == ("2027",) and evidence.items_missing
 
 
@@ -611,27 +593,22 @@ def test_a_request_asks_too_and_a_figure_in_the_askers_context_is_not_asked_for(
         "How do KAMs split their time? Give me the percentages."
     )
     assert asking_part("我想做簡報。請列出公司名稱。") == "請列出公司名稱。"
-    passage = Passage(
-        "p0", "Selling is only part of the job.", 1.0, "doc.md", "", "", None, "en", "", "public"
-    )
-    quoted = Selection([Candidate(0, 0, passage.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    only = passage(0, "Selling is only part of the job.")
+    quoted = quoting(0, only.text)
     context = "Ninety percent of our scorecard is revenue. What does the author say about selling?"
-    assert not answers.evidence(context, quoted, [passage]).wants_figure
+    assert not answers.evidence(context, quoted, [only]).wants_figure
     asked = "Our scorecard is mostly revenue. What percentage should be revenue?"
-    evidence = answers.evidence(asked, quoted, [passage])
+    evidence = answers.evidence(asked, quoted, [only])
     assert evidence.wants_figure and not evidence.has_figure
     request = "Our scorecard is mostly revenue. Give me the percentage Actando recommends."
-    assert answers.evidence(request, quoted, [passage]).wants_figure
+    assert answers.evidence(request, quoted, [only]).wants_figure
 
 
 def test_answers_offered_to_choose_from_must_be_in_what_is_quoted(answers) -> None:
-    def passage(number: int, text: str) -> Passage:
-        return Passage(f"p{number}", text, 1.0, f"doc{number}.md", "", "", None, "en", "", "public")
-
     method = passage(0, "The pilot team ran a claims data analysis with the payer's analysts.")
     other = passage(1, "The brand team built a budget impact model for the committee.")
     question = "How did the pilot team work out the savings - a patient survey or a Delphi panel?"
-    quoted = Selection([Candidate(0, 0, method.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    quoted = quoting(0, method.text)
     assert answers.evidence(question, quoted, [method, other]).options_missing
     offered = "How did the pilot team work out the savings - claims data analysis or a model?"
     assert not answers.evidence(offered, quoted, [method, other]).options_missing
@@ -639,7 +616,7 @@ def test_answers_offered_to_choose_from_must_be_in_what_is_quoted(answers) -> No
     chinese = "試點團隊是怎麼算出節省的？是問卷調查還是專家小組？"
     assert answers.evidence(chinese, quoted, [method, other]).options_missing
     in_chinese = passage(2, "試點團隊用理賠資料分析算出整體節省。")
-    quoted_zh = Selection([Candidate(0, 0, in_chinese.text, 0.5, 0.5, 0.5)], 0.5, 0.5)
+    quoted_zh = quoting(0, in_chinese.text)
     claims = "試點團隊是怎麼算出節省的？是理賠資料分析還是問卷調查？"
     assert not answers.evidence(claims, quoted_zh, [in_chinese]).options_missing
     assert answers.too_weak(evidence(options_missing=True), selection())
