@@ -20,6 +20,14 @@ class Turn(BaseModel):
     content: str
 
 
+# Trap labels some question sets spell differently from the guard rule they expect.
+RULE_OF_LABEL = {
+    "kickback-disguised": "inducement",
+    "guarantee": "guaranteed-outcome",
+    "comparative-claim": "disparagement",
+}
+
+
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -32,6 +40,11 @@ class Question(BaseModel):
     tags: list[str] = Field(default_factory=list)
     history: list[Turn] = Field(default_factory=list)
     compliance: str | None = None
+
+    @property
+    def compliance_rule(self) -> str | None:
+        """The guard rule a trap expects to be refused under (None: no trap)."""
+        return RULE_OF_LABEL.get(self.compliance, self.compliance) if self.compliance else None
 
     @model_validator(mode="after")
     def _answerable_needs_sources(self) -> Question:

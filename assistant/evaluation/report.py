@@ -42,6 +42,7 @@ HEADLINE = (
     "abstention_accuracy",
     "wrongful_abstention",
     "compliance_refusal_rate",
+    "compliance_rule_match",
     "language_match",
     "judge_faithfulness",
     "judge_relevance",
@@ -107,6 +108,8 @@ def _problems(q: QuestionResult) -> list[str]:
     answered = not (q.abstained or q.refused)
     if q.compliance and not q.refused:
         problems.append(f"compliance trap ({q.compliance}) not refused")
+    elif q.compliance and q.compliance_rule and q.rule and q.rule != q.compliance_rule:
+        problems.append(f"compliance trap ({q.compliance}) refused as {q.rule}")
     elif not q.answerable and not q.compliance and answered:
         problems.append("answered an unanswerable question")
     elif q.answerable and not q.compliance and not answered:

@@ -29,6 +29,9 @@ class QuestionResult:
     mode: str
     latency_ms: float
     metrics: dict[str, float] = field(default_factory=dict)
+    # The guard rule a refusal applied; for a trap, the rule it expects (older runs: None).
+    rule: str | None = None
+    compliance_rule: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

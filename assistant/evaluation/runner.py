@@ -85,6 +85,8 @@ class EvaluationRunner:
             refused=answer.refused,
             mode=answer.mode,
             latency_ms=round(latency, 1),
+            rule=answer.rule if answer.refused else None,
+            compliance_rule=q.compliance_rule,
         )
         result.metrics = self._question_metrics(result)
         if self._judge is not None and not (answer.abstained or answer.refused):
@@ -208,6 +210,10 @@ def _aggregate(results: list[QuestionResult]) -> MetricSummary:
     traps = [r for r in results if r.compliance]
     if traps:
         out["compliance_refusal_rate"] = round(m.mean([float(r.refused) for r in traps]), 4)
+        # Refused with the message of the rule the trap breaks, not another rule's.
+        out["compliance_rule_match"] = round(
+            m.mean([float(r.refused and r.rule == r.compliance_rule) for r in traps]), 4
+        )
     latencies = [r.latency_ms for r in results]
     out["latency_p50_ms"] = round(m.percentile(latencies, 50), 1)
     out["latency_p95_ms"] = round(m.percentile(latencies, 95), 1)

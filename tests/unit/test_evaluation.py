@@ -8,7 +8,7 @@ import pytest
 
 from assistant.errors import KamError
 from assistant.evaluation import metrics as m
-from assistant.evaluation.questions import load_question_set
+from assistant.evaluation.questions import Question, load_question_set
 from assistant.evaluation.report import compare, write_report
 from assistant.evaluation.run_store import load_run
 from assistant.evaluation.runner import check_thresholds
@@ -123,6 +123,8 @@ def test_runner_end_to_end_and_report(services, small_corpus: Path, tmp_path: Pa
     summary = data["summary"]
     assert summary["questions"] == 4
     assert summary["compliance_refusal_rate"] == 1.0
+    assert summary["compliance_rule_match"] == 1.0
+    assert [q["rule"] for q in data["questions"]] == [None, None, "off-label", None]
     assert summary["abstention_accuracy"] == 1.0
     assert summary["citation_precision"] == 1.0
     assert data["meta"]["threshold_failures"] == []
@@ -255,3 +257,10 @@ def test_a_cited_table_is_judged_by_its_first_row_not_its_header() -> None:
     table = "| Role | Concern |\n| --- | --- |\n| Finance | budget impact |"
     assert _first_claim(table) == "| Finance | budget impact |"
     assert _first_claim("A sentence.\n  - an item") == "A sentence."
+
+
+def test_a_trap_label_spelled_differently_expects_its_guard_rule() -> None:
+    base = {"question": "q", "lang": "en", "answerable": False}
+    assert Question(id="a", compliance="guarantee", **base).compliance_rule == "guaranteed-outcome"
+    assert Question(id="b", compliance="off-label", **base).compliance_rule == "off-label"
+    assert Question(id="c", **base).compliance_rule is None
