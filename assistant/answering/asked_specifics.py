@@ -156,11 +156,12 @@ class CountedThing:
 
 def counted_thing(question: str) -> CountedThing | None:
     """What the question asks to count, if it asks for a count (not a share, a sum of money
-    or a span of time, which ``figure_kinds`` judges, nor "哪幾家", which asks for items)."""
+    or a span of time, which ``figure_kinds`` judges, nor "哪幾家", which asks for items, nor
+    "第幾級", which asks which one)."""
     if has_cjk(question):
         for match in _COUNT_ZH.finditer(question):
-            if question[max(0, match.start() - 1) : match.start()] == "哪":
-                continue
+            if question[max(0, match.start() - 1) : match.start()] in ("哪", "第"):
+                continue  # 哪幾家 asks for items, 第幾級 which level
             measure, rest = match.group(1) or "", match.group(2)
             if measure in ("", "個") and _NOT_A_COUNT_ZH.match(rest):
                 continue

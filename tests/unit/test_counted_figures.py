@@ -21,6 +21,8 @@ def test_what_a_question_counts() -> None:
     assert counted_thing("每年大約多少錢？") is None
     assert counted_thing("審查一個新藥，平均要花幾個月？") is None
     assert counted_thing("被評為高效能的是哪幾家藥廠？") is None
+    assert counted_thing("這種客戶在分級裡算第幾級？") is None  # which level, not how many
+    assert counted_thing("這個分級一共有幾級？") == CountedThing(noun="級")
     assert counted_thing("What are the five critical success factors?") is None
 
 
