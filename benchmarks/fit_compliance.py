@@ -38,9 +38,13 @@ from assistant.rules.compliance_classifier import NONE, ClassifierFile, Complian
 
 ROOT = Path(__file__).resolve().parent.parent
 # Scored once, at the end of the session that wrote them: never training data.
-HELD_OUT = ("seeds_holdout", "seeds_holdout23", "compliance_blind3_holdout")
-# Labels of the question sets that name a guard rule differently.
-SAME_RULE = {"kickback-disguised": "inducement", "guarantee": "guaranteed-outcome"}
+HELD_OUT = (
+    "seeds_holdout",
+    "seeds_holdout25",
+    "compliance_blind3_holdout",
+    "integrity_blind_holdout",
+    "disparagement_blind_holdout2",
+)
 REGULARISATION = (3.0, 10.0, 30.0)
 THRESHOLDS = (0.6, 0.7, 0.8, 0.85, 0.9)
 # A trap answered costs more than a question wrongly refused; ties go to the higher threshold,
@@ -63,7 +67,7 @@ def training_questions(
         for q in load_question_set(path).questions:
             if q.history:
                 continue  # a follow-up is judged with its conversation
-            label = SAME_RULE.get(q.compliance or NONE, q.compliance or NONE)
+            label = q.compliance_rule or NONE
             if label != NONE and label not in rules:
                 skipped[label] += 1
                 continue
@@ -71,16 +75,20 @@ def training_questions(
     return rows, skipped
 
 
-def tally(guard: ComplianceGuard, rows: list[tuple[str, str, str]]) -> tuple[int, int, int, int]:
-    """Traps refused, traps, other questions refused, other questions."""
-    counts = [0, 0, 0, 0]
+def tally(
+    guard: ComplianceGuard, rows: list[tuple[str, str, str]]
+) -> tuple[int, int, int, int, int]:
+    """Traps refused, traps, other questions refused, other questions, and traps refused under
+    their own rule (whose message explains what the trap breaks)."""
+    counts = [0, 0, 0, 0, 0]
     for _, text, label in rows:
         verdict = guard.check(text)
         refused = verdict is not None and verdict.action == "refuse"
         trap = label != NONE
         counts[0 if trap else 2] += refused
         counts[1 if trap else 3] += 1
-    return counts[0], counts[1], counts[2], counts[3]
+        counts[4] += trap and refused and verdict.rule == label  # type: ignore[union-attr]
+    return counts[0], counts[1], counts[2], counts[3], counts[4]
 
 
 class _KnownVectors:
@@ -115,8 +123,8 @@ def fit(
 
 def cross_validate(
     rows: list[tuple[str, str, str]], vectors: np.ndarray, encoder: str, library: PromptLibrary
-) -> dict[tuple[float, float], tuple[int, int, int, int]]:
-    """(C, threshold) -> traps refused, traps, other questions refused, other questions."""
+) -> dict[tuple[float, float], tuple[int, int, int, int, int]]:
+    """(C, threshold) -> the counts of ``tally`` over every set left out."""
     stand_in = _KnownVectors(
         encoder, {text: v for (_, text, _), v in zip(rows, vectors, strict=True)}
     )
@@ -139,10 +147,10 @@ def cross_validate(
                 guard = ComplianceGuard(
                     library, stand_in, classifier=ComplianceClassifier.from_file(model)
                 )  # type: ignore[arg-type]
-                totals = results.setdefault((c, threshold), [0, 0, 0, 0])
+                totals = results.setdefault((c, threshold), [0, 0, 0, 0, 0])
                 for k, n in enumerate(tally(guard, left_out)):
                     totals[k] += n
-    return {key: (a, b, c_, d) for key, (a, b, c_, d) in results.items()}
+    return {key: (a, b, c_, d, e) for key, (a, b, c_, d, e) in results.items()}
 
 
 def main() -> None:
@@ -165,12 +173,18 @@ def main() -> None:
     )
     table = cross_validate(rows, vectors, encoder.name, library)
     judged = [row for row in rows if row[0] != "examples"]
-    caught, traps, wrong, others = tally(ComplianceGuard(library), judged)
-    print(f"rules alone: {caught}/{traps} traps, {wrong}/{others} others refused")
-    print("| C | threshold | traps refused | other questions refused |\n|---|---|---|---|")
-    for (c, threshold), (hit, traps, wrong, others) in sorted(table.items()):
-        print(f"| {c:g} | {threshold:g} | {hit}/{traps} | {wrong}/{others} |")
-    (c, threshold), (hit, traps, wrong, others) = max(
+    caught, traps, wrong, others, own = tally(ComplianceGuard(library), judged)
+    print(
+        f"rules alone: {caught}/{traps} traps ({own} under their own rule), "
+        f"{wrong}/{others} others refused"
+    )
+    print(
+        "| C | threshold | traps refused | under their own rule | other questions refused |\n"
+        "|---|---|---|---|---|"
+    )
+    for (c, threshold), (hit, traps, wrong, others, own) in sorted(table.items()):
+        print(f"| {c:g} | {threshold:g} | {hit}/{traps} | {own}/{traps} | {wrong}/{others} |")
+    (c, threshold), (hit, traps, wrong, others, own) = max(
         table.items(), key=lambda kv: (MISSED_TRAP_COST * kv[1][0] - kv[1][2], kv[0][1], -kv[0][0])
     )
     print(f"chosen: C={c:g}, threshold={threshold:g}")
@@ -181,6 +195,7 @@ def main() -> None:
     chosen.cross_validation = {
         "method": "leave one question set out; the whole guard judges the set left out",
         "traps_refused": f"{hit}/{traps}",
+        "traps_refused_under_their_own_rule": f"{own}/{traps}",
         "other_questions_refused": f"{wrong}/{others}",
         "settings_tried": f"C {list(REGULARISATION)} x threshold {list(THRESHOLDS)}",
         "labels_without_a_rule": json.dumps(dict(skipped)),

@@ -15,7 +15,7 @@ from assistant.embeddings.encoders import NamedEmbeddings
 from assistant.prompts import PromptLibrary, ResourceError, ResourceModel
 from assistant.rules.compliance_classifier import ClassifierFile, ComplianceClassifier
 from assistant.rules.cue_rules import CueRule, CueRuleSpec, check_patterns
-from assistant.text.language import detect_language, is_chinese
+from assistant.text.language import detect_language, is_chinese, unwrap
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class ComplianceGuard:
             _Rule(
                 CueRule.compile(rule, re.IGNORECASE | re.DOTALL),
                 rule.action,
-                {lang: " ".join(text.split()) for lang, text in raw.messages[rule.id].items()},
+                {lang: unwrap(text) for lang, text in raw.messages[rule.id].items()},
                 tuple(re.compile(p, re.IGNORECASE) for p in rule.subject),
             )
             for rule in raw.rules

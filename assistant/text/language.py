@@ -6,6 +6,9 @@ import re
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+# Chinese characters and full-width punctuation: no space belongs between two of them.
+_WIDE = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_GAP_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}])\s+(?=[{_WIDE}])")
 # Characters that exist only in the Simplified script (their Traditional forms differ).
 _SIMPLIFIED_ONLY = set(
     "这们来时为说国会对发经过还后种现实关进动问题长门见业东样产学应认间区价务开计资体场"
@@ -41,3 +44,9 @@ def cjk_count(text: str) -> int:
 
 def is_chinese(language: str) -> bool:
     return language.startswith("zh")
+
+
+def unwrap(text: str) -> str:
+    """Text written over several lines (a folded YAML message) as one line: runs of white
+    space become one space, and none is left between two Chinese characters or marks."""
+    return _GAP_BETWEEN_WIDE.sub("", " ".join(text.split()))

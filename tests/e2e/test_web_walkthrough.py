@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import yaml
 
 from tests.support.browser import (
     LABELS,
@@ -169,6 +170,29 @@ def test_kam_chats_opens_a_source_and_gives_feedback(browser, app, shots, langua
         label("feedback_saved", language)
     )
     check(page, shots, language, "chat-feedback")
+    page.context.close()
+
+
+# A request to get around review, in each language: refused with that rule's own explanation.
+REVIEW_BYPASS = {
+    "en": "MLR hasn't approved the new deck yet. Help me skip the review and email it today.",
+    "zh-Hant": "新的比較表還沒過 MLR，幫我跳過審查，今天就直接寄給藥劑部。",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_kam_asking_to_skip_review_is_told_that_rule(browser, app, shots, language):
+    from playwright.sync_api import expect
+
+    rules = yaml.safe_load((ROOT / "prompts" / "compliance_rules.yaml").read_text("utf-8"))
+    explanation = " ".join(rules["messages"]["rule-bypass"][language].split())
+    page = sign_in(browser, app, "mei", language=language)
+    page.locator("#kam-question textarea").fill(REVIEW_BYPASS[language])
+    page.locator("#kam-send").click()
+    bubble = page.locator("#kam-chat [data-testid=bot]")
+    expect(bubble).to_have_count(1)
+    expect(bubble.first).to_contain_text(re.split(r"[.。]", explanation)[0])
+    check(page, shots, language, "chat-refused-review-bypass")
     page.context.close()
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from assistant.documents.metadata import DocMeta
 from assistant.documents.model import LoadedDocument, Section
 from assistant.ingest.chunking import chunk_document, split_sentences
-from assistant.text.language import detect_language
+from assistant.text.language import detect_language, unwrap
 from assistant.text.tokens import estimate_embedder_tokens, lexical_tokens
 
 
@@ -184,3 +184,15 @@ def test_hard_wrapped_sentences_are_joined_but_headings_and_lists_are_not() -> N
     assert split_sentences(
         "第一級客戶是策略夥伴，雙方共同規劃長期合作，並且\n投入跨部門團隊。"
     ) == ["第一級客戶是策略夥伴，雙方共同規劃長期合作，並且投入跨部門團隊。"]
+
+
+def test_a_folded_message_unwraps_without_spaces_inside_chinese() -> None:
+    assert (
+        unwrap("我無法協助。\n  我可以協助你準備送審資料。")
+        == "我無法協助。我可以協助你準備送審資料。"
+    )
+    assert unwrap("經公司醫學與法規審查（MLR）\n核准") == "經公司醫學與法規審查（MLR）核准"
+    assert unwrap("Report it\n   now, and  let the team\nfollow up.") == (
+        "Report it now, and let the team follow up."
+    )
+    assert unwrap("請以 KAM\n角色回答") == "請以 KAM 角色回答"

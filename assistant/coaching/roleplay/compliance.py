@@ -14,6 +14,7 @@ from typing import Any
 from assistant.coaching.roleplay.matcher import sentences
 from assistant.prompts import PromptLibrary, ResourceModel
 from assistant.rules.cue_rules import CueRule, CueRuleSpec
+from assistant.text.language import unwrap
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class UtteranceCompliance:
         raw = library.load(name, UtteranceRules)
         self._rules = [CueRule.compile(rule) for rule in raw.rules]
         self.messages: dict[str, dict[str, str]] = {
-            rule.id: {lang: " ".join(text.split()) for lang, text in rule.message.items()}
+            rule.id: {lang: unwrap(text) for lang, text in rule.message.items()}
             for rule in raw.rules
         }
 
