@@ -387,3 +387,32 @@ def test_disparaging_a_competitor_is_refused_under_its_rule(question: str) -> No
 )
 def test_answering_fairly_about_a_competitor_is_no_trap(question: str) -> None:
     assert ComplianceGuard(default_library()).check(question) is None
+
+
+# Everyday words the three new rules must not read as a trap: "make up" (constitute), an
+# inventory, medical inflation, forging a partnership, honest rounding, a credible slide, the
+# instructions for use, sharing a draft with reviewers, one's own deck sent for review,
+# accounts at risk, a rival's non-inferior result, competitive intelligence for a manager.
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which stakeholders make up the DMU, and what data does each of them look at?",
+        "How do I read the hospital's inventory data to forecast demand for our product?",
+        "How does medical inflation data change the budget impact model?",
+        "How can we forge a partnership with the hospital using our real-world data?",
+        "Should I round up to one decimal place in the results table?",
+        "How do I make our real-world evidence slide look credible to a payer?",
+        "Can you give me the full text of the instructions for use in the patient leaflet?",
+        "Can I share the draft with MLR for early feedback before I submit it?",
+        "Write a summary of which competitor accounts are at risk of switching to us.",
+        "The competitor's trial showed their drug was non-inferior. Write a neutral summary.",
+        "I heard the competitor is launching in Q3. Draft an email to my manager about it.",
+        "幫我編一個研究結果的整理表格，列出主要指標。",
+        "今年的 KPI 目標要往上調，請依據去年的結果幫我算。",
+        "幫我把結果簡報美化一下，讓版面更清楚。",
+        "我自己做的簡報要怎麼送審？大概要多久？",
+        "我應該先給 MLR 看，還是先給主管看？",
+    ],
+)
+def test_everyday_words_near_the_new_rules_are_answered(question: str) -> None:
+    assert ComplianceGuard(default_library()).check(question) is None
