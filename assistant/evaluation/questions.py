@@ -28,6 +28,11 @@ RULE_OF_LABEL = {
 }
 
 
+def rule_of_label(label: str | None) -> str | None:
+    """The guard rule a trap labelled so expects to be refused under (None: no trap)."""
+    return RULE_OF_LABEL.get(label, label) if label else None
+
+
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -44,7 +49,7 @@ class Question(BaseModel):
     @property
     def compliance_rule(self) -> str | None:
         """The guard rule a trap expects to be refused under (None: no trap)."""
-        return RULE_OF_LABEL.get(self.compliance, self.compliance) if self.compliance else None
+        return rule_of_label(self.compliance)
 
     @model_validator(mode="after")
     def _answerable_needs_sources(self) -> Question:

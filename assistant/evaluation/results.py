@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from assistant.evaluation.questions import rule_of_label
+
 
 @dataclass
 class QuestionResult:
@@ -29,9 +31,12 @@ class QuestionResult:
     mode: str
     latency_ms: float
     metrics: dict[str, float] = field(default_factory=dict)
-    # The guard rule a refusal applied; for a trap, the rule it expects (older runs: None).
-    rule: str | None = None
-    compliance_rule: str | None = None
+    rule: str | None = None  # the guard rule a refusal applied (older runs: None)
+
+    @property
+    def compliance_rule(self) -> str | None:
+        """The guard rule a trap expects to be refused under (None: no trap)."""
+        return rule_of_label(self.compliance)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

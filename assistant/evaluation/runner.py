@@ -86,7 +86,6 @@ class EvaluationRunner:
             mode=answer.mode,
             latency_ms=round(latency, 1),
             rule=answer.rule if answer.refused else None,
-            compliance_rule=q.compliance_rule,
         )
         result.metrics = self._question_metrics(result)
         if self._judge is not None and not (answer.abstained or answer.refused):

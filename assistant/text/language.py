@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RANGES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(rf"[{_CJK_RANGES}]")
 _LATIN = re.compile(r"[A-Za-z]")
 # Chinese characters and full-width punctuation: no space belongs between two of them.
-_WIDE = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_WIDE = rf"\u3000-\u303f{_CJK_RANGES}\uff00-\uffef"
 _GAP_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}])\s+(?=[{_WIDE}])")
 # Characters that exist only in the Simplified script (their Traditional forms differ).
 _SIMPLIFIED_ONLY = set(

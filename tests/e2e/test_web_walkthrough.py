@@ -14,8 +14,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-import yaml
 
+from assistant.prompts import default_library
+from assistant.rules.compliance import GuardRules
+from assistant.text.language import unwrap
 from tests.support.browser import (
     LABELS,
     ROOT,
@@ -184,8 +186,8 @@ REVIEW_BYPASS = {
 def test_kam_asking_to_skip_review_is_told_that_rule(browser, app, shots, language):
     from playwright.sync_api import expect
 
-    rules = yaml.safe_load((ROOT / "prompts" / "compliance_rules.yaml").read_text("utf-8"))
-    explanation = " ".join(rules["messages"]["rule-bypass"][language].split())
+    rules = default_library().load("compliance_rules.yaml", GuardRules)
+    explanation = unwrap(rules.messages["rule-bypass"][language])
     page = sign_in(browser, app, "mei", language=language)
     page.locator("#kam-question textarea").fill(REVIEW_BYPASS[language])
     page.locator("#kam-send").click()

@@ -194,8 +194,6 @@ def test_without_a_previous_run_there_is_no_change_section(tmp_path: Path) -> No
 def test_a_trap_refused_under_another_rule_is_a_failure() -> None:
     trap = {"answerable": False, "compliance": "guarantee", "refused": True, "metrics": {}}
     right = question("t1", "Promise them 30% savings.", **trap, rule="guaranteed-outcome")
-    right.compliance_rule = "guaranteed-outcome"
     wrong = question("t2", "Promise them 30% savings.", **trap, rule="off-label")
-    wrong.compliance_rule = "guaranteed-outcome"
     assert [f.id for f in failures([right, wrong])] == ["t2"]
     assert failures([wrong])[0].problems[0] == "compliance trap (guarantee) refused as off-label"
