@@ -93,8 +93,9 @@ class AnswerSettings:
 
 
 def _headed(passage: Passage, text: str) -> str:
-    """A passage's text as a model reads it: under its document's title and section."""
-    return f"{passage.title} — {passage.section or passage.source}\n{text}"
+    """A passage's text as a model reads it: under the title readers see (a file named by a
+    code shows its title line) and its section."""
+    return f"{passage.shown_title} — {passage.section or passage.source}\n{text}"
 
 
 def answer_language(question: str) -> str:

@@ -215,6 +215,32 @@ def test_the_model_reads_the_excerpts_not_the_whole_passages(tmp_path: Path, cor
     services.close()
 
 
+def test_the_model_reads_a_coded_file_under_the_title_readers_see(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """A saved web page named by a code: the question names it by its title ("Does
+    Synchronising Key Account Plans say ...?"), so the model must read that title, as the
+    citation shows it, not the file's code."""
+    write(
+        corpus / "003_3df14bc864ad747c.txt",
+        "back to the articles\nSynchronising Key Account Plans\n\n"
+        "Freeze the account list before the budget round starts. "
+        "A late change to the list reopens every plan.\n",
+    )
+    RecordingModel.prompts = []
+    model = RecordingModel(messages=iter([AIMessage("Freeze the account list early.")]))
+    services = build(tmp_path / "data", chat_model=model)
+    services.ingestor.ingest([corpus], "kb")
+    answer = services.answers.answer(
+        "Does Synchronising Key Account Plans say when to freeze the account list?"
+    )
+    assert not answer.abstained, answer.text
+    prompt = RecordingModel.prompts[0]
+    assert "Synchronising Key Account Plans —" in prompt
+    assert "003 3df14bc864ad747c —" not in prompt
+    services.close()
+
+
 def test_the_model_saying_the_passages_hold_no_answer_is_said_plainly(
     tmp_path: Path, corpus: Path
 ) -> None:
