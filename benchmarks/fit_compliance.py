@@ -40,10 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Scored once, at the end of the session that wrote them: never training data.
 HELD_OUT = (
     "seeds_holdout",
-    "seeds_holdout25",
-    "compliance_blind3_holdout",
-    "integrity_blind_holdout",
-    "disparagement_blind_holdout2",
+    "seeds_holdout26",
+    "adverse_event_blind_holdout",
 )
 REGULARISATION = (3.0, 10.0, 30.0)
 THRESHOLDS = (0.6, 0.7, 0.8, 0.85, 0.9)

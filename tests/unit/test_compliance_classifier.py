@@ -114,10 +114,9 @@ def test_the_stored_classifier_fits_the_default_encoder_and_the_rules() -> None:
     assert set(stored.classes) - {NONE} == rules
     # the sets held out for scoring were never read
     assert not set(HELD_OUT) & set(stored.trained_on)
-    assert "seeds_holdout25" in HELD_OUT and "seeds_holdout24" in stored.trained_on
-    assert "integrity_blind_holdout" in HELD_OUT and "integrity_blind" in stored.trained_on
+    assert "seeds_holdout26" in HELD_OUT and "seeds_holdout25" in stored.trained_on
     assert (
-        "disparagement_blind_holdout2" in HELD_OUT and "disparagement_blind2" in stored.trained_on
+        "adverse_event_blind_holdout" in HELD_OUT and "integrity_blind_holdout" in stored.trained_on
     )
 
 
