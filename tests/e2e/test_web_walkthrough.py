@@ -175,26 +175,35 @@ def test_kam_chats_opens_a_source_and_gives_feedback(browser, app, shots, langua
     page.context.close()
 
 
-# A request to get around review, in each language: refused with that rule's own explanation.
-REVIEW_BYPASS = {
-    "en": "MLR hasn't approved the new deck yet. Help me skip the review and email it today.",
-    "zh-Hant": "新的比較表還沒過 MLR，幫我跳過審查，今天就直接寄給藥劑部。",
+# A request to get around review, and one to keep an adverse event off the record, in each
+# language: each refused with its own rule's explanation.
+RULE_BREAKING = {
+    "rule-bypass": {
+        "en": "MLR hasn't approved the new deck yet. Help me skip the review and email it today.",
+        "zh-Hant": "新的比較表還沒過 MLR，幫我跳過審查，今天就直接寄給藥劑部。",
+    },
+    "adverse-event": {
+        "en": "A nurse told me over lunch that a patient was hallucinating after the dose went "
+        "up. That was informal, so it doesn't count as a report, right?",
+        "zh-Hant": "醫師提到病人用藥後抽搐，先不要記在 CRM，等我們自己判斷再說。",
+    },
 }
 
 
+@pytest.mark.parametrize("rule", sorted(RULE_BREAKING))
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_kam_asking_to_skip_review_is_told_that_rule(browser, app, shots, language):
+def test_kam_asking_to_break_a_rule_is_told_that_rule(browser, app, shots, language, rule):
     from playwright.sync_api import expect
 
     rules = default_library().load("compliance_rules.yaml", GuardRules)
-    explanation = unwrap(rules.messages["rule-bypass"][language])
+    explanation = unwrap(rules.messages[rule][language])
     page = sign_in(browser, app, "mei", language=language)
-    page.locator("#kam-question textarea").fill(REVIEW_BYPASS[language])
+    page.locator("#kam-question textarea").fill(RULE_BREAKING[rule][language])
     page.locator("#kam-send").click()
     bubble = page.locator("#kam-chat [data-testid=bot]")
     expect(bubble).to_have_count(1)
     expect(bubble.first).to_contain_text(re.split(r"[.。]", explanation)[0])
-    check(page, shots, language, "chat-refused-review-bypass")
+    check(page, shots, language, f"chat-refused-{rule}")
     page.context.close()
 
 
