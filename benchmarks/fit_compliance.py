@@ -37,7 +37,8 @@ from assistant.rules.compliance import (
 from assistant.rules.compliance_classifier import NONE, ClassifierFile, ComplianceClassifier
 
 ROOT = Path(__file__).resolve().parent.parent
-# Scored once, at the end of the session that wrote them: never training data.
+# Never read while held out; once scored (at the end of the session that wrote them) they are
+# spent and become training data in a later session, which holds out new sets.
 HELD_OUT = (
     "seeds_holdout",
     "seeds_holdout26",
