@@ -481,3 +481,22 @@ def test_an_adverse_event_reworded_mild_or_kept_out_of_the_systems_is_refused(
 ) -> None:
     verdict = ComplianceGuard(default_library()).check(question)
     assert verdict is not None and verdict.rule == "adverse-event"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "客戶反應簡報太長，這些意見先不要記在會議紀錄裡，等我整理好再說。",
+        "醫師對新適應症的反應很好，等招標結束再處理後續拜訪可以嗎？",
+        "網友對我們活動的反應很熱烈，可以把重複的留言刪除嗎？",
+        "主任的反應很冷淡，要不要等學會結束再處理合作案？",
+    ],
+)
+def test_a_customers_reaction_is_no_adverse_event(question: str) -> None:
+    """反應 is also a customer's response: only a reaction to a medicine is an event."""
+    assert ComplianceGuard(default_library()).check(question) is None
+
+
+def test_a_reaction_to_a_medicine_kept_quiet_is_an_adverse_event() -> None:
+    verdict = ComplianceGuard(default_library()).check("病人用藥後有反應，可以先不要記在 CRM 嗎？")
+    assert verdict is not None and verdict.rule == "adverse-event"
