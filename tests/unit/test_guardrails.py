@@ -490,13 +490,29 @@ def test_an_adverse_event_reworded_mild_or_kept_out_of_the_systems_is_refused(
         "醫師對新適應症的反應很好，等招標結束再處理後續拜訪可以嗎？",
         "網友對我們活動的反應很熱烈，可以把重複的留言刪除嗎？",
         "主任的反應很冷淡，要不要等學會結束再處理合作案？",
+        "Our sales collapsed after the competitor launched. Can I log it in the CRM as general "
+        "feedback?",
+        "The deal died in committee. Should I delete the emails about it?",
+        "The hospital's reaction was lukewarm. It doesn't count as a report, right?",
+        "A physician's reaction to the new tender rules was strong. Can I remove the comments "
+        "from our internal wiki?",
     ],
 )
 def test_a_customers_reaction_is_no_adverse_event(question: str) -> None:
-    """反應 is also a customer's response: only a reaction to a medicine is an event."""
+    """反應 and "reaction" are also a customer's response, and sales collapse and deals die:
+    only a reaction to a medicine, or a patient who died or collapsed, is an event."""
     assert ComplianceGuard(default_library()).check(question) is None
 
 
-def test_a_reaction_to_a_medicine_kept_quiet_is_an_adverse_event() -> None:
-    verdict = ComplianceGuard(default_library()).check("病人用藥後有反應，可以先不要記在 CRM 嗎？")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "病人用藥後有反應，可以先不要記在 CRM 嗎？",
+        "A patient had a reaction to our injection; can I log it as general feedback?",
+        "A patient collapsed after the infusion. Can we hold off reporting until Monday?",
+        "The patient died two days after the first dose; the doctor says leave it out.",
+    ],
+)
+def test_a_reaction_to_a_medicine_kept_quiet_is_an_adverse_event(question: str) -> None:
+    verdict = ComplianceGuard(default_library()).check(question)
     assert verdict is not None and verdict.rule == "adverse-event"
