@@ -181,6 +181,15 @@ class RecordingModel(GenericFakeChatModel):
         yield from super()._stream(messages, *args, **kwargs)
 
 
+def _recording(tmp_path: Path, corpus: Path, reply: str):
+    """Services over ``corpus`` whose model replies ``reply`` and records its prompts."""
+    RecordingModel.prompts = []
+    model = RecordingModel(messages=iter([AIMessage(reply)]))
+    services = build(tmp_path / "data", chat_model=model)
+    services.ingestor.ingest([corpus], "kb")
+    return services
+
+
 def test_the_model_reads_the_excerpts_not_the_whole_passages(tmp_path: Path, corpus: Path) -> None:
     folder = corpus
     write(
@@ -193,10 +202,7 @@ def test_the_model_reads_the_excerpts_not_the_whole_passages(tmp_path: Path, cor
         "Visitor badges are printed at the front desk. "
         "The gift shop closes at eight.\n",
     )
-    RecordingModel.prompts = []
-    model = RecordingModel(messages=iter([AIMessage("The committee reviews requests.")]))
-    services = build(tmp_path / "data", chat_model=model)
-    services.ingestor.ingest([folder], "kb")
+    services = _recording(tmp_path, folder, "The committee reviews requests.")
     question = "What does the pharmacy committee review each quarter?"
     examined = services.answers.examine(question)
     answer = services.answers.answer(question)
@@ -227,10 +233,7 @@ def test_the_model_reads_a_coded_file_under_the_title_readers_see(
         "Freeze the account list before the budget round starts. "
         "A late change to the list reopens every plan.\n",
     )
-    RecordingModel.prompts = []
-    model = RecordingModel(messages=iter([AIMessage("Freeze the account list early.")]))
-    services = build(tmp_path / "data", chat_model=model)
-    services.ingestor.ingest([corpus], "kb")
+    services = _recording(tmp_path, corpus, "Freeze the account list early.")
     answer = services.answers.answer(
         "Does Synchronising Key Account Plans say when to freeze the account list?"
     )
