@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT = (
     "seeds_holdout",
     "seeds_holdout26",
+    "seeds_holdout27",
     "adverse_event_blind_holdout",
 )
 REGULARISATION = (3.0, 10.0, 30.0)
