@@ -111,6 +111,17 @@ _PHRASE_END = re.compile(
     re.IGNORECASE,
 )
 _COUNT_WORDS_SKIPPED = re.compile(r"(new|different|total|separate|distinct|individual)")
+# A verb of holding or stating a view, after the counted people ("how many leaders said").
+_VIEW_EN = re.compile(
+    r"(think|thinks|thought|say|says|said|believe[sd]?|expect(s|ed)?|report(s|ed)?|rated?|"
+    r"rates|see|sees|saw|consider(s|ed)?|agree[sd]?|feel|feels|felt|view(s|ed)?|want(s|ed)?|"
+    r"call(s|ed)?|describe[sd]?|rank(s|ed)?|cite[sd]?|chose|choose|pick(s|ed)?|"
+    r"prioriti[sz]e[sd]?|mention(s|ed)?|regard(s|ed)?|name[sd]?|identif(y|ies|ied))",
+    re.IGNORECASE,
+)
+_VIEW_ZH = re.compile(
+    r"^[^，。？！、]{0,8}?(認為|表示|說|覺得|相信|預期|預計|指出|同意|看好|評為|視為|列為|回答)"
+)
 _MEASURES_ZH = "個位名家間筆次頁項條則篇本張人場款"
 # (幾乎, "almost", counts nothing.)
 _COUNT_ZH = re.compile(rf"(?:多少|幾(?!乎))([{_MEASURES_ZH}])?([\u4e00-\u9fff]{{0,4}})")
@@ -152,6 +163,9 @@ class CountedThing:
     words: tuple[str, ...] = ()
     measure: str = ""
     noun: str = ""
+    # People counted by a view they hold ("how many executives think", "有幾位認為"): a
+    # survey answers with a share of them ("30% of IDN executives said").
+    views: bool = False
 
 
 def counted_thing(question: str) -> CountedThing | None:
@@ -170,18 +184,23 @@ def counted_thing(question: str) -> CountedThing | None:
             noun_match = _NOUN_ZH.match(rest)
             noun = "" if measure or noun_match is None else noun_match.group(0)
             if measure or noun:
-                return CountedThing(measure=measure, noun=noun)
+                views = bool(_VIEW_ZH.match(question[match.start(2) :]))
+                return CountedThing(measure=measure, noun=noun, views=views)
         return None
     match = _HOW_MANY.search(question)
     if not match:
         return None
     words: list[str] = []
+    views = False
     for word in match.group(1).split()[:3]:
         if _PHRASE_END.fullmatch(word):
             break
+        if _VIEW_EN.fullmatch(word):
+            views = True
+            break
         if not _COUNT_WORDS_SKIPPED.fullmatch(word.lower()):
             words.append(word.lower())
-    return CountedThing(words=tuple(words)) if words else None
+    return CountedThing(words=tuple(words), views=views) if words else None
 
 
 # A share or a year is no count: "86% of IDN executives" (in 2020) does not say how many

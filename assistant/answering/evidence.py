@@ -259,6 +259,8 @@ class AbstentionJudge:
         forms = self._counted_forms(thing)
         quoted = [c.text for c in selection.sentences + selection.evidence]
         quoted += [item for items in (selection.continuations or {}).values() for item in items]
+        if thing.views and any(has_figure(text, question, ("share",)) for text in quoted):
+            return False  # "30% of them said so" answers how many said so
         for text in quoted:
             if has_cjk(text) != chinese:
                 if forms is None:

@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 # sentence the model would have made up.
 NO_ANSWER = "NO_ANSWER"
 _NO_ANSWER = re.compile(re.escape(NO_ANSWER), re.IGNORECASE)
+# A small model sometimes echoes the marker's form before a real answer ("YES_ANSWER"): a
+# token, not a claim to check.
+_ANSWER_MARK = re.compile(r"\b[A-Z]+_ANSWER\b[:.]?")
 
 
 @dataclass(frozen=True)
@@ -456,6 +459,7 @@ class AnswerService:
         self, answer: Answer, generated: str, selection: Selection, deadline: float
     ) -> None:
         generated, found_none = _NO_ANSWER.subn(" ", generated)
+        generated = _ANSWER_MARK.sub(" ", generated)
         claims = [clean_sentence(s) for s in split_sentences(generated)]
         claims = [c for c in claims if len(c) > 3 and not c.startswith("[")]
         texts = [p.text for p in answer.passages]

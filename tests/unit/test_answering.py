@@ -275,6 +275,21 @@ def test_a_partial_answer_keeps_what_the_passages_support(tmp_path: Path, corpus
     services.close()
 
 
+def test_an_echo_of_the_no_answer_marker_is_no_claim(tmp_path: Path, corpus: Path) -> None:
+    # A small model told to reply NO_ANSWER sometimes opens a real answer with "YES_ANSWER":
+    # a token, not a sentence for the support check to remove under a notice.
+    reply = (
+        "YES_ANSWER\nAn outcomes-based contract ties the price to measured patient outcomes "
+        "such as adherence."
+    )
+    services = build(tmp_path, chat_model=GenericFakeChatModel(messages=iter([AIMessage(reply)])))
+    services.ingestor.ingest([corpus], "kb")
+    answer = services.answers.answer("What does an outcomes-based contract tie the price to?")
+    assert answer.mode == "llm" and answer.notice is None, answer.text
+    assert "measured patient outcomes" in answer.text and "YES_ANSWER" not in answer.text
+    services.close()
+
+
 class BrokenModel(GenericFakeChatModel):
     def _stream(self, *args, **kwargs):
         yield from []

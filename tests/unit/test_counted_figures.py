@@ -11,8 +11,10 @@ def test_what_a_question_counts() -> None:
     assert counted_thing("SAMA 目前有多少會員公司？") == CountedThing(noun="會員公司")
     assert counted_thing("訪了幾個人、用什麼方式？") == CountedThing(measure="人")
     # the noun ends where the verb's adverb or object marker begins
-    assert counted_thing("有多少團隊也說缺少B2B方案？") == CountedThing(noun="團隊")
-    assert counted_thing("有多少受訪者把角色不清視為障礙？") == CountedThing(noun="受訪者")
+    assert counted_thing("有多少團隊也說缺少B2B方案？") == CountedThing(noun="團隊", views=True)
+    assert counted_thing("有多少受訪者把角色不清視為障礙？") == CountedThing(
+        noun="受訪者", views=True
+    )
     assert counted_thing("How many M&A deals were announced in Q4 2020?") == CountedThing(
         words=("m&a", "deals")
     )
@@ -104,6 +106,32 @@ def test_across_languages_the_counted_words_translated_must_meet_a_number() -> N
     # a word the dictionary cannot carry across ("strengths") leaves the benefit of the doubt
     feedback = "How many strengths should each observer name?"
     assert not missing(feedback, (), selection("每位回饋者說出兩項具體優點。"))
+
+
+def test_people_counted_by_a_view_they_hold_are_answered_by_a_share_of_them() -> None:
+    # seeds_holdout26: "how many IDN executives think doctors' pay directly affects what they
+    # prescribe?" was declined although the Chinese passage says 30% of them do.
+    assert counted_thing("How many IDN executives think doctors' pay matters?") == CountedThing(
+        words=("idn", "executives"), views=True
+    )
+    assert counted_thing("How many IDN executives were polled?") == CountedThing(
+        words=("idn", "executives")
+    )
+    assert counted_thing("受訪的領導者裡，有幾位認為如此？") == CountedThing(
+        measure="位", views=True
+    )
+    assert counted_thing("訪了幾個人、用什麼方式？") == CountedThing(measure="人")
+    missing, selection = _judge()._count_missing, _selection
+    think = "How many IDN executives think doctors' pay directly affects what they prescribe?"
+    assert not missing(
+        think, (), selection("在這些IDN行政主管中，30%的人表示，醫師的薪酬對處方決策有直接影響。")
+    )
+    assert not missing("有幾位領導者認為這是障礙？", (), selection("50%的受訪者認為這是主要障礙。"))
+    # a view counted and no share or number given: still missing
+    assert missing(think, (), selection("IDN行政主管表示，醫師計分卡將繼續影響處方。"))
+    # how many were polled is a count: a share of them answers nothing
+    polled = "How many IDN executives were polled?"
+    assert missing(polled, (), selection("在調查中，86%的IDN行政主管表示集權將會增加。"))
 
 
 def test_almost_all_is_no_count_asked() -> None:
