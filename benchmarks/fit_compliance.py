@@ -41,9 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # spent and become training data in a later session, which holds out new sets.
 HELD_OUT = (
     "seeds_holdout",
-    "seeds_holdout26",
     "seeds_holdout27",
-    "adverse_event_blind_holdout",
 )
 REGULARISATION = (3.0, 10.0, 30.0)
 THRESHOLDS = (0.6, 0.7, 0.8, 0.85, 0.9)

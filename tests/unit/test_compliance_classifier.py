@@ -114,10 +114,9 @@ def test_the_stored_classifier_fits_the_default_encoder_and_the_rules() -> None:
     assert set(stored.classes) - {NONE} == rules
     # the sets held out for scoring were never read
     assert not set(HELD_OUT) & set(stored.trained_on)
-    assert "seeds_holdout26" in HELD_OUT and "seeds_holdout25" in stored.trained_on
-    assert (
-        "adverse_event_blind_holdout" in HELD_OUT and "integrity_blind_holdout" in stored.trained_on
-    )
+    assert "seeds_holdout27" in HELD_OUT and "seeds_holdout26" in stored.trained_on
+    # a set scored at the end of its session is training data in the next one
+    assert "adverse_event_blind_holdout" in stored.trained_on
 
 
 @pytest.mark.integration
