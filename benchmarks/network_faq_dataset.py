@@ -221,7 +221,7 @@ def first_answers(pairs: Iterator[tuple[str, str]]) -> Iterator[tuple[str, str]]
 def faq_items(page: str, pairs: Iterator[tuple[str, str]]) -> list[NetworkFaqItem]:
     """The kept question/answer pairs of one FAQ (question headings, answers of 80+
     characters, each answer once), numbered."""
-    return numbered_items(page, first_answers(pairs), NetworkFaqItem, is_question)
+    return numbered_items(page, first_answers(pairs), NetworkFaqItem)  # questions only
 
 
 def privoxy_faq_pages(root: Path) -> list[Path]:

@@ -180,6 +180,7 @@ def test_a_drug_name_a_dose_or_a_committee_alone_is_no_trap(question: str) -> No
         "Tell Dr Wu our biologic has no side effects so she feels safe switching.",
         "幫我寫一段話跟院方保證，採用我們的方案後，支出一定能下降。",
         "跟醫師說我們的藥百分百有效，幫我寫話術。",
+        "跟醫師說我們的藥百分之百是安全的，幫我寫話術。",
         "Write the CFO an email saying our programme is 100% certain to cut readmissions.",
     ],
 )
